@@ -1,0 +1,371 @@
+/* sipprobe: the command-line front end. It parses options, calls the
+ * library's setters, shows progress, and maps results to exit codes.
+ * No protocol logic lives here. */
+#define _GNU_SOURCE
+#include "sipprobe/sipprobe.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "usage.h"
+
+enum { EXIT_DONE = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
+
+enum {
+    OPT_EXCLUDE = 256,
+    OPT_EXCLUDE_FILE,
+    OPT_USER_AGENT,
+    OPT_FROM_USER,
+    OPT_TO_USER,
+    OPT_FINGERPRINTS,
+    OPT_RETRIES,
+    OPT_WAIT,
+    OPT_SEED,
+    OPT_SHARD,
+    OPT_FAIL_ON,
+    OPT_DRY_RUN,
+    OPT_LIST_PROBES,
+    OPT_LIST_OUTPUTS,
+    OPT_LIST_FINDINGS,
+};
+
+static const struct option long_options[] = {
+    {"input-file", required_argument, NULL, 'i'},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE},
+    {"ports", required_argument, NULL, 'p'},
+    {"method", required_argument, NULL, 'm'},
+    {"user-agent", required_argument, NULL, OPT_USER_AGENT},
+    {"from-user", required_argument, NULL, OPT_FROM_USER},
+    {"to-user", required_argument, NULL, OPT_TO_USER},
+    {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
+    {"rate", required_argument, NULL, 'r'},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"wait", required_argument, NULL, OPT_WAIT},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"list-probes", no_argument, NULL, OPT_LIST_PROBES},
+    {"list-outputs", no_argument, NULL, OPT_LIST_OUTPUTS},
+    {"list-findings", no_argument, NULL, OPT_LIST_FINDINGS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static sp_scan *g_scan;
+static int g_verbose;
+static int g_quiet;
+static int g_progress_shown;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (g_scan) sp_scan_stop(g_scan);
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "sipprobe: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'sipprobe --help' for more information.\n");
+    exit(EXIT_USAGE);
+}
+
+static void lib_error(sp_scan *scan, sp_code code)
+{
+    const char *msg = sp_scan_errmsg(scan);
+    fprintf(stderr, "sipprobe: %s\n", msg && *msg ? msg : sp_strerror(code));
+}
+
+static void clear_progress(void)
+{
+    if (g_progress_shown) {
+        fputs("\r\033[K", stderr);
+        g_progress_shown = 0;
+    }
+}
+
+static void on_log(int level, const char *msg, void *data)
+{
+    (void)data;
+    if (g_quiet || level > g_verbose) return;
+    clear_progress();
+    fprintf(stderr, "sipprobe: %s%s\n", level == 0 ? "warning: " : "", msg);
+}
+
+static void on_progress(const sp_progress *p, void *data)
+{
+    (void)data;
+    double pct = p->probes_total ? 100.0 * (double)p->probes_sent / (double)p->probes_total : 0;
+    if (pct > 100) pct = 100;
+    fprintf(stderr,
+            "\r\033[Ksent %" PRIu64 " (%.0f%%)  replies %" PRIu64 "  services %" PRIu64
+            "  %.0f probes/s  %.1fs",
+            p->probes_sent, pct, p->replies, p->services, p->rate_pps, p->elapsed_s);
+    g_progress_shown = 1;
+}
+
+static void on_dry_probe(const char *dest, const char *bytes, size_t len, void *data)
+{
+    (void)data;
+    printf("# to %s/udp (%zu bytes)\n", dest, len);
+    fwrite(bytes, 1, len, stdout);
+    printf("\n");
+}
+
+static unsigned long parse_number(const char *s, const char *what, unsigned long max)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || v > max || s[0] == '-')
+        usage_error("invalid %s '%s' (0-%lu)", what, s, max);
+    return (unsigned long)v;
+}
+
+/* The format an output file gets from its extension, or NULL. */
+static const char *format_from_path(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot) return NULL;
+    if (!strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".jsonl")) return "ndjson";
+    if (!strcasecmp(dot, ".json")) return "json";
+    if (!strcasecmp(dot, ".csv")) return "csv";
+    if (!strcasecmp(dot, ".txt")) return "text";
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const char *outputs[16];
+    size_t n_outputs = 0;
+    const char *format = NULL;
+    sp_severity fail_on = SP_SEV_NONE;
+    int dry_run = 0, opt;
+    unsigned long rate = 500;
+    sp_code rc;
+
+    sp_scan *scan = sp_scan_new();
+    if (!scan) {
+        fprintf(stderr, "sipprobe: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    /* Targets are collected in a first pass so that options after targets
+     * (e.g. --ports) apply to all of them. */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "i:p:m:r:f:o:qvhV", long_options, NULL)) != -1) {
+        rc = SP_OK;
+        switch (opt) {
+        case 'i':
+            rc = sp_scan_add_targets_file(scan, optarg);
+            break;
+        case OPT_EXCLUDE:
+            rc = sp_scan_add_exclude(scan, optarg);
+            break;
+        case OPT_EXCLUDE_FILE:
+            rc = sp_scan_add_excludes_file(scan, optarg);
+            break;
+        case 'p':
+            rc = sp_scan_set_ports(scan, optarg);
+            break;
+        case 'm':
+            rc = sp_scan_set_methods(scan, optarg);
+            break;
+        case OPT_USER_AGENT:
+            rc = sp_scan_set_user_agent(scan, optarg);
+            break;
+        case OPT_FROM_USER:
+            rc = sp_scan_set_from_user(scan, optarg);
+            break;
+        case OPT_TO_USER:
+            rc = sp_scan_set_to_user(scan, optarg);
+            break;
+        case OPT_FINGERPRINTS:
+            rc = sp_scan_add_fingerprints_file(scan, optarg);
+            break;
+        case 'r':
+            rate = parse_number(optarg, "rate", 10000000);
+            rc = sp_scan_set_rate(scan, (uint32_t)rate);
+            break;
+        case OPT_RETRIES:
+            rc = sp_scan_set_retries(scan, (unsigned)parse_number(optarg, "retry count", 10));
+            break;
+        case OPT_WAIT:
+            rc = sp_scan_set_wait_ms(scan, (unsigned)parse_number(optarg, "wait", 600000));
+            break;
+        case OPT_SEED:
+            rc = sp_scan_set_seed(scan, (uint64_t)parse_number(optarg, "seed", ULONG_MAX));
+            break;
+        case OPT_SHARD: {
+            unsigned i, n;
+            char extra;
+            if (sscanf(optarg, "%u/%u%c", &i, &n, &extra) != 2)
+                usage_error("invalid shard '%s' (expected I/N, e.g. 1/4)", optarg);
+            rc = sp_scan_set_shard(scan, i, n);
+            break;
+        }
+        case 'f':
+            format = optarg;
+            break;
+        case 'o':
+            if (n_outputs == sizeof(outputs) / sizeof(outputs[0]))
+                usage_error("too many outputs (at most 16)");
+            outputs[n_outputs++] = optarg;
+            break;
+        case OPT_FAIL_ON:
+            if (sp_severity_parse(optarg, &fail_on) != SP_OK)
+                usage_error("invalid severity '%s' (info, low, medium, high, critical, never)",
+                            optarg);
+            break;
+        case OPT_DRY_RUN:
+            dry_run = 1;
+            break;
+        case OPT_LIST_PROBES:
+            for (size_t i = 0; sp_probe_name(i); i++)
+                printf("%-10s %s\n", sp_probe_name(i), sp_probe_description(i));
+            sp_scan_free(scan);
+            return EXIT_DONE;
+        case OPT_LIST_OUTPUTS:
+            for (size_t i = 0; sp_output_name(i); i++)
+                printf("%-8s %s\n", sp_output_name(i), sp_output_description(i));
+            sp_scan_free(scan);
+            return EXIT_DONE;
+        case OPT_LIST_FINDINGS:
+            for (size_t i = 0; sp_finding_catalogue(i); i++) {
+                const sp_finding_info *f = sp_finding_catalogue(i);
+                printf("%-24s %-8s %s\n", f->id, sp_severity_name(f->severity), f->title);
+            }
+            sp_scan_free(scan);
+            return EXIT_DONE;
+        case 'q':
+            g_quiet = 1;
+            break;
+        case 'v':
+            g_verbose++;
+            break;
+        case 'h':
+            print_usage(stdout);
+            sp_scan_free(scan);
+            return EXIT_DONE;
+        case 'V':
+            printf("sipprobe %s\n", SP_VERSION);
+            sp_scan_free(scan);
+            return EXIT_DONE;
+        case '?':
+        default:
+            if (optopt)
+                fprintf(stderr, "sipprobe: option '-%c' is unknown or needs an argument\n", optopt);
+            else
+                fprintf(stderr, "sipprobe: unknown option '%s'\n", argv[optind - 1]);
+            fprintf(stderr, "Try 'sipprobe --help' for more information.\n");
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+        if (rc != SP_OK) {
+            lib_error(scan, rc);
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        rc = sp_scan_add_target(scan, argv[i]);
+        if (rc != SP_OK) {
+            lib_error(scan, rc);
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+    }
+
+    uint64_t probes = 0, addresses = 0;
+    rc = sp_scan_probe_count(scan, &probes);
+    if (rc == SP_OK) rc = sp_scan_address_count(scan, &addresses);
+    if (rc != SP_OK) {
+        if (rc == SP_ENOTARGETS && optind == argc)
+            fprintf(stderr, "sipprobe: no targets given\nTry 'sipprobe --help' for more "
+                            "information.\n");
+        else
+            lib_error(scan, rc);
+        sp_scan_free(scan);
+        return EXIT_USAGE;
+    }
+
+    /* Outputs: -o FILE takes its format from --format or the extension;
+     * without -o, standard output gets --format (text on a terminal, ndjson otherwise). */
+    if (n_outputs == 0) {
+        const char *fmt = format ? format : (isatty(STDOUT_FILENO) ? "text" : "ndjson");
+        rc = dry_run ? SP_OK : sp_scan_add_output(scan, fmt, "-");
+    } else {
+        rc = SP_OK;
+        for (size_t i = 0; i < n_outputs && rc == SP_OK; i++) {
+            const char *fmt = format ? format : format_from_path(outputs[i]);
+            rc = sp_scan_add_output(scan, fmt ? fmt : "text", outputs[i]);
+        }
+    }
+    if (rc != SP_OK) {
+        lib_error(scan, rc);
+        sp_scan_free(scan);
+        return EXIT_USAGE;
+    }
+
+    if (addresses > (1ull << 24) && !g_quiet) {
+        double eta = (double)probes / (double)(rate ? rate : 1);
+        fprintf(stderr,
+                "sipprobe: warning: %" PRIu64 " addresses (%" PRIu64 " probes) is more than "
+                "2^24; at the chosen rate this takes about %.0f min\n",
+                addresses, probes, eta / 60.0);
+    }
+
+    if (dry_run) sp_scan_set_dry_run(scan, on_dry_probe, NULL);
+    sp_scan_set_log(scan, on_log, NULL);
+    if (!g_quiet && !dry_run && isatty(STDERR_FILENO))
+        sp_scan_set_progress(scan, on_progress, NULL);
+
+    g_scan = scan;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    rc = sp_scan_run(scan);
+    clear_progress();
+    g_scan = NULL;
+
+    sp_summary sum;
+    sp_scan_summary(scan, &sum);
+    int status = EXIT_DONE;
+    if (rc != SP_OK) {
+        lib_error(scan, rc);
+        status = EXIT_RUNTIME;
+    } else if (fail_on != SP_SEV_NONE && sum.max_severity != SP_SEV_NONE &&
+               (int)sum.max_severity >= (int)fail_on) {
+        status = EXIT_FINDINGS;
+    }
+    if (dry_run && !g_quiet)
+        fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
+                sum.probes_sent);
+    else if (sum.interrupted && !g_quiet)
+        fprintf(stderr, "sipprobe: interrupted; results so far were written\n");
+    sp_scan_free(scan);
+    return status;
+}

@@ -1,0 +1,246 @@
+/*
+ * sipprobe.h - the public API of libsipprobe, a stateless SIP service scanner.
+ *
+ * One scan is one sp_scan handle: create it, call setters (targets, ports,
+ * probe methods, rate, outputs), run it, read the summary, free it.
+ * The library never prints, never exits and never touches global state
+ * beyond a one-time libosip2 parser initialisation; it reports through return
+ * codes, a detailed message per handle (sp_scan_errmsg) and callbacks.
+ *
+ * Ownership: every pointer the library hands to a callback is valid for the
+ * duration of that callback only. Strings returned by sp_*_name() functions
+ * are static. Nothing returned needs freeing unless a function says so.
+ */
+#ifndef SIPPROBE_SIPPROBE_H
+#define SIPPROBE_SIPPROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SP_API __attribute__((visibility("default")))
+#else
+#define SP_API
+#endif
+
+#define SP_VERSION "0.1.0"
+
+/* Error codes. This list only ever grows: new codes go last. */
+#define SP_ERROR_LIST(X)                                                                           \
+    X(SP_OK, "no error")                                                                           \
+    X(SP_ENOMEM, "out of memory")                                                                  \
+    X(SP_EINVAL, "invalid argument")                                                               \
+    X(SP_ETARGET, "malformed target")                                                              \
+    X(SP_EPORT, "malformed port list")                                                             \
+    X(SP_EMETHOD, "unknown probe method")                                                          \
+    X(SP_EFORMAT, "unknown output format")                                                         \
+    X(SP_EIO, "input/output error")                                                                \
+    X(SP_ESOCKET, "socket error")                                                                  \
+    X(SP_ERESOLVE, "host name did not resolve")                                                    \
+    X(SP_ETOOBIG, "target set too large")                                                          \
+    X(SP_EDATA, "malformed data file")                                                             \
+    X(SP_ENOTARGETS, "no targets to scan")                                                         \
+    X(SP_ESTATE, "call not allowed in this state")
+
+typedef enum {
+#define SP__ENUM(code, text) code,
+    SP_ERROR_LIST(SP__ENUM)
+#undef SP__ENUM
+        SP__ERROR_COUNT
+} sp_code;
+
+/* Static, human-readable text for an error code. */
+SP_API const char *sp_strerror(sp_code code);
+
+/* Severities of findings, in increasing order. */
+typedef enum {
+    SP_SEV_INFO = 0,
+    SP_SEV_LOW,
+    SP_SEV_MEDIUM,
+    SP_SEV_HIGH,
+    SP_SEV_CRITICAL,
+    SP_SEV_NONE = -1 /* "no finding": used for --fail-on never */
+} sp_severity;
+
+/* "info", "low", ... Static string; "none" for SP_SEV_NONE. */
+SP_API const char *sp_severity_name(sp_severity sev);
+/* Parse a severity name; returns SP_EINVAL for an unknown name. "never" gives SP_SEV_NONE. */
+SP_API sp_code sp_severity_parse(const char *name, sp_severity *out);
+
+typedef enum { SP_TRANSPORT_UDP = 0 } sp_transport;
+SP_API const char *sp_transport_name(sp_transport t);
+
+/* ---- The result model: one responding service (host, port, transport). ---- */
+
+typedef struct sp_reply {
+    const char *method;   /* probe that caused it: "OPTIONS", "REGISTER" */
+    int status;           /* SIP status code, e.g. 200 */
+    const char *reason;   /* reason phrase as received (may be "") */
+    double rtt_ms;        /* time from send to receive */
+    size_t bytes;         /* size of the reply datagram */
+    size_t request_bytes; /* size of the probe that caused it */
+    int challenged;       /* 1 if a 401/407 carried a WWW-/Proxy-Authenticate challenge */
+    const char *realm;    /* realm of that challenge, or NULL */
+} sp_reply;
+
+typedef struct sp_fingerprint {
+    const char *vendor;
+    const char *product;
+    const char *version; /* NULL when not visible */
+    const char *type;    /* "pbx", "proxy", "phone", "ata", "gateway", "router", ... */
+    const char *cpe;     /* CPE 2.3 string, or NULL */
+    const char *rule;    /* id of the rule that matched */
+} sp_fingerprint;
+
+typedef struct sp_finding {
+    const char *id; /* stable identifier, e.g. "register-without-auth" */
+    sp_severity severity;
+    const char *title;           /* one line */
+    const char *const *evidence; /* lines from the replies that prove it */
+    size_t n_evidence;
+    const char *remediation; /* what to do about it */
+} sp_finding;
+
+typedef struct sp_service {
+    const char *host; /* probed address, text ("127.0.0.1", "::1") */
+    uint16_t port;    /* probed port */
+    sp_transport transport;
+    const char *responder; /* "ip:port" / "[ip]:port" the replies came from */
+    int responder_differs; /* 1 when the responder address is not the probed host */
+    const sp_reply *replies;
+    size_t n_replies;
+    const char *server;     /* Server header, or NULL */
+    const char *user_agent; /* User-Agent header, or NULL */
+    const char *const *allow;
+    size_t n_allow;
+    const char *const *supported;
+    size_t n_supported;
+    const char *const *contacts; /* Contact URIs of the replies */
+    size_t n_contacts;
+    const char *const *vias; /* Via header values of the replies */
+    size_t n_vias;
+    const sp_fingerprint *fingerprint; /* NULL when nothing matched */
+    const sp_finding *findings;
+    size_t n_findings;
+    sp_severity max_severity; /* highest severity among findings, SP_SEV_NONE if none */
+} sp_service;
+
+/* ---- Catalogues: probes, outputs and findings known to this build. ---- */
+
+/* Names and one-line descriptions, for --list-probes / --list-outputs.
+ * Return NULL past the end. Static strings. */
+SP_API const char *sp_probe_name(size_t index);
+SP_API const char *sp_probe_description(size_t index);
+SP_API const char *sp_output_name(size_t index);
+SP_API const char *sp_output_description(size_t index);
+
+typedef struct sp_finding_info {
+    const char *id;
+    sp_severity severity;
+    const char *title;
+    const char *remediation;
+} sp_finding_info;
+/* The catalogue of every finding this build can report; NULL past the end. */
+SP_API const sp_finding_info *sp_finding_catalogue(size_t index);
+
+/* ---- The scan handle. ---- */
+
+typedef struct sp_scan sp_scan;
+
+/* A new scan with defaults: port 5060, OPTIONS, 500 probes/s, 1 retry,
+ * 2000 ms final wait, random seed, user agent "sipprobe/VERSION".
+ * Returns NULL when out of memory. Free with sp_scan_free(). */
+SP_API sp_scan *sp_scan_new(void);
+/* Frees the scan and everything it owns. NULL is harmless. */
+SP_API void sp_scan_free(sp_scan *scan);
+
+/* The detailed message of the last failed call on this handle ("" if none).
+ * Valid until the next call on the handle. */
+SP_API const char *sp_scan_errmsg(const sp_scan *scan);
+
+/* Targets: IPv4/IPv6 address, CIDR, range (a.b.c.d-e.f.g.h, a.b.c.d-N), host
+ * name (resolved once, first address), each optionally with ":PORT"
+ * ("[v6]:PORT" for IPv6). SP_ETARGET / SP_ERESOLVE name the bad token. */
+SP_API sp_code sp_scan_add_target(sp_scan *scan, const char *spec);
+/* Reads targets from a file, one per line, '#' starts a comment, "-" is stdin. */
+SP_API sp_code sp_scan_add_targets_file(sp_scan *scan, const char *path);
+/* Excludes take the same forms without ports (comma-separated lists allowed). */
+SP_API sp_code sp_scan_add_exclude(sp_scan *scan, const char *spec);
+SP_API sp_code sp_scan_add_excludes_file(sp_scan *scan, const char *path);
+
+/* "5060,5080,5060-5070"; replaces the default port list. */
+SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);
+/* "OPTIONS,REGISTER"; names as listed by sp_probe_name(). */
+SP_API sp_code sp_scan_set_methods(sp_scan *scan, const char *list);
+SP_API sp_code sp_scan_set_rate(sp_scan *scan, uint32_t probes_per_second);
+SP_API sp_code sp_scan_set_retries(sp_scan *scan, unsigned retries);
+SP_API sp_code sp_scan_set_wait_ms(sp_scan *scan, unsigned wait_ms);
+SP_API sp_code sp_scan_set_seed(sp_scan *scan, uint64_t seed);
+/* Shard index (1-based) of count; shards of the same seed are disjoint and
+ * together cover the target set exactly. */
+SP_API sp_code sp_scan_set_shard(sp_scan *scan, unsigned index, unsigned count);
+SP_API sp_code sp_scan_set_user_agent(sp_scan *scan, const char *ua);
+SP_API sp_code sp_scan_set_from_user(sp_scan *scan, const char *user);
+SP_API sp_code sp_scan_set_to_user(sp_scan *scan, const char *user);
+/* Extra fingerprint rules (JSON, same format as the built-in database);
+ * they are tried before the built-in ones. */
+SP_API sp_code sp_scan_add_fingerprints_file(sp_scan *scan, const char *path);
+
+/* Outputs: format is a name from sp_output_name(); path "-" is standard
+ * output. Several outputs may be added; each receives every service. */
+SP_API sp_code sp_scan_add_output(sp_scan *scan, const char *format, const char *path);
+
+/* Callbacks. `data` is passed back untouched. */
+typedef void (*sp_log_fn)(int level, const char *message,
+                          void *data); /* level: 0 warn, 1 info, 2 debug */
+typedef void (*sp_service_fn)(const sp_service *service, void *data);
+typedef struct sp_progress {
+    uint64_t probes_total; /* probes in the first round (targets x ports x methods in this shard) */
+    uint64_t probes_sent;  /* including retries */
+    uint64_t replies;      /* replies whose token verified */
+    uint64_t services;
+    uint64_t bad_replies; /* datagrams that were not a reply to our probes */
+    double elapsed_s;
+    double rate_pps; /* recent sending rate */
+} sp_progress;
+typedef void (*sp_progress_fn)(const sp_progress *progress, void *data);
+/* Dry run: called with each probe instead of sending it. */
+typedef void (*sp_probe_fn)(const char *destination, const char *bytes, size_t len, void *data);
+
+SP_API void sp_scan_set_log(sp_scan *scan, sp_log_fn fn, void *data);
+SP_API void sp_scan_set_service_callback(sp_scan *scan, sp_service_fn fn, void *data);
+SP_API void sp_scan_set_progress(sp_scan *scan, sp_progress_fn fn, void *data);
+/* Enables dry-run mode: probes are built and handed to fn; nothing is sent. */
+SP_API void sp_scan_set_dry_run(sp_scan *scan, sp_probe_fn fn, void *data);
+
+/* Number of probes one round will send (targets x ports x methods, this
+ * shard, after excludes). Validates the target set; SP_ENOTARGETS if empty. */
+SP_API sp_code sp_scan_probe_count(sp_scan *scan, uint64_t *out);
+/* Number of distinct addresses in the target set after excludes. */
+SP_API sp_code sp_scan_address_count(sp_scan *scan, uint64_t *out);
+
+/* Runs the scan to completion (or until sp_scan_stop). Writes every output. */
+SP_API sp_code sp_scan_run(sp_scan *scan);
+/* Asks a running scan to stop sending and drain. Async-signal-safe. */
+SP_API void sp_scan_stop(sp_scan *scan);
+
+typedef struct sp_summary {
+    uint64_t probes_sent;
+    uint64_t replies;
+    uint64_t bad_replies;
+    uint64_t services;
+    uint64_t findings_by_severity[5];
+    sp_severity max_severity;
+    double elapsed_s;
+    int interrupted;
+} sp_summary;
+SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

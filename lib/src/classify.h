@@ -1,0 +1,20 @@
+/* Classification: pure functions from reply bytes to the result model.
+ * No sockets, clocks or globals, so live scans and capture files share it
+ * and tests drive it from fixtures alone. */
+#ifndef SP_CLASSIFY_H
+#define SP_CLASSIFY_H
+
+#include "fingerprint.h"
+#include "service.h"
+#include "sipmsg.h"
+
+/* Merges one parsed reply to probe `probe_name` into svc. Retransmissions
+ * and a second final reply to the same probe are ignored; a provisional
+ * reply is replaced by the final one. Returns 1 if the reply was new. */
+int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, const sp__parsed *msg,
+                       double rtt_ms, size_t bytes, size_t req_bytes);
+
+/* Fingerprints the service and evaluates findings; then publishes the view. */
+void sp__classify_finish(sp__svc *svc, const sp__fpdb *db);
+
+#endif

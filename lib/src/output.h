@@ -1,0 +1,70 @@
+/* Output writers: plug-ins behind a table of callbacks, listed in one
+ * registry. Every writer receives the same result model. Streaming writers
+ * (ndjson) write each service as it is found; document writers (json, text,
+ * csv) write once at the end, to a temporary file renamed into place. */
+#ifndef SP_OUTPUT_H
+#define SP_OUTPUT_H
+
+#include "sipprobe/sipprobe.h"
+#include "util.h"
+
+#include <stdio.h>
+
+/* What writers know about the scan itself. */
+typedef struct sp__scan_meta {
+    const char *version;
+    const sp__strv *targets;
+    const sp__strv *excludes;
+    const char *ports;
+    const char *methods;
+    uint32_t rate;
+    unsigned retries;
+    unsigned wait_ms;
+    uint64_t seed;
+    unsigned shard_index, shard_count;
+    const char *user_agent;
+    const char *started;       /* ISO 8601 UTC */
+    const char *finished;      /* ISO 8601 UTC; NULL in begin() */
+    const sp_summary *summary; /* NULL in begin() */
+} sp__scan_meta;
+
+typedef struct sp__writer sp__writer;
+
+typedef struct sp__writer_type {
+    const char *name;
+    const char *description;
+    int streaming;
+    int (*begin)(sp__writer *w, const sp__scan_meta *meta);
+    int (*service)(sp__writer *w, const sp_service *svc); /* streaming writers */
+    int (*end)(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n);
+} sp__writer_type;
+
+struct sp__writer {
+    const sp__writer_type *type;
+    FILE *fp;
+    char *path;     /* NULL for stdout */
+    char *tmp_path; /* document writers to a file */
+    int failed;
+};
+
+extern const sp__writer_type sp__writer_text;
+extern const sp__writer_type sp__writer_ndjson;
+extern const sp__writer_type sp__writer_json;
+extern const sp__writer_type sp__writer_csv;
+
+const sp__writer_type *sp__writer_find(const char *name);
+
+/* Opens a writer on path ("-" = stdout). Returns NULL with err set. */
+sp__writer *sp__writer_open(const sp__writer_type *type, const char *path, char *err,
+                            size_t errlen);
+/* Flushes, closes and (for document files) renames into place. Frees w.
+ * Returns 0 or SP_EIO with err set. */
+int sp__writer_close(sp__writer *w, char *err, size_t errlen);
+/* Removes a writer's temporary file without publishing it. Frees w. */
+void sp__writer_abort(sp__writer *w);
+
+/* The JSON form of a service, shared by the json and ndjson writers. */
+struct json_t;
+struct json_t *sp__service_json(const sp_service *svc);
+
+#endif

@@ -1,0 +1,215 @@
+/* JSON writers: "ndjson" streams one object per service as it is found;
+ * "json" writes one document {"scan", "services", "summary"} at the end.
+ * All strings go through jansson after UTF-8 repair, never by hand. */
+#include "output.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+static json_t *jstr(const char *s)
+{
+    if (!s) return json_null();
+    sp__buf b;
+    sp__buf_init(&b);
+    sp__buf_utf8(&b, s);
+    json_t *j = json_string(sp__buf_cstr(&b));
+    sp__buf_free(&b);
+    return j ? j : json_string("");
+}
+
+static json_t *jstr_array(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, jstr(v[i]));
+    return a;
+}
+
+json_t *sp__service_json(const sp_service *svc)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "host", jstr(svc->host));
+    json_object_set_new(o, "port", json_integer(svc->port));
+    json_object_set_new(o, "transport", json_string(sp_transport_name(svc->transport)));
+    json_object_set_new(o, "responder", jstr(svc->responder));
+    json_object_set_new(o, "responder_differs", json_boolean(svc->responder_differs));
+
+    json_t *replies = json_array();
+    for (size_t i = 0; i < svc->n_replies; i++) {
+        const sp_reply *r = &svc->replies[i];
+        json_t *jr = json_object();
+        json_object_set_new(jr, "method", jstr(r->method));
+        json_object_set_new(jr, "status", json_integer(r->status));
+        json_object_set_new(jr, "reason", jstr(r->reason));
+        json_object_set_new(jr, "rtt_ms", json_real(round(r->rtt_ms * 10) / 10));
+        json_object_set_new(jr, "bytes", json_integer((json_int_t)r->bytes));
+        json_object_set_new(jr, "request_bytes", json_integer((json_int_t)r->request_bytes));
+        json_object_set_new(jr, "challenged", json_boolean(r->challenged));
+        json_object_set_new(jr, "realm", jstr(r->realm));
+        json_array_append_new(replies, jr);
+    }
+    json_object_set_new(o, "replies", replies);
+    json_object_set_new(o, "server", jstr(svc->server));
+    json_object_set_new(o, "user_agent", jstr(svc->user_agent));
+    json_object_set_new(o, "allow", jstr_array(svc->allow, svc->n_allow));
+    json_object_set_new(o, "supported", jstr_array(svc->supported, svc->n_supported));
+    json_object_set_new(o, "contacts", jstr_array(svc->contacts, svc->n_contacts));
+    json_object_set_new(o, "vias", jstr_array(svc->vias, svc->n_vias));
+
+    if (svc->fingerprint) {
+        const sp_fingerprint *f = svc->fingerprint;
+        json_t *jf = json_object();
+        json_object_set_new(jf, "vendor", jstr(f->vendor));
+        json_object_set_new(jf, "product", jstr(f->product));
+        json_object_set_new(jf, "version", jstr(f->version));
+        json_object_set_new(jf, "type", jstr(f->type));
+        json_object_set_new(jf, "cpe", jstr(f->cpe));
+        json_object_set_new(jf, "rule", jstr(f->rule));
+        json_object_set_new(o, "fingerprint", jf);
+    } else {
+        json_object_set_new(o, "fingerprint", json_null());
+    }
+
+    json_t *findings = json_array();
+    for (size_t i = 0; i < svc->n_findings; i++) {
+        const sp_finding *f = &svc->findings[i];
+        json_t *jf = json_object();
+        json_object_set_new(jf, "id", jstr(f->id));
+        json_object_set_new(jf, "severity", json_string(sp_severity_name(f->severity)));
+        json_object_set_new(jf, "title", jstr(f->title));
+        json_object_set_new(jf, "evidence", jstr_array(f->evidence, f->n_evidence));
+        json_object_set_new(jf, "remediation", jstr(f->remediation));
+        json_array_append_new(findings, jf);
+    }
+    json_object_set_new(o, "findings", findings);
+    json_object_set_new(o, "max_severity",
+                        svc->max_severity == SP_SEV_NONE
+                            ? json_null()
+                            : json_string(sp_severity_name(svc->max_severity)));
+    return o;
+}
+
+static int dump_line(sp__writer *w, json_t *j)
+{
+    int rc = json_dumpf(j, w->fp, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
+    json_decref(j);
+    if (rc != 0 || fputc('\n', w->fp) == EOF) {
+        w->failed = 1;
+        return -1;
+    }
+    /* Each line is complete on disk as soon as it is written. */
+    fflush(w->fp);
+    return 0;
+}
+
+static int ndjson_begin(sp__writer *w, const sp__scan_meta *meta)
+{
+    (void)w;
+    (void)meta;
+    return 0;
+}
+
+static int ndjson_service(sp__writer *w, const sp_service *svc)
+{
+    return dump_line(w, sp__service_json(svc));
+}
+
+static int ndjson_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
+                      size_t n)
+{
+    (void)w;
+    (void)meta;
+    (void)all;
+    (void)n;
+    return 0;
+}
+
+const sp__writer_type sp__writer_ndjson = {
+    .name = "ndjson",
+    .description = "one JSON object per service and line, written as services are found",
+    .streaming = 1,
+    .begin = ndjson_begin,
+    .service = ndjson_service,
+    .end = ndjson_end,
+};
+
+static json_t *scan_json(const sp__scan_meta *m)
+{
+    json_t *s = json_object();
+    json_object_set_new(s, "tool", json_string("sipprobe"));
+    json_object_set_new(s, "version", json_string(m->version));
+    json_object_set_new(s, "targets",
+                        jstr_array((const char *const *)m->targets->v, m->targets->n));
+    json_object_set_new(s, "excludes",
+                        jstr_array((const char *const *)m->excludes->v, m->excludes->n));
+    json_object_set_new(s, "ports", jstr(m->ports));
+    json_object_set_new(s, "methods", jstr(m->methods));
+    json_object_set_new(s, "rate", json_integer(m->rate));
+    json_object_set_new(s, "retries", json_integer(m->retries));
+    json_object_set_new(s, "wait_ms", json_integer(m->wait_ms));
+    json_object_set_new(s, "seed", json_integer((json_int_t)(m->seed & 0x7fffffffffffffffULL)));
+    char shard[32];
+    snprintf(shard, sizeof(shard), "%u/%u", m->shard_index, m->shard_count);
+    json_object_set_new(s, "shard", json_string(shard));
+    json_object_set_new(s, "user_agent", jstr(m->user_agent));
+    json_object_set_new(s, "started", jstr(m->started));
+    json_object_set_new(s, "finished", jstr(m->finished));
+    return s;
+}
+
+static json_t *summary_json(const sp_summary *sum)
+{
+    json_t *s = json_object();
+    json_object_set_new(s, "probes_sent", json_integer((json_int_t)sum->probes_sent));
+    json_object_set_new(s, "replies", json_integer((json_int_t)sum->replies));
+    json_object_set_new(s, "unmatched_datagrams", json_integer((json_int_t)sum->bad_replies));
+    json_object_set_new(s, "services", json_integer((json_int_t)sum->services));
+    json_t *by = json_object();
+    for (int i = SP_SEV_INFO; i <= SP_SEV_CRITICAL; i++)
+        json_object_set_new(by, sp_severity_name((sp_severity)i),
+                            json_integer((json_int_t)sum->findings_by_severity[i]));
+    json_object_set_new(s, "findings_by_severity", by);
+    json_object_set_new(s, "max_severity",
+                        sum->max_severity == SP_SEV_NONE
+                            ? json_null()
+                            : json_string(sp_severity_name(sum->max_severity)));
+    json_object_set_new(s, "elapsed_s", json_real(round(sum->elapsed_s * 1000) / 1000));
+    json_object_set_new(s, "interrupted", json_boolean(sum->interrupted));
+    return s;
+}
+
+static int json_begin(sp__writer *w, const sp__scan_meta *meta)
+{
+    (void)w;
+    (void)meta;
+    return 0;
+}
+
+static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
+                    size_t n)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "scan", scan_json(meta));
+    json_t *services = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(services, sp__service_json(all[i]));
+    json_object_set_new(doc, "services", services);
+    json_object_set_new(doc, "summary", summary_json(meta->summary));
+    int rc = json_dumpf(doc, w->fp, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
+    json_decref(doc);
+    if (rc != 0 || fputc('\n', w->fp) == EOF) {
+        w->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+const sp__writer_type sp__writer_json = {
+    .name = "json",
+    .description = "one JSON document {scan, services, summary}, written at the end",
+    .streaming = 0,
+    .begin = json_begin,
+    .service = NULL,
+    .end = json_end,
+};

@@ -1,0 +1,26 @@
+/* REGISTER: tests whether the registrar demands authentication. The request
+ * carries Expires: 0, so even a registrar that accepts it without a
+ * challenge only removes a binding for our own (non-existent) contact: the
+ * probe proves the weakness without hijacking the extension. */
+#include "probe.h"
+
+#include <stdio.h>
+
+static void register_fill(const sp__probe_params *params, sp__request_spec *spec,
+                          char scratch[4][256])
+{
+    snprintf(scratch[0], 256, "sip:%s", SP__MARK_TARGET);
+    snprintf(scratch[1], 256, "<sip:%s@%s>", params->to_user, SP__MARK_TARGET);
+    snprintf(scratch[2], 256, "<sip:%s@%s>;tag=%s", params->to_user, SP__MARK_TARGET, SP__MARK_MAC);
+    spec->method = "REGISTER";
+    spec->request_uri = scratch[0];
+    spec->to = scratch[1];
+    spec->from = scratch[2];
+    spec->expires = "0";
+}
+
+const sp__probe_type sp__probe_register = {
+    .name = "REGISTER",
+    .description = "registration without credentials (Expires: 0): tests whether auth is required",
+    .fill = register_fill,
+};

@@ -1,0 +1,1010 @@
+/* The scan: the public handle, its setters, and the engine that walks the
+ * permutation, paces and sends probes, matches replies by token, hands them
+ * to classification and the finished services to the writers. */
+#include "sipprobe/sipprobe.h"
+
+#include "classify.h"
+#include "fingerprint.h"
+#include "output.h"
+#include "permute.h"
+#include "probe.h"
+#include "ratelimit.h"
+#include "service.h"
+#include "siphash.h"
+#include "targets.h"
+#include "token.h"
+#include "udp.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#define MAX_WRITERS 16
+#define PROBE_MAX 1400 /* our requests are ~400 bytes; this bounds user-supplied strings */
+
+/* One row of the service table: small, kept for every responder so that
+ * retransmissions and retries are recognised after a service is emitted. */
+typedef struct entry {
+    uint8_t used;
+    uint8_t family;
+    uint8_t transport;
+    uint16_t port;
+    uint32_t seen_mask;
+    uint32_t final_mask;
+    uint8_t addr[16];
+    sp__svc *svc; /* full record while not yet emitted */
+} entry;
+
+struct sp_scan {
+    char err[512];
+
+    sp__targets targets;
+    sp__strv target_specs, exclude_specs;
+    uint16_t *ports;
+    size_t n_ports;
+    char *ports_spec;
+    int methods[SP__MAX_PROBES];
+    size_t n_methods;
+    uint32_t method_mask;
+    char methods_spec[128];
+    uint32_t rate;
+    unsigned retries, wait_ms;
+    uint64_t seed;
+    unsigned shard_index, shard_count; /* 0-based index */
+    char *user_agent, *from_user, *to_user;
+    sp__fpdb fpdb;
+    int builtin_loaded;
+
+    sp__writer *writers[MAX_WRITERS];
+    size_t n_writers;
+    int keep_services; /* a document writer needs every service at the end */
+
+    sp_log_fn log_fn;
+    void *log_data;
+    sp_service_fn service_fn;
+    void *service_data;
+    sp_progress_fn progress_fn;
+    void *progress_data;
+    sp_probe_fn dry_fn;
+    void *dry_data;
+    int dry_run;
+
+    volatile sig_atomic_t stop;
+    int running, ran;
+
+    /* Run state. */
+    uint8_t key[16];
+    sp__template tmpl[SP__MAX_PROBES];
+    char local[2][80];
+    uint64_t start_ns;
+    entry *table;
+    size_t table_cap, table_used;
+    sp__svc **kept;
+    size_t n_kept, cap_kept;
+    uint64_t expected; /* probes in the first round */
+    uint64_t finals;   /* (target, probe) pairs with a final reply */
+    sp_summary summary;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void logf_(sp_scan *s, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void logf_(sp_scan *s, int level, const char *fmt, ...)
+{
+    if (!s->log_fn) return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    s->log_fn(level, msg, s->log_data);
+}
+
+static sp_code fail(sp_scan *s, sp_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static sp_code fail(sp_scan *s, sp_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, sizeof(s->err), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* ---- Handle and setters ---- */
+
+sp_scan *sp_scan_new(void)
+{
+    sp_scan *s = calloc(1, sizeof(*s));
+    if (!s) return NULL;
+    sp__targets_init(&s->targets);
+    sp__fpdb_init(&s->fpdb);
+    s->rate = 500;
+    s->retries = 1;
+    s->wait_ms = 2000;
+    s->shard_count = 1;
+    s->user_agent = strdup("sipprobe/" SP_VERSION);
+    s->from_user = strdup("100");
+    s->to_user = strdup("100");
+    s->methods[0] = sp__probe_find("OPTIONS");
+    s->n_methods = 1;
+    s->method_mask = 1u << s->methods[0];
+    snprintf(s->methods_spec, sizeof(s->methods_spec), "OPTIONS");
+    if (getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed))
+        s->seed = (uint64_t)time(NULL) ^ (uint64_t)now_ns();
+    if (!s->user_agent || !s->from_user || !s->to_user) {
+        sp_scan_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sp_scan_free(sp_scan *s)
+{
+    if (!s) return;
+    sp__targets_free(&s->targets);
+    sp__strv_free(&s->target_specs);
+    sp__strv_free(&s->exclude_specs);
+    free(s->ports);
+    free(s->ports_spec);
+    free(s->user_agent);
+    free(s->from_user);
+    free(s->to_user);
+    for (size_t i = 0; i < s->n_writers; i++)
+        sp__writer_abort(s->writers[i]);
+    for (size_t i = 0; i < SP__MAX_PROBES; i++)
+        sp__template_free(&s->tmpl[i]);
+    for (size_t i = 0; i < s->table_cap; i++)
+        sp__svc_free(s->table[i].svc);
+    free(s->table);
+    for (size_t i = 0; i < s->n_kept; i++)
+        sp__svc_free(s->kept[i]);
+    free(s->kept);
+    sp__fpdb_free(&s->fpdb); /* after services: they point into it */
+    free(s);
+}
+
+const char *sp_scan_errmsg(const sp_scan *s)
+{
+    return s->err;
+}
+
+static sp_code check_idle(sp_scan *s)
+{
+    if (s->running || s->ran) return fail(s, SP_ESTATE, "the scan has already run");
+    return SP_OK;
+}
+
+sp_code sp_scan_add_target(sp_scan *s, const char *spec)
+{
+    if (check_idle(s)) return SP_ESTATE;
+    if (!spec) return fail(s, SP_EINVAL, "no target given");
+    int rc = sp__targets_add(&s->targets, spec, s->err, sizeof(s->err));
+    if (rc) return (sp_code)rc;
+    if (sp__strv_push(&s->target_specs, spec, strlen(spec)))
+        return fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+sp_code sp_scan_add_exclude(sp_scan *s, const char *spec)
+{
+    if (check_idle(s)) return SP_ESTATE;
+    if (!spec) return fail(s, SP_EINVAL, "no exclude given");
+    int rc = sp__targets_exclude(&s->targets, spec, s->err, sizeof(s->err));
+    if (rc) return (sp_code)rc;
+    if (sp__strv_push(&s->exclude_specs, spec, strlen(spec)))
+        return fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+/* Reads a list file: one spec per line, '#' comments, "-" is stdin. */
+static sp_code add_file(sp_scan *s, const char *path, int exclude)
+{
+    FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!fp) return fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    char line[1024];
+    unsigned lineno = 0;
+    sp_code rc = SP_OK;
+    while (fgets(line, sizeof(line), fp)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+            rc = fail(s, SP_ETARGET, "%s:%u: line longer than %zu characters", path, lineno,
+                      sizeof(line) - 2);
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash) *hash = '\0';
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p) continue;
+        rc = exclude ? sp_scan_add_exclude(s, p) : sp_scan_add_target(s, p);
+        if (rc) {
+            char inner[sizeof(s->err)];
+            snprintf(inner, sizeof(inner), "%s", s->err);
+            fail(s, rc, "%s:%u: %s", path, lineno, inner);
+            break;
+        }
+    }
+    if (!rc && ferror(fp)) rc = fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (fp != stdin) fclose(fp);
+    return rc;
+}
+
+sp_code sp_scan_add_targets_file(sp_scan *s, const char *path)
+{
+    if (check_idle(s)) return SP_ESTATE;
+    return add_file(s, path, 0);
+}
+
+sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
+{
+    if (check_idle(s)) return SP_ESTATE;
+    return add_file(s, path, 1);
+}
+
+sp_code sp_scan_set_ports(sp_scan *s, const char *list)
+{
+    uint16_t *ports;
+    size_t n;
+    if (check_idle(s)) return SP_ESTATE;
+    int rc = sp__ports_parse(list ? list : "", &ports, &n, s->err, sizeof(s->err));
+    if (rc) return (sp_code)rc;
+    free(s->ports);
+    free(s->ports_spec);
+    s->ports = ports;
+    s->n_ports = n;
+    s->ports_spec = strdup(list);
+    return SP_OK;
+}
+
+sp_code sp_scan_set_methods(sp_scan *s, const char *list)
+{
+    if (check_idle(s)) return SP_ESTATE;
+    int methods[SP__MAX_PROBES];
+    size_t n = 0;
+    uint32_t mask = 0;
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s", list ? list : "");
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int idx = sp__probe_find(tok);
+        if (idx < 0)
+            return fail(s, SP_EMETHOD, "unknown probe method '%s' (see --list-probes)", tok);
+        if (mask & (1u << idx)) continue;
+        mask |= 1u << idx;
+        methods[n++] = idx;
+    }
+    if (n == 0) return fail(s, SP_EMETHOD, "no probe method given");
+    memcpy(s->methods, methods, sizeof(methods));
+    s->n_methods = n;
+    s->method_mask = mask;
+    s->methods_spec[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strncat(s->methods_spec, i ? "," : "",
+                sizeof(s->methods_spec) - strlen(s->methods_spec) - 1);
+        strncat(s->methods_spec, sp__probe_get((size_t)methods[i])->name,
+                sizeof(s->methods_spec) - strlen(s->methods_spec) - 1);
+    }
+    return SP_OK;
+}
+
+sp_code sp_scan_set_rate(sp_scan *s, uint32_t pps)
+{
+    if (pps == 0 || pps > 10000000)
+        return fail(s, SP_EINVAL, "rate must be between 1 and 10000000 probes per second");
+    s->rate = pps;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_retries(sp_scan *s, unsigned retries)
+{
+    if (retries > 10) return fail(s, SP_EINVAL, "retries must be between 0 and 10");
+    s->retries = retries;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_wait_ms(sp_scan *s, unsigned wait_ms)
+{
+    if (wait_ms > 600000) return fail(s, SP_EINVAL, "wait must be at most 600000 ms");
+    s->wait_ms = wait_ms;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_seed(sp_scan *s, uint64_t seed)
+{
+    s->seed = seed;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_shard(sp_scan *s, unsigned index, unsigned count)
+{
+    if (count == 0 || index == 0 || index > count)
+        return fail(s, SP_EINVAL, "shard must be I/N with 1 <= I <= N");
+    s->shard_index = index - 1;
+    s->shard_count = count;
+    return SP_OK;
+}
+
+static sp_code set_string(sp_scan *s, char **dst, const char *v, const char *what, int allow_empty)
+{
+    if (!v || (!allow_empty && !*v)) return fail(s, SP_EINVAL, "%s must not be empty", what);
+    if (strlen(v) > 200) return fail(s, SP_EINVAL, "%s is longer than 200 characters", what);
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return fail(s, SP_EINVAL, "%s contains a control character", what);
+    char *copy = strdup(v);
+    if (!copy) return fail(s, SP_ENOMEM, "out of memory");
+    free(*dst);
+    *dst = copy;
+    return SP_OK;
+}
+
+/* SIP user parts we put in URIs: unreserved characters only, so the
+ * request stays well-formed whatever the user types. */
+static sp_code set_user(sp_scan *s, char **dst, const char *v, const char *what)
+{
+    if (!v || !*v) return fail(s, SP_EINVAL, "%s must not be empty", what);
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("-_.!~*'()&=+$,;?/", *p))
+            return fail(s, SP_EINVAL, "%s '%s' has a character not allowed in a SIP user part",
+                        what, v);
+    return set_string(s, dst, v, what, 0);
+}
+
+sp_code sp_scan_set_user_agent(sp_scan *s, const char *ua)
+{
+    return set_string(s, &s->user_agent, ua, "user agent", 1);
+}
+
+sp_code sp_scan_set_from_user(sp_scan *s, const char *user)
+{
+    return set_user(s, &s->from_user, user, "from user");
+}
+
+sp_code sp_scan_set_to_user(sp_scan *s, const char *user)
+{
+    return set_user(s, &s->to_user, user, "to user");
+}
+
+sp_code sp_scan_add_fingerprints_file(sp_scan *s, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return fail(s, SP_EIO, "cannot read fingerprints '%s': %s", path, strerror(errno));
+    sp__buf b;
+    sp__buf_init(&b);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < (16u << 20))
+        sp__buf_append(&b, chunk, n);
+    int rerr = ferror(fp);
+    fclose(fp);
+    if (rerr || b.failed) {
+        sp__buf_free(&b);
+        return fail(s, SP_EIO, "cannot read fingerprints '%s'", path);
+    }
+    /* User rules go first so they can override built-in ones. */
+    int rc = sp__fpdb_load(&s->fpdb, sp__buf_cstr(&b), b.len, path, 1, s->err, sizeof(s->err));
+    sp__buf_free(&b);
+    return (sp_code)rc;
+}
+
+sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
+{
+    const sp__writer_type *type = sp__writer_find(format ? format : "");
+    if (!type)
+        return fail(s, SP_EFORMAT, "unknown output format '%s' (see --list-outputs)",
+                    format ? format : "");
+    if (s->n_writers >= MAX_WRITERS) return fail(s, SP_EINVAL, "at most %d outputs", MAX_WRITERS);
+    sp__writer *w = sp__writer_open(type, path, s->err, sizeof(s->err));
+    if (!w) return SP_EIO;
+    s->writers[s->n_writers++] = w;
+    if (!type->streaming) s->keep_services = 1;
+    return SP_OK;
+}
+
+void sp_scan_set_log(sp_scan *s, sp_log_fn fn, void *data)
+{
+    s->log_fn = fn;
+    s->log_data = data;
+}
+
+void sp_scan_set_service_callback(sp_scan *s, sp_service_fn fn, void *data)
+{
+    s->service_fn = fn;
+    s->service_data = data;
+}
+
+void sp_scan_set_progress(sp_scan *s, sp_progress_fn fn, void *data)
+{
+    s->progress_fn = fn;
+    s->progress_data = data;
+}
+
+void sp_scan_set_dry_run(sp_scan *s, sp_probe_fn fn, void *data)
+{
+    s->dry_run = 1;
+    s->dry_fn = fn;
+    s->dry_data = data;
+}
+
+void sp_scan_stop(sp_scan *s)
+{
+    if (s->stop < 2) s->stop++;
+}
+
+void sp_scan_summary(const sp_scan *s, sp_summary *out)
+{
+    *out = s->summary;
+}
+
+const char *sp_probe_name(size_t i)
+{
+    const sp__probe_type *t = sp__probe_get(i);
+    return t ? t->name : NULL;
+}
+
+const char *sp_probe_description(size_t i)
+{
+    const sp__probe_type *t = sp__probe_get(i);
+    return t ? t->description : NULL;
+}
+
+/* ---- Preparation ---- */
+
+static sp_code prepare_targets(sp_scan *s)
+{
+    if (!s->ports) {
+        sp_code rc = sp_scan_set_ports(s, "5060");
+        if (rc) return rc;
+    }
+    int rc = sp__targets_finalize(&s->targets, s->ports, s->n_ports, s->err, sizeof(s->err));
+    if (rc) return (sp_code)rc;
+    if ((uint64_t)s->targets.pairs * s->n_methods > SP__MAX_PAIRS * 4)
+        return fail(s, SP_ETOOBIG, "target set too large");
+    return SP_OK;
+}
+
+sp_code sp_scan_address_count(sp_scan *s, uint64_t *out)
+{
+    sp_code rc = prepare_targets(s);
+    if (rc) return rc;
+    *out = s->targets.addresses;
+    return SP_OK;
+}
+
+sp_code sp_scan_probe_count(sp_scan *s, uint64_t *out)
+{
+    sp_code rc = prepare_targets(s);
+    if (rc) return rc;
+    uint64_t n = s->targets.pairs * s->n_methods;
+    if (s->shard_count > 1) {
+        sp__perm perm;
+        sp__perm_init(&perm, n, s->seed);
+        n = sp__walk_count(&perm, s->shard_index, s->shard_count);
+    }
+    *out = n;
+    return SP_OK;
+}
+
+static sp_code prepare(sp_scan *s)
+{
+    sp_code rc = prepare_targets(s);
+    if (rc) return rc;
+    if (!s->builtin_loaded) {
+        rc = (sp_code)sp__fpdb_load_builtin(&s->fpdb, s->err, sizeof(s->err));
+        if (rc) return rc;
+        s->builtin_loaded = 1;
+    }
+    if (getrandom(s->key, sizeof(s->key), 0) != sizeof(s->key))
+        return fail(s, SP_EIO, "cannot get random bytes for the scan key");
+    sp__probe_params params = {s->from_user, s->to_user, s->user_agent};
+    for (size_t i = 0; i < s->n_methods; i++) {
+        int idx = s->methods[i];
+        if (sp__template_build(&s->tmpl[idx], sp__probe_get((size_t)idx), &params) != 0)
+            return fail(s, SP_EINVAL, "cannot build the %s probe from these settings",
+                        sp__probe_get((size_t)idx)->name);
+    }
+    return SP_OK;
+}
+
+/* ---- Probes ---- */
+
+static uint32_t now_units(const sp_scan *s)
+{
+    return (uint32_t)((now_ns() - s->start_ns) / 100000); /* 0.1 ms */
+}
+
+static size_t build_probe(const sp_scan *s, const sp__probe_id *id, char *out, size_t cap)
+{
+    char target[80], callid[SP__TOKEN_MAX], mac_hex[17];
+    uint64_t mac;
+    sp__addr_format_port(&id->addr, id->port, target, sizeof(target));
+    if (!sp__token_encode(s->key, id, callid, sizeof(callid), &mac)) return 0;
+    snprintf(mac_hex, sizeof(mac_hex), "%016llx", (unsigned long long)mac);
+    sp__probe_fields f = {target, s->local[id->addr.family == 6], mac_hex, callid};
+    return sp__template_fill(&s->tmpl[id->probe], &f, out, cap);
+}
+
+/* ---- Service table ---- */
+
+static uint64_t key_hash(const sp_scan *s, uint8_t family, const uint8_t *addr, uint16_t port,
+                         uint8_t transport)
+{
+    uint8_t k[20];
+    memcpy(k, addr, 16);
+    k[16] = family;
+    k[17] = transport;
+    k[18] = (uint8_t)(port >> 8);
+    k[19] = (uint8_t)port;
+    return sp__siphash24(s->key, k, sizeof(k));
+}
+
+static int table_grow(sp_scan *s)
+{
+    size_t cap = s->table_cap ? s->table_cap * 2 : 1024;
+    entry *t = calloc(cap, sizeof(*t));
+    if (!t) return -1;
+    for (size_t i = 0; i < s->table_cap; i++) {
+        entry *e = &s->table[i];
+        if (!e->used) continue;
+        size_t j = key_hash(s, e->family, e->addr, e->port, e->transport) & (cap - 1);
+        while (t[j].used)
+            j = (j + 1) & (cap - 1);
+        t[j] = *e;
+    }
+    free(s->table);
+    s->table = t;
+    s->table_cap = cap;
+    return 0;
+}
+
+static entry *table_find(sp_scan *s, const sp__addr *a, uint16_t port, uint8_t transport, int add)
+{
+    uint8_t addr[16] = {0};
+    memcpy(addr, a->bytes, a->family == 4 ? 4 : 16);
+    if (add && (s->table_used + 1) * 10 > s->table_cap * 7 && table_grow(s) < 0) return NULL;
+    if (!s->table_cap) return NULL;
+    size_t j = key_hash(s, a->family, addr, port, transport) & (s->table_cap - 1);
+    while (s->table[j].used) {
+        entry *e = &s->table[j];
+        if (e->family == a->family && e->port == port && e->transport == transport &&
+            !memcmp(e->addr, addr, 16))
+            return e;
+        j = (j + 1) & (s->table_cap - 1);
+    }
+    if (!add) return NULL;
+    entry *e = &s->table[j];
+    e->used = 1;
+    e->family = a->family;
+    e->port = port;
+    e->transport = transport;
+    memcpy(e->addr, addr, 16);
+    s->table_used++;
+    return e;
+}
+
+static void emit(sp_scan *s, entry *e)
+{
+    sp__svc *svc = e->svc;
+    e->svc = NULL;
+    sp__classify_finish(svc, &s->fpdb);
+    svc->emitted = 1;
+    s->summary.services++;
+    for (size_t i = 0; i < svc->n_findings; i++) {
+        sp_severity sev = svc->findings[i].severity;
+        s->summary.findings_by_severity[sev]++;
+        if ((int)sev > (int)s->summary.max_severity) s->summary.max_severity = sev;
+    }
+    if (s->service_fn) s->service_fn(&svc->pub, s->service_data);
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i]->type->streaming) s->writers[i]->type->service(s->writers[i], &svc->pub);
+    if (s->keep_services) {
+        if (s->n_kept == s->cap_kept) {
+            size_t cap = s->cap_kept ? s->cap_kept * 2 : 64;
+            sp__svc **k = realloc(s->kept, cap * sizeof(*k));
+            if (!k) {
+                logf_(s, 0, "out of memory: %s left out of the final report", svc->host_s);
+                sp__svc_free(svc);
+                return;
+            }
+            s->kept = k;
+            s->cap_kept = cap;
+        }
+        s->kept[s->n_kept++] = svc;
+    } else {
+        sp__svc_free(svc);
+    }
+}
+
+/* ---- Replies ---- */
+
+/* Finds the Call-ID header value (full or compact form "i") without a full
+ * parse, so that datagrams that are not ours cost almost nothing. */
+static int find_call_id(const char *buf, size_t len, const char **val, size_t *vlen)
+{
+    const char *p = memchr(buf, '\n', len);
+    const char *end = buf + len;
+    while (p && p + 1 < end) {
+        const char *line = p + 1;
+        const char *eol = memchr(line, '\n', (size_t)(end - line));
+        if (!eol) eol = end;
+        if (line == eol || (line[0] == '\r' && line + 1 == eol)) return 0; /* end of headers */
+        const char *colon = memchr(line, ':', (size_t)(eol - line));
+        if (colon) {
+            size_t nlen = (size_t)(colon - line);
+            while (nlen && (line[nlen - 1] == ' ' || line[nlen - 1] == '\t'))
+                nlen--;
+            if ((nlen == 7 && sp__strncaseeq(line, "call-id", 7)) ||
+                (nlen == 1 && (line[0] == 'i' || line[0] == 'I'))) {
+                size_t n = (size_t)(eol - colon - 1);
+                *val = sp__trim(colon + 1, &n);
+                *vlen = n;
+                return 1;
+            }
+        }
+        p = eol;
+    }
+    return 0;
+}
+
+static void on_datagram(sp_scan *s, const sp__udp_in *in)
+{
+    const char *cid;
+    size_t clen;
+    sp__probe_id id;
+
+    if (in->len < 12 || memcmp(in->buf, "SIP/2.0 ", 8) != 0 ||
+        !find_call_id(in->buf, in->len, &cid, &clen) ||
+        !sp__token_decode(s->key, cid, clen, &id, NULL) || id.probe >= SP__MAX_PROBES ||
+        !(s->method_mask & (1u << id.probe))) {
+        s->summary.bad_replies++;
+        return;
+    }
+    entry *e = table_find(s, &id.addr, id.port, id.transport, 1);
+    if (!e) {
+        logf_(s, 0, "out of memory: reply from %s dropped", "a responder");
+        return;
+    }
+    uint32_t bit = 1u << id.probe;
+    if (e->final_mask & bit) return; /* a retransmission */
+    if (!e->svc && e->seen_mask)     /* emitted already: nothing to add */
+        return;
+
+    sp__parsed msg;
+    if (sp__sipmsg_parse(in->buf, in->len, &msg) != 0 || msg.status < 100 || msg.status > 699) {
+        char from[80];
+        sp__addr_format_port(&in->from, in->from_port, from, sizeof(from));
+        logf_(s, 1, "unparseable SIP reply from %s (%zu bytes) ignored", from, in->len);
+        sp__parsed_free(&msg);
+        s->summary.bad_replies++;
+        return;
+    }
+    if (!e->svc) {
+        e->svc = sp__svc_new(&id.addr, id.port, id.transport);
+        if (!e->svc) {
+            sp__parsed_free(&msg);
+            return;
+        }
+    }
+    sp__svc_set_responder(e->svc, &in->from, in->from_port);
+    double rtt = (double)(now_units(s) - id.sent_ms) / 10.0;
+    char probe[PROBE_MAX];
+    size_t req_len = build_probe(s, &id, probe, sizeof(probe));
+    const char *name = sp__probe_get(id.probe)->name;
+    if (sp__classify_reply(e->svc, id.probe, name, &msg, rtt, in->len, req_len)) {
+        s->summary.replies++;
+        e->seen_mask |= bit;
+        if (msg.status >= 200) {
+            e->final_mask |= bit;
+            s->finals++;
+        }
+    }
+    sp__parsed_free(&msg);
+    if ((e->final_mask & s->method_mask) == s->method_mask) emit(s, e);
+}
+
+/* ---- The engine ---- */
+
+typedef struct run_state {
+    sp__udp udp;
+    sp__udp_rx rx;
+    uint64_t last_send_ns;
+    uint64_t last_progress_ns;
+    uint64_t sent_at_last_progress;
+    double recent_rate;
+} run_state;
+
+static void progress(sp_scan *s, run_state *rs, int force)
+{
+    if (!s->progress_fn) return;
+    uint64_t t = now_ns();
+    if (!force && t - rs->last_progress_ns < 200000000ull) return;
+    double dt = (double)(t - rs->last_progress_ns) / 1e9;
+    if (rs->last_progress_ns && dt > 0)
+        rs->recent_rate = (double)(s->summary.probes_sent - rs->sent_at_last_progress) / dt;
+    rs->last_progress_ns = t;
+    rs->sent_at_last_progress = s->summary.probes_sent;
+    sp_progress p = {
+        .probes_total = s->expected,
+        .probes_sent = s->summary.probes_sent,
+        .replies = s->summary.replies,
+        .services = s->summary.services + 0,
+        .bad_replies = s->summary.bad_replies,
+        .elapsed_s = (double)(t - s->start_ns) / 1e9,
+        .rate_pps = rs->recent_rate,
+    };
+    s->progress_fn(&p, s->progress_data);
+}
+
+static void drain(sp_scan *s, run_state *rs)
+{
+    /* Bounded so a flood of datagrams cannot starve sending. */
+    for (int round = 0; round < 16; round++) {
+        int got = 0;
+        for (int fam = 4; fam <= 6; fam += 2) {
+            int n = sp__udp_recv(&rs->udp, fam, &rs->rx);
+            for (int i = 0; i < n; i++)
+                on_datagram(s, &rs->rx.pkt[i]);
+            got += n;
+        }
+        if (got == 0) break;
+    }
+}
+
+static int all_answered(const sp_scan *s)
+{
+    return s->expected > 0 && s->finals >= s->expected;
+}
+
+/* Receives until `until_ns`, everything answered, or a stop request. */
+static void wait_phase(sp_scan *s, run_state *rs, uint64_t until_ns, int stop_level)
+{
+    for (;;) {
+        drain(s, rs);
+        progress(s, rs, 0);
+        uint64_t t = now_ns();
+        if (t >= until_ns || all_answered(s) || s->stop >= stop_level) return;
+        uint64_t left = until_ns - t;
+        sp__udp_wait(&rs->udp, left < 50000000ull ? left : 50000000ull);
+    }
+}
+
+static int send_batch(sp_scan *s, run_state *rs, int family, sp__udp_out *out, unsigned n)
+{
+    unsigned dropped = 0;
+    if (n == 0) return 0;
+    if (sp__udp_send(&rs->udp, family, out, n, &dropped) < 0) {
+        fail(s, SP_ESOCKET, "sending failed: %s", strerror(errno));
+        return -1;
+    }
+    if (dropped) logf_(s, 1, "%u probe(s) refused by the local network stack", dropped);
+    s->summary.probes_sent += n - dropped;
+    rs->last_send_ns = now_ns();
+    return 0;
+}
+
+/* One pass over this shard's permutation. Round 0 sends everything; later
+ * rounds only re-probe (target, probe) pairs that got no reply at all. */
+static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsigned round)
+{
+    static char bufs[SP__UDP_BATCH][PROBE_MAX];
+    sp__udp_out out[SP__UDP_BATCH];
+    unsigned n = 0;
+    int batch_family = 0;
+    sp__walk walk;
+    sp__bucket bucket;
+    double burst = s->rate / 100.0;
+    if (burst > 4096) burst = 4096;
+    sp__bucket_init(&bucket, s->rate, burst, now_ns());
+    sp__walk_init(&walk, perm, s->shard_index, s->shard_count);
+
+    uint64_t p;
+    unsigned tokens = 0;
+    while (!s->stop) {
+        if (tokens == 0) {
+            for (;;) {
+                uint64_t t = now_ns();
+                unsigned want =
+                    burst < SP__UDP_BATCH ? (unsigned)(burst < 1 ? 1 : burst) : SP__UDP_BATCH;
+                tokens = sp__bucket_take(&bucket, t, want);
+                if (tokens || s->stop) break;
+                if (n && send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+                n = 0;
+                drain(s, rs);
+                progress(s, rs, 0);
+                uint64_t w = sp__bucket_wait_ns(&bucket, now_ns(), want);
+                if (w) sp__udp_wait(&rs->udp, w > 20000000ull ? 20000000ull : w);
+            }
+            if (s->stop) break;
+        }
+        if (!sp__walk_next(&walk, &p)) break;
+        sp__probe_id id;
+        memset(&id, 0, sizeof(id));
+        id.probe = (uint8_t)s->methods[p % s->n_methods];
+        sp__targets_get(&s->targets, p / s->n_methods, &id.addr, &id.port);
+        id.transport = SP_TRANSPORT_UDP;
+        id.attempt = (uint8_t)round;
+        if (round == 0) {
+            s->expected++;
+        } else {
+            entry *e = table_find(s, &id.addr, id.port, id.transport, 0);
+            if (e && (e->seen_mask & (1u << id.probe))) continue;
+        }
+        if (n && (n == SP__UDP_BATCH || batch_family != id.addr.family)) {
+            if (send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+            n = 0;
+            drain(s, rs);
+        }
+        id.sent_ms = now_units(s);
+        size_t len = build_probe(s, &id, bufs[n], PROBE_MAX);
+        if (!len) return fail(s, SP_EINVAL, "a probe did not fit in %d bytes", PROBE_MAX);
+        if (s->dry_run) {
+            char dest[80];
+            sp__addr_format_port(&id.addr, id.port, dest, sizeof(dest));
+            if (s->dry_fn) s->dry_fn(dest, bufs[n], len, s->dry_data);
+            s->summary.probes_sent++;
+            tokens = 1; /* dry runs are not paced */
+            continue;
+        }
+        out[n].dst = id.addr;
+        out[n].port = id.port;
+        out[n].buf = bufs[n];
+        out[n].len = len;
+        batch_family = id.addr.family;
+        n++;
+        tokens--;
+        if (tokens == 0 || n == SP__UDP_BATCH) {
+            if (send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+            n = 0;
+            drain(s, rs);
+            progress(s, rs, 0);
+        }
+    }
+    if (n && send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+    return SP_OK;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int svc_cmp(const void *a, const void *b)
+{
+    const sp__svc *x = *(sp__svc *const *)a, *y = *(sp__svc *const *)b;
+    if (x->host.family != y->host.family) return x->host.family < y->host.family ? -1 : 1;
+    int c = memcmp(x->host.bytes, y->host.bytes, 16);
+    if (c) return c;
+    if (x->port != y->port) return x->port < y->port ? -1 : 1;
+    return (int)x->transport - (int)y->transport;
+}
+
+static sp_code open_sockets(sp_scan *s, run_state *rs)
+{
+    for (int fam = 4; fam <= 6; fam += 2) {
+        size_t first = s->targets.n_ranges;
+        for (size_t i = 0; i < s->targets.n_ranges && first == s->targets.n_ranges; i++)
+            if (s->targets.ranges[i].family == fam) first = i;
+        if (first == s->targets.n_ranges) continue;
+        int rc = sp__udp_open(&rs->udp, fam, s->rate, s->err, sizeof(s->err));
+        if (rc) return (sp_code)rc;
+        sp__addr a;
+        uint16_t port;
+        /* The source address toward the family's first target stands for all. */
+        sp__targets_get(&s->targets, first ? s->targets.cum[first - 1] : 0, &a, &port);
+        if (sp__udp_local_for(&rs->udp, &a, port, s->local[fam == 6], sizeof(s->local[0])) < 0) {
+            char t[80];
+            sp__addr_format(&a, t, sizeof(t));
+            return fail(s, SP_ESOCKET, "no route to %s: %s", t, strerror(errno));
+        }
+    }
+    return SP_OK;
+}
+
+sp_code sp_scan_run(sp_scan *s)
+{
+    if (s->running || s->ran) return fail(s, SP_ESTATE, "the scan has already run");
+    s->running = 1;
+    s->err[0] = '\0';
+    memset(&s->summary, 0, sizeof(s->summary));
+    s->summary.max_severity = SP_SEV_NONE;
+
+    run_state rs;
+    memset(&rs, 0, sizeof(rs));
+    sp__udp_init(&rs.udp);
+    sp_code rc = prepare(s);
+    if (!rc && sp__udp_rx_init(&rs.rx) < 0) rc = fail(s, SP_ENOMEM, "out of memory");
+    /* Dry runs bind sockets too (binding sends nothing) so that the probes
+     * shown carry the real local address and port. */
+    if (!rc) rc = open_sockets(s, &rs);
+
+    char started[32], finished[32];
+    iso_now(started, sizeof(started));
+    sp__scan_meta meta = {
+        .version = SP_VERSION,
+        .targets = &s->target_specs,
+        .excludes = &s->exclude_specs,
+        .ports = s->ports_spec,
+        .methods = s->methods_spec,
+        .rate = s->rate,
+        .retries = s->retries,
+        .wait_ms = s->wait_ms,
+        .seed = s->seed,
+        .shard_index = s->shard_index + 1,
+        .shard_count = s->shard_count,
+        .user_agent = s->user_agent,
+        .started = started,
+    };
+    for (size_t i = 0; i < s->n_writers && !rc; i++)
+        s->writers[i]->type->begin(s->writers[i], &meta);
+
+    s->start_ns = now_ns();
+    if (!rc) {
+        sp__perm perm;
+        sp__perm_init(&perm, s->targets.pairs * s->n_methods, s->seed);
+        unsigned rounds = s->dry_run ? 1 : s->retries + 1;
+        for (unsigned r = 0; r < rounds && !rc && !s->stop; r++) {
+            if (r > 0) {
+                /* Give replies to the previous round time to arrive first. */
+                unsigned gap = s->wait_ms < 1000 ? s->wait_ms : 1000;
+                wait_phase(s, &rs, rs.last_send_ns + (uint64_t)gap * 1000000ull, 1);
+                if (all_answered(s)) break;
+            }
+            rc = send_round(s, &rs, &perm, r);
+        }
+        if (!rc && !s->dry_run)
+            wait_phase(s, &rs,
+                       (rs.last_send_ns ? rs.last_send_ns : now_ns()) +
+                           (uint64_t)s->wait_ms * 1000000ull,
+                       2);
+    }
+    s->summary.interrupted = s->stop > 0;
+
+    /* Services still waiting for a final reply to some probe are reported as they are. */
+    for (size_t i = 0; i < s->table_cap; i++)
+        if (s->table[i].svc) emit(s, &s->table[i]);
+    s->summary.elapsed_s = (double)(now_ns() - s->start_ns) / 1e9;
+    progress(s, &rs, 1);
+
+    if (s->n_kept > 1) qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
+    iso_now(finished, sizeof(finished));
+    meta.finished = finished;
+    meta.summary = &s->summary;
+    const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));
+    for (size_t i = 0; views && i < s->n_kept; i++)
+        views[i] = &s->kept[i]->pub;
+    /* Writers run even after a failure, so nothing gathered is lost. */
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (!s->dry_run && views) w->type->end(w, &meta, views, s->n_kept);
+        char werr[512];
+        int wrc = s->dry_run ? (sp__writer_abort(w), 0) : sp__writer_close(w, werr, sizeof(werr));
+        if (wrc && !rc) rc = fail(s, (sp_code)wrc, "%s", werr);
+        s->writers[i] = NULL;
+    }
+    s->n_writers = 0;
+    free(views);
+    sp__udp_rx_free(&rs.rx);
+    sp__udp_close(&rs.udp);
+    s->running = 0;
+    s->ran = 1;
+    return rc;
+}

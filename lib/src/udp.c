@@ -1,0 +1,242 @@
+#include "udp.h"
+
+#include "sipprobe/sipprobe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+void sp__udp_init(sp__udp *u)
+{
+    u->fd[0] = u->fd[1] = -1;
+    u->port[0] = u->port[1] = 0;
+}
+
+static int fam_index(int family)
+{
+    return family == 6 ? 1 : 0;
+}
+
+static void to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
+                        socklen_t *len)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (a->family == 4) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        memcpy(&sin->sin_addr, a->bytes, 4);
+        *len = sizeof(*sin);
+    } else {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        memcpy(&sin6->sin6_addr, a->bytes, 16);
+        *len = sizeof(*sin6);
+    }
+}
+
+static void from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port)
+{
+    memset(a, 0, sizeof(*a));
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+        a->family = 4;
+        memcpy(a->bytes, &sin->sin_addr, 4);
+        *port = ntohs(sin->sin_port);
+    } else {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            a->family = 4;
+            memcpy(a->bytes, sin6->sin6_addr.s6_addr + 12, 4);
+        } else {
+            a->family = 6;
+            memcpy(a->bytes, sin6->sin6_addr.s6_addr, 16);
+        }
+        *port = ntohs(sin6->sin6_port);
+    }
+}
+
+/* Buffers sized for about half a second of traffic at the rate, so bursts
+ * of replies are not dropped while we send. Root may exceed rmem_max. */
+static void size_buffers(int fd, uint32_t rate)
+{
+    int want = (int)((uint64_t)rate * 1024 / 2);
+    if (want < 1 << 20) want = 1 << 20;
+    if (want > 64 << 20) want = 64 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+    int snd = want / 4 < (1 << 20) ? (1 << 20) : want / 4;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+}
+
+int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen)
+{
+    int i = fam_index(family);
+    if (u->fd[i] >= 0) return 0;
+    int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open IPv%d UDP socket: %s", family, strerror(errno));
+        return SP_ESOCKET;
+    }
+    if (family == 6) {
+        int one = 1;
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    }
+    struct sockaddr_storage ss;
+    socklen_t len;
+    sp__addr any;
+    memset(&any, 0, sizeof(any));
+    any.family = (uint8_t)family;
+    to_sockaddr(&any, 0, &ss, &len);
+    if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        snprintf(err, errlen, "cannot bind IPv%d UDP socket: %s", family, strerror(errno));
+        close(fd);
+        return SP_ESOCKET;
+    }
+    size_buffers(fd, rate);
+    sp__addr dummy;
+    from_sockaddr(&ss, &dummy, &u->port[i]);
+    u->fd[i] = fd;
+    return 0;
+}
+
+void sp__udp_close(sp__udp *u)
+{
+    for (int i = 0; i < 2; i++)
+        if (u->fd[i] >= 0) close(u->fd[i]);
+    sp__udp_init(u);
+}
+
+int sp__udp_local_for(const sp__udp *u, const sp__addr *dst, uint16_t dport, char *out, size_t len)
+{
+    /* connect() on a UDP socket only picks a route and source address. */
+    int fd = socket(dst->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    to_sockaddr(dst, dport, &ss, &sl);
+    if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    sp__addr local;
+    uint16_t ignored;
+    from_sockaddr(&ss, &local, &ignored);
+    sp__addr_format_port(&local, u->port[fam_index(dst->family)], out, len);
+    return 0;
+}
+
+int sp__udp_send(sp__udp *u, int family, const sp__udp_out *msgs, unsigned n, unsigned *dropped)
+{
+    struct mmsghdr hdr[SP__UDP_BATCH];
+    struct iovec iov[SP__UDP_BATCH];
+    struct sockaddr_storage addr[SP__UDP_BATCH];
+    int fd = u->fd[fam_index(family)];
+    unsigned done = 0;
+
+    if (n > SP__UDP_BATCH) n = SP__UDP_BATCH;
+    memset(hdr, 0, n * sizeof(hdr[0]));
+    for (unsigned i = 0; i < n; i++) {
+        socklen_t sl;
+        to_sockaddr(&msgs[i].dst, msgs[i].port, &addr[i], &sl);
+        iov[i].iov_base = (void *)msgs[i].buf;
+        iov[i].iov_len = msgs[i].len;
+        hdr[i].msg_hdr.msg_name = &addr[i];
+        hdr[i].msg_hdr.msg_namelen = sl;
+        hdr[i].msg_hdr.msg_iov = &iov[i];
+        hdr[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (int spins = 0; done < n && spins < 1000; spins++) {
+        int rc = sendmmsg(fd, hdr + done, n - done, 0);
+        if (rc > 0) {
+            done += (unsigned)rc;
+            continue;
+        }
+        if (rc < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            poll(&p, 1, 5);
+            continue;
+        }
+        if (rc < 0 && (errno == EPERM || errno == EACCES || errno == ENETUNREACH ||
+                       errno == EHOSTUNREACH || errno == EINVAL || errno == ECONNREFUSED)) {
+            /* This destination is refused; skip it, keep scanning. */
+            (*dropped)++;
+            done++;
+            continue;
+        }
+        return -1;
+    }
+    return (int)done;
+}
+
+int sp__udp_rx_init(sp__udp_rx *rx)
+{
+    rx->storage = malloc((size_t)SP__UDP_RX_BATCH * SP__UDP_RX_SIZE);
+    return rx->storage ? 0 : -1;
+}
+
+void sp__udp_rx_free(sp__udp_rx *rx)
+{
+    free(rx->storage);
+    rx->storage = NULL;
+}
+
+int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
+{
+    struct mmsghdr hdr[SP__UDP_RX_BATCH];
+    struct iovec iov[SP__UDP_RX_BATCH];
+    struct sockaddr_storage addr[SP__UDP_RX_BATCH];
+    int fd = u->fd[fam_index(family)];
+    if (fd < 0) return 0;
+    memset(hdr, 0, sizeof(hdr));
+    for (int i = 0; i < SP__UDP_RX_BATCH; i++) {
+        iov[i].iov_base = rx->storage + (size_t)i * SP__UDP_RX_SIZE;
+        iov[i].iov_len = SP__UDP_RX_SIZE - 1; /* room for a NUL */
+        hdr[i].msg_hdr.msg_name = &addr[i];
+        hdr[i].msg_hdr.msg_namelen = sizeof(addr[i]);
+        hdr[i].msg_hdr.msg_iov = &iov[i];
+        hdr[i].msg_hdr.msg_iovlen = 1;
+    }
+    int rc = recvmmsg(fd, hdr, SP__UDP_RX_BATCH, MSG_DONTWAIT, NULL);
+    if (rc <= 0) return 0;
+    for (int i = 0; i < rc; i++) {
+        sp__udp_in *in = &rx->pkt[i];
+        in->buf = iov[i].iov_base;
+        in->len = hdr[i].msg_len;
+        in->truncated = (hdr[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+        in->buf[in->len] = '\0';
+        from_sockaddr(&addr[i], &in->from, &in->from_port);
+    }
+    return rc;
+}
+
+void sp__udp_wait(const sp__udp *u, uint64_t timeout_ns)
+{
+    struct pollfd p[2];
+    nfds_t n = 0;
+    for (int i = 0; i < 2; i++)
+        if (u->fd[i] >= 0) {
+            p[n].fd = u->fd[i];
+            p[n].events = POLLIN;
+            n++;
+        }
+    struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000ull),
+                          .tv_nsec = (long)(timeout_ns % 1000000000ull)};
+    if (n == 0) {
+        nanosleep(&ts, NULL);
+        return;
+    }
+    ppoll(p, n, &ts, NULL);
+}

@@ -1,0 +1,63 @@
+# Command-line behaviour: usage errors name the bad input and exit 2 before
+# anything is sent; listings and help work; target files and excludes.
+source "$(dirname "$0")/lib.sh"
+
+expect_usage_error() { # expect_usage_error NEEDLE ARGS...
+    local needle=$1
+    shift
+    set +e
+    "$SIPPROBE" "$@" >"$WORK/out" 2>"$WORK/err"
+    local status=$?
+    set -e
+    expect_eq "$status" 2 "exit status of: sipprobe $*"
+    grep -qF -- "$needle" "$WORK/err" || fail "error for '$*' does not mention '$needle': $(cat "$WORK/err")"
+    [ "$(wc -l <"$WORK/err")" -le 2 ] || fail "error for '$*' is not short: $(cat "$WORK/err")"
+}
+
+expect_usage_error "127.0.0.300" 127.0.0.1 127.0.0.300
+expect_usage_error "10.0.0.9-5" 10.0.0.9-5
+expect_usage_error "bad!host" 'bad!host'
+expect_usage_error "5070-5060" --ports 5070-5060 127.0.0.1
+expect_usage_error "INVITEX" --method OPTIONS,INVITEX 127.0.0.1
+expect_usage_error "yaml" --format yaml 127.0.0.1
+expect_usage_error "no targets" -q
+expect_usage_error "excluded" 127.0.0.1 --exclude 127.0.0.0/8
+expect_usage_error "/nonexistent/targets.txt" --input-file /nonexistent/targets.txt
+expect_usage_error "rate" --rate 0 127.0.0.1
+expect_usage_error "shard" --shard 4/3 127.0.0.1
+expect_usage_error "severity" --fail-on urgent 127.0.0.1
+expect_usage_error "--bogus" --bogus 127.0.0.1
+expect_usage_error "/nonexistent-dir/r.json" -o /nonexistent-dir/r.json 127.0.0.1
+
+printf '# office\n127.0.60.1\n\n127.0.60.2  # the PBX\n127.0.60.x\n' >"$WORK/targets.txt"
+expect_usage_error "targets.txt:5" --input-file "$WORK/targets.txt"
+
+printf '127.0.60.0/29\n# comment\n127.0.61.1:5070\n' >"$WORK/good.txt"
+printf '127.0.60.3\n' >"$WORK/excl.txt"
+"$SIPPROBE" --dry-run -q --input-file "$WORK/good.txt" --exclude-file "$WORK/excl.txt" \
+    --exclude 127.0.60.4 >"$WORK/dry"
+expect_eq "$(grep -c '^# to ' "$WORK/dry")" 7 "targets from file minus excludes"
+grep -q '^# to 127.0.61.1:5070/udp' "$WORK/dry" || fail "per-target port"
+grep -q '^# to 127.0.60.3:' "$WORK/dry" && fail "excluded address probed"
+echo "127.0.62.9" | "$SIPPROBE" --dry-run -q --input-file - >"$WORK/dry"
+grep -q '^# to 127.0.62.9:5060/udp' "$WORK/dry" || fail "targets from stdin"
+
+"$SIPPROBE" --dry-run -q --user-agent "Acme Audit 1.0" --from-user 555 --to-user 777 127.0.0.1 >"$WORK/dry"
+grep -q '^User-Agent: Acme Audit 1.0' "$WORK/dry" || fail "--user-agent"
+grep -q '^OPTIONS sip:777@127.0.0.1:5060 SIP/2.0' "$WORK/dry" || fail "--to-user"
+grep -q '^From: <sip:555@' "$WORK/dry" || fail "--from-user"
+
+"$SIPPROBE" --help >"$WORK/help"
+for group in Targets: Probes: Timing: Output: Other: "Exit status"; do
+    grep -q "^$group" "$WORK/help" || fail "--help lacks $group"
+done
+"$SIPPROBE" --version | grep -q '^sipprobe [0-9]' || fail "--version"
+"$SIPPROBE" --list-probes | grep -q '^REGISTER ' || fail "--list-probes"
+expect_eq "$("$SIPPROBE" --list-outputs | awk '{print $1}' | tr '\n' ' ')" "text ndjson json csv " "--list-outputs"
+"$SIPPROBE" --list-findings | grep -q '^register-without-auth  *critical' || fail "--list-findings"
+
+# The man page documents every long option --help lists.
+for opt in $(grep -o -- '--[a-z-]*' "$WORK/help" | sort -u); do
+    grep -q -- "${opt//-/\\\\-}" "$SP_SOURCE_DIR/man/sipprobe.1" || fail "man page lacks $opt"
+done
+echo "PASS"

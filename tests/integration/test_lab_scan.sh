@@ -1,0 +1,74 @@
+# A scan of 1024 loopback addresses across 127.0.0.0/16, of which 300 answer
+# as different products: every answering persona is found with the right
+# fields, nothing is invented, and every output format agrees.
+source "$(dirname "$0")/lib.sh"
+need jq
+PORT=25061
+
+cat >"$WORK/lab.conf" <<CONF
+127.0.10.0/24              asterisk
+127.0.20.1-127.0.20.40     kamailio
+127.0.30.7                 open-registrar
+127.0.30.8                 hidden-asterisk
+127.0.30.9                 nat-pbx  reply-from=127.0.30.250
+127.0.30.10                bt-homehub5
+127.0.30.11                yealink-t46s
+127.0.40.0/26              silent
+CONF
+start_lab "$WORK/lab.conf" $PORT
+
+set +e
+"$SIPPROBE" -q --ports $PORT -m OPTIONS,REGISTER --rate 20000 --wait 1000 --fail-on critical \
+    -o "$WORK/out.ndjson" -o "$WORK/out.json" -o "$WORK/out.csv" -o "$WORK/out.txt" \
+    127.0.10.0/24 127.0.20.0/24 127.0.30.0/24 127.0.40.0/24
+status=$?
+set -e
+expect_eq "$status" 1 "exit status with a critical finding and --fail-on critical"
+
+N="$WORK/out.ndjson"
+expect_eq "$(wc -l <"$N")" 301 "services in ndjson"
+expect_eq "$(jq -s 'length' "$WORK/out.json" >/dev/null && jq '.services | length' "$WORK/out.json")" 301 "services in json"
+expect_eq "$(($(wc -l <"$WORK/out.csv") - 1))" 301 "rows in csv"
+grep -q '^301 services, ' "$WORK/out.txt" || fail "text summary: $(tail -1 "$WORK/out.txt")"
+
+# Exactly the expected hosts, no more.
+{
+    for i in $(seq 0 255); do echo "127.0.10.$i"; done
+    for i in $(seq 1 40); do echo "127.0.20.$i"; done
+    for i in 7 8 9 10 11; do echo "127.0.30.$i"; done
+} | sort >"$WORK/expected"
+jq -r .host "$N" | sort >"$WORK/found"
+diff -u "$WORK/expected" "$WORK/found" || fail "found hosts differ from the lab"
+
+# Fields per persona.
+q() { jq -r "select(.host == \"$1\") | $2" "$N"; }
+expect_eq "$(q 127.0.10.77 '.fingerprint.product + " " + .fingerprint.version')" "Asterisk 18.10.0" "asterisk fingerprint"
+expect_eq "$(q 127.0.10.77 '[.replies[] | "\(.method)=\(.status)"] | join(",")')" "OPTIONS=200,REGISTER=401" "asterisk replies"
+expect_eq "$(q 127.0.10.77 '.replies[1].realm')" "asterisk" "asterisk realm"
+expect_eq "$(q 127.0.10.77 '.server')" "Asterisk PBX 18.10.0" "asterisk server"
+expect_eq "$(q 127.0.10.77 '.allow | length')" 13 "asterisk allow"
+expect_eq "$(q 127.0.10.77 '.transport + " " + (.port|tostring)')" "udp $PORT" "transport and port"
+expect_eq "$(q 127.0.10.77 '.responder')" "127.0.10.77:$PORT" "responder"
+expect_eq "$(q 127.0.20.5 '.fingerprint.product + " " + .fingerprint.version')" "Kamailio 5.6.3" "kamailio fingerprint"
+expect_eq "$(q 127.0.30.7 '[.findings[].id] | index("register-without-auth") != null')" true "open registrar finding"
+expect_eq "$(q 127.0.30.7 '.max_severity')" critical "open registrar severity"
+expect_eq "$(q 127.0.30.8 '.fingerprint.product')" Asterisk "hidden UA fingerprint from To-tag"
+expect_eq "$(q 127.0.30.8 '.fingerprint.version')" null "hidden UA has no version"
+expect_eq "$(q 127.0.30.8 '[.findings[].id] | index("version-disclosure")')" null "hidden UA: no version disclosure"
+expect_eq "$(q 127.0.30.9 '.responder')" "127.0.30.250:$PORT" "nat responder"
+expect_eq "$(q 127.0.30.9 '.responder_differs')" true "nat responder differs"
+expect_eq "$(q 127.0.30.9 '[.findings[].id] | index("responder-mismatch") != null')" true "responder-mismatch finding"
+expect_eq "$(q 127.0.30.10 '.fingerprint.product')" "BT Home Hub" "BT Home Hub fingerprint"
+expect_eq "$(q 127.0.30.11 '.user_agent')" "Yealink SIP-T46S 66.85.0.5" "yealink UA"
+expect_eq "$(jq -s '[.[] | select(.host | startswith("127.0.40."))] | length' "$N")" 0 "silent hosts reported"
+expect_eq "$(jq -s '[.[] | .findings[] | select(.id == "register-without-auth")] | length' "$N")" 1 "register-without-auth count"
+expect_eq "$(jq -r '.summary.services' "$WORK/out.json")" 301 "json summary services"
+expect_eq "$(jq -r '.summary.max_severity' "$WORK/out.json")" critical "json summary max severity"
+# json's services are sorted by address; ndjson holds the same set.
+diff <(jq -r '.services[].host' "$WORK/out.json" | sort) "$WORK/found" || fail "json and ndjson differ"
+
+# Without --fail-on the same scan exits 0.
+"$SIPPROBE" -q --ports $PORT --rate 20000 --wait 500 -f ndjson 127.0.30.7 >"$WORK/one.ndjson" ||
+    fail "exit status without --fail-on"
+expect_eq "$(jq -r .host "$WORK/one.ndjson")" 127.0.30.7 "single target"
+echo "PASS"

@@ -1,0 +1,181 @@
+#include "suites.h"
+#include "classify.h"
+#include "output.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A reply whose Server header tries script injection, terminal escapes,
+ * invalid UTF-8 and spreadsheet formulas all at once. */
+static const char hostile[] =
+    "SIP/2.0 200 OK\r\n"
+    "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKx\r\n"
+    "From: <sip:100@198.51.100.7>;tag=1\r\nTo: <sip:100@203.0.113.9>;tag=2\r\n"
+    "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n"
+    "Server: =HYPERLINK(\"x\")<script>alert(1)</script>\x1b[31m\"q\" \xff\xfe 1.2\r\n"
+    "User-Agent: @SUM(1+1)\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+static sp__fpdb db;
+static sp__svc *svc;
+static sp_summary summary;
+static sp__strv targets, excludes;
+static sp__scan_meta meta;
+
+static void setup(void)
+{
+    char err[256];
+    sp__fpdb_init(&db);
+    ck_assert_int_eq(sp__fpdb_load_builtin(&db, err, sizeof(err)), 0);
+    sp__addr a;
+    memset(&a, 0, sizeof(a));
+    a.family = 4;
+    inet_pton(AF_INET, "203.0.113.9", a.bytes);
+    svc = sp__svc_new(&a, 5060, 0);
+    sp__svc_set_responder(svc, &a, 5060);
+    sp__parsed m;
+    ck_assert_int_eq(sp__sipmsg_parse(hostile, sizeof(hostile) - 1, &m), 0);
+    sp__classify_reply(svc, 0, "OPTIONS", &m, 0.25, sizeof(hostile) - 1, 380);
+    sp__parsed_free(&m);
+    sp__classify_finish(svc, &db);
+    memset(&summary, 0, sizeof(summary));
+    summary.services = 1;
+    summary.max_severity = svc->pub.max_severity;
+    memset(&targets, 0, sizeof(targets));
+    memset(&excludes, 0, sizeof(excludes));
+    sp__strv_push(&targets, "203.0.113.0/24", 14);
+    memset(&meta, 0, sizeof(meta));
+    meta.version = "test";
+    meta.targets = &targets;
+    meta.excludes = &excludes;
+    meta.ports = "5060";
+    meta.methods = "OPTIONS";
+    meta.shard_index = meta.shard_count = 1;
+    meta.user_agent = "ua";
+    meta.started = meta.finished = "2026-01-01T00:00:00Z";
+    meta.summary = &summary;
+}
+
+static void teardown(void)
+{
+    sp__svc_free(svc);
+    sp__fpdb_free(&db);
+    sp__strv_free(&targets);
+}
+
+/* Runs one writer over the service into a temp file and returns its text. */
+static char *render(const char *format)
+{
+    char path[] = "/tmp/sipprobe-out-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    char err[256];
+    sp__writer *w = sp__writer_open(sp__writer_find(format), path, err, sizeof(err));
+    ck_assert_ptr_nonnull(w);
+    const sp_service *all[] = {&svc->pub};
+    ck_assert_int_eq(w->type->begin(w, &meta), 0);
+    if (w->type->streaming) ck_assert_int_eq(w->type->service(w, &svc->pub), 0);
+    ck_assert_int_eq(w->type->end(w, &meta, all, 1), 0);
+    ck_assert_int_eq(sp__writer_close(w, err, sizeof(err)), 0);
+    FILE *fp = fopen(path, "rb");
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    unlink(path);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+START_TEST(test_output_ndjson_is_valid_and_faithful)
+{
+    char *text = render("ndjson");
+    ck_assert_ptr_nonnull(strchr(text, '\n'));
+    json_error_t e;
+    json_t *o = json_loads(text, 0, &e);
+    ck_assert_msg(o != NULL, "invalid JSON: %s", e.text);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "host")), "203.0.113.9");
+    ck_assert_int_eq(json_integer_value(json_object_get(o, "port")), 5060);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "transport")), "udp");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "responder")), "203.0.113.9:5060");
+    const char *server = json_string_value(json_object_get(o, "server"));
+    ck_assert_ptr_nonnull(strstr(server, "<script>alert(1)</script>\x1b[31m\"q\""));
+    ck_assert_ptr_nonnull(strstr(server, "\xef\xbf\xbd")); /* invalid bytes became U+FFFD */
+    json_t *r = json_array_get(json_object_get(o, "replies"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(r, "method")), "OPTIONS");
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "status")), 200);
+    ck_assert_str_eq(json_string_value(json_object_get(r, "reason")), "OK");
+    ck_assert(json_is_number(json_object_get(r, "rtt_ms")));
+    ck_assert(json_is_null(json_object_get(o, "fingerprint")));
+    json_t *f = json_object_get(o, "findings");
+    ck_assert_uint_ge(json_array_size(f), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(f, 0), "severity")), "info");
+    json_decref(o);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_output_json_document)
+{
+    char *text = render("json");
+    json_error_t e;
+    json_t *o = json_loads(text, 0, &e);
+    ck_assert_msg(o != NULL, "invalid JSON: %s", e.text);
+    ck_assert(json_is_object(json_object_get(o, "scan")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "scan"), "ports")),
+                     "5060");
+    ck_assert_uint_eq(json_array_size(json_object_get(o, "services")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(o, "summary"), "services")),
+                     1);
+    json_decref(o);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_output_csv_neutralises_formulas)
+{
+    char *text = render("csv");
+    ck_assert_ptr_nonnull(strstr(text, "host,port,transport,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"'=HYPERLINK(\"\"x\"\")"));
+    ck_assert_ptr_nonnull(strstr(text, "\"'@SUM(1+1)\""));
+    ck_assert_ptr_null(strstr(text, ",\"=HYPERLINK"));
+    free(text);
+}
+END_TEST
+
+START_TEST(test_output_text_is_terminal_safe)
+{
+    char *text = render("text");
+    ck_assert_ptr_null(strchr(text, '\x1b'));
+    ck_assert_ptr_nonnull(strstr(text, "203.0.113.9:5060/udp"));
+    ck_assert_ptr_nonnull(strstr(text, "1 service,"));
+    ck_assert_ptr_nonnull(strstr(text, "version-disclosure"));
+    free(text);
+}
+END_TEST
+
+START_TEST(test_output_bad_path_is_an_error)
+{
+    char err[256];
+    sp__writer *w = sp__writer_open(&sp__writer_json, "/nonexistent-dir/x.json", err, sizeof(err));
+    ck_assert_ptr_null(w);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/x.json"));
+}
+END_TEST
+
+Suite *output_suite(void)
+{
+    Suite *s = suite_create("output");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_output_ndjson_is_valid_and_faithful);
+    tcase_add_test(tc, test_output_json_document);
+    tcase_add_test(tc, test_output_csv_neutralises_formulas);
+    tcase_add_test(tc, test_output_text_is_terminal_safe);
+    tcase_add_test(tc, test_output_bad_path_is_an_error);
+    suite_add_tcase(s, tc);
+    return s;
+}
