@@ -911,6 +911,11 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
         /* The source address toward the family's first target stands for all. */
         sp__targets_get(&s->targets, first ? s->targets.cum[first - 1] : 0, &a, &port);
         if (sp__udp_local_for(&rs->udp, &a, port, s->local[fam == 6], sizeof(s->local[0])) < 0) {
+            if (s->dry_run) { /* no route is no reason not to show the probes */
+                snprintf(s->local[fam == 6], sizeof(s->local[0]),
+                         fam == 6 ? "[::]:%u" : "0.0.0.0:%u", rs->udp.port[fam == 6]);
+                continue;
+            }
             char t[80];
             sp__addr_format(&a, t, sizeof(t));
             return fail(s, SP_ESOCKET, "no route to %s: %s", t, strerror(errno));

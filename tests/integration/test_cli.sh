@@ -60,4 +60,8 @@ expect_eq "$("$SIPPROBE" --list-outputs | awk '{print $1}' | tr '\n' ' ')" "text
 for opt in $(grep -o -- '--[a-z-]*' "$WORK/help" | sort -u); do
     grep -q -- "${opt//-/\\\\-}" "$SP_SOURCE_DIR/man/sipprobe.1" || fail "man page lacks $opt"
 done
+# More than 2^24 addresses: a warning with the time it will take (dry run, cut short).
+"$SIPPROBE" --dry-run --rate 1000 fd00::/103 2>"$WORK/big.err" | head -c 1000 >/dev/null || true
+grep -q 'more than 2^24' "$WORK/big.err" || fail "no large-scan warning: $(cat "$WORK/big.err")"
+grep -q 'about 559 min' "$WORK/big.err" || fail "ETA: $(cat "$WORK/big.err")"
 echo "PASS"

@@ -1,4 +1,4 @@
-# A scan of 1024 loopback addresses across 127.0.0.0/16, of which 300 answer
+# A scan of 1024 loopback addresses across 127.0.0.0/16 and ::1, of which 302 answer
 # as different products: every answering persona is found with the right
 # fields, nothing is invented, and every output format agrees.
 source "$(dirname "$0")/lib.sh"
@@ -14,28 +14,30 @@ cat >"$WORK/lab.conf" <<CONF
 127.0.30.10                bt-homehub5
 127.0.30.11                yealink-t46s
 127.0.40.0/26              silent
+::1                        freepbx
 CONF
 start_lab "$WORK/lab.conf" $PORT
 
 set +e
 "$SIPPROBE" -q --ports $PORT -m OPTIONS,REGISTER --rate 20000 --wait 1000 --fail-on critical \
     -o "$WORK/out.ndjson" -o "$WORK/out.json" -o "$WORK/out.csv" -o "$WORK/out.txt" \
-    127.0.10.0/24 127.0.20.0/24 127.0.30.0/24 127.0.40.0/24
+    127.0.10.0/24 127.0.20.0/24 127.0.30.0/24 127.0.40.0/24 ::1
 status=$?
 set -e
 expect_eq "$status" 1 "exit status with a critical finding and --fail-on critical"
 
 N="$WORK/out.ndjson"
-expect_eq "$(wc -l <"$N")" 301 "services in ndjson"
-expect_eq "$(jq -s 'length' "$WORK/out.json" >/dev/null && jq '.services | length' "$WORK/out.json")" 301 "services in json"
-expect_eq "$(($(wc -l <"$WORK/out.csv") - 1))" 301 "rows in csv"
-grep -q '^301 services, ' "$WORK/out.txt" || fail "text summary: $(tail -1 "$WORK/out.txt")"
+expect_eq "$(wc -l <"$N")" 302 "services in ndjson"
+expect_eq "$(jq -s 'length' "$WORK/out.json" >/dev/null && jq '.services | length' "$WORK/out.json")" 302 "services in json"
+expect_eq "$(($(wc -l <"$WORK/out.csv") - 1))" 302 "rows in csv"
+grep -q '^302 services, ' "$WORK/out.txt" || fail "text summary: $(tail -1 "$WORK/out.txt")"
 
 # Exactly the expected hosts, no more.
 {
     for i in $(seq 0 255); do echo "127.0.10.$i"; done
     for i in $(seq 1 40); do echo "127.0.20.$i"; done
     for i in 7 8 9 10 11; do echo "127.0.30.$i"; done
+    echo "::1"
 } | sort >"$WORK/expected"
 jq -r .host "$N" | sort >"$WORK/found"
 diff -u "$WORK/expected" "$WORK/found" || fail "found hosts differ from the lab"
@@ -60,9 +62,10 @@ expect_eq "$(q 127.0.30.9 '.responder_differs')" true "nat responder differs"
 expect_eq "$(q 127.0.30.9 '[.findings[].id] | index("responder-mismatch") != null')" true "responder-mismatch finding"
 expect_eq "$(q 127.0.30.10 '.fingerprint.product')" "BT Home Hub" "BT Home Hub fingerprint"
 expect_eq "$(q 127.0.30.11 '.user_agent')" "Yealink SIP-T46S 66.85.0.5" "yealink UA"
+expect_eq "$(q ::1 '.fingerprint.product + " " + .responder')" "FreePBX [::1]:$PORT" "IPv6 service"
 expect_eq "$(jq -s '[.[] | select(.host | startswith("127.0.40."))] | length' "$N")" 0 "silent hosts reported"
 expect_eq "$(jq -s '[.[] | .findings[] | select(.id == "register-without-auth")] | length' "$N")" 1 "register-without-auth count"
-expect_eq "$(jq -r '.summary.services' "$WORK/out.json")" 301 "json summary services"
+expect_eq "$(jq -r '.summary.services' "$WORK/out.json")" 302 "json summary services"
 expect_eq "$(jq -r '.summary.max_severity' "$WORK/out.json")" critical "json summary max severity"
 # json's services are sorted by address; ndjson holds the same set.
 diff <(jq -r '.services[].host' "$WORK/out.json" | sort) "$WORK/found" || fail "json and ndjson differ"
