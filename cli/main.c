@@ -75,7 +75,8 @@ static int g_progress_shown;
 static void on_signal(int sig)
 {
     (void)sig;
-    if (g_scan) sp_scan_stop(g_scan);
+    if (g_scan)
+        sp_scan_stop(g_scan);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -107,7 +108,8 @@ static void clear_progress(void)
 static void on_log(int level, const char *msg, void *data)
 {
     (void)data;
-    if (g_quiet || level > g_verbose) return;
+    if (g_quiet || level > g_verbose)
+        return;
     clear_progress();
     fprintf(stderr, "sipprobe: %s%s\n", level == 0 ? "warning: " : "", msg);
 }
@@ -116,7 +118,8 @@ static void on_progress(const sp_progress *p, void *data)
 {
     (void)data;
     double pct = p->probes_total ? 100.0 * (double)p->probes_sent / (double)p->probes_total : 0;
-    if (pct > 100) pct = 100;
+    if (pct > 100)
+        pct = 100;
     fprintf(stderr,
             "\r\033[Ksent %" PRIu64 " (%.0f%%)  replies %" PRIu64 "  services %" PRIu64
             "  %.0f probes/s  %.1fs",
@@ -146,11 +149,16 @@ static unsigned long parse_number(const char *s, const char *what, unsigned long
 static const char *format_from_path(const char *path)
 {
     const char *dot = strrchr(path, '.');
-    if (!dot) return NULL;
-    if (!strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".jsonl")) return "ndjson";
-    if (!strcasecmp(dot, ".json")) return "json";
-    if (!strcasecmp(dot, ".csv")) return "csv";
-    if (!strcasecmp(dot, ".txt")) return "text";
+    if (!dot)
+        return NULL;
+    if (!strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".jsonl"))
+        return "ndjson";
+    if (!strcasecmp(dot, ".json"))
+        return "json";
+    if (!strcasecmp(dot, ".csv"))
+        return "csv";
+    if (!strcasecmp(dot, ".txt"))
+        return "text";
     return NULL;
 }
 
@@ -297,7 +305,8 @@ int main(int argc, char **argv)
 
     uint64_t probes = 0, addresses = 0;
     rc = sp_scan_probe_count(scan, &probes);
-    if (rc == SP_OK) rc = sp_scan_address_count(scan, &addresses);
+    if (rc == SP_OK)
+        rc = sp_scan_address_count(scan, &addresses);
     if (rc != SP_OK) {
         if (rc == SP_ENOTARGETS && optind == argc)
             fprintf(stderr, "sipprobe: no targets given\nTry 'sipprobe --help' for more "
@@ -334,7 +343,8 @@ int main(int argc, char **argv)
                 addresses, probes, eta / 60.0);
     }
 
-    if (dry_run) sp_scan_set_dry_run(scan, on_dry_probe, NULL);
+    if (dry_run)
+        sp_scan_set_dry_run(scan, on_dry_probe, NULL);
     sp_scan_set_log(scan, on_log, NULL);
     if (!g_quiet && !dry_run && isatty(STDERR_FILENO))
         sp_scan_set_progress(scan, on_progress, NULL);

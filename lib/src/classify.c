@@ -7,13 +7,15 @@
 
 static void take_string(char **dst, const char *src)
 {
-    if (!*dst && src) *dst = strdup(src);
+    if (!*dst && src)
+        *dst = strdup(src);
 }
 
 static void merge_list(sp__strv *dst, const sp__strv *src)
 {
     for (size_t i = 0; i < src->n && dst->n < 64; i++)
-        if (!sp__strv_contains(dst, src->v[i])) sp__strv_push(dst, src->v[i], strlen(src->v[i]));
+        if (!sp__strv_contains(dst, src->v[i]))
+            sp__strv_push(dst, src->v[i], strlen(src->v[i]));
 }
 
 int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, const sp__parsed *msg,
@@ -21,14 +23,18 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
 {
     uint32_t bit = 1u << probe_index;
     int final = msg->status >= 200;
-    if (svc->final_mask & bit) return 0; /* retransmission or late duplicate */
+    if (svc->final_mask & bit)
+        return 0; /* retransmission or late duplicate */
 
     sp_reply *slot = NULL;
     for (size_t i = 0; i < svc->n_replies; i++)
-        if (!strcmp(svc->replies[i].method, probe_name)) slot = &svc->replies[i];
-    if (slot && !final) return 0; /* a second provisional reply adds nothing */
+        if (!strcmp(svc->replies[i].method, probe_name))
+            slot = &svc->replies[i];
+    if (slot && !final)
+        return 0; /* a second provisional reply adds nothing */
     if (!slot) {
-        if (svc->n_replies >= SP__MAX_PROBES) return 0;
+        if (svc->n_replies >= SP__MAX_PROBES)
+            return 0;
         /* Keep replies in probe registry order, so output is stable. */
         size_t pos = svc->n_replies;
         while (pos > 0 && sp__probe_find(svc->replies[pos - 1].method) > probe_index) {
@@ -52,7 +58,8 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     slot->realm = msg->realm ? strdup(msg->realm) : NULL;
 
     svc->seen_mask |= bit;
-    if (final) svc->final_mask |= bit;
+    if (final)
+        svc->final_mask |= bit;
     take_string(&svc->server, msg->server);
     take_string(&svc->user_agent, msg->user_agent);
     take_string(&svc->to_tag, msg->to_tag);
@@ -73,7 +80,8 @@ void sp__classify_finish(sp__svc *svc, const sp__fpdb *db)
     in.field[SP__FIELD_USER_AGENT] = svc->user_agent;
     in.field[SP__FIELD_TO_TAG] = svc->to_tag;
     for (size_t i = 0; i < svc->n_replies; i++)
-        if (svc->replies[i].realm) in.field[SP__FIELD_REALM] = svc->replies[i].realm;
+        if (svc->replies[i].realm)
+            in.field[SP__FIELD_REALM] = svc->replies[i].realm;
     for (size_t i = 0; i < svc->allow.n; i++) {
         size_t used = strlen(allow);
         if (used + strlen(svc->allow.v[i]) + 3 < sizeof(allow))

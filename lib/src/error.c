@@ -10,7 +10,8 @@ static const char *const messages[] = {
 
 const char *sp_strerror(sp_code code)
 {
-    if ((int)code < 0 || code >= SP__ERROR_COUNT) return "unknown error";
+    if ((int)code < 0 || code >= SP__ERROR_COUNT)
+        return "unknown error";
     return messages[code];
 }
 
@@ -18,13 +19,15 @@ static const char *const sev_names[] = {"info", "low", "medium", "high", "critic
 
 const char *sp_severity_name(sp_severity sev)
 {
-    if (sev < SP_SEV_INFO || sev > SP_SEV_CRITICAL) return "none";
+    if (sev < SP_SEV_INFO || sev > SP_SEV_CRITICAL)
+        return "none";
     return sev_names[sev];
 }
 
 sp_code sp_severity_parse(const char *name, sp_severity *out)
 {
-    if (!name) return SP_EINVAL;
+    if (!name)
+        return SP_EINVAL;
     if (!strcmp(name, "never") || !strcmp(name, "none")) {
         *out = SP_SEV_NONE;
         return SP_OK;

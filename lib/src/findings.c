@@ -31,7 +31,8 @@ const sp_finding_info *sp_finding_catalogue(size_t index)
 const sp_finding_info *sp__finding_lookup(const char *id)
 {
     for (size_t i = 0; i < N_FINDINGS; i++)
-        if (!strcmp(catalogue[i].id, id)) return &catalogue[i];
+        if (!strcmp(catalogue[i].id, id))
+            return &catalogue[i];
     return NULL;
 }
 
@@ -39,7 +40,8 @@ const sp_finding_info *sp__finding_lookup(const char *id)
 static int has_version_number(const char *s)
 {
     for (; s && *s; s++)
-        if (isdigit((unsigned char)s[0]) && s[1] == '.' && isdigit((unsigned char)s[2])) return 1;
+        if (isdigit((unsigned char)s[0]) && s[1] == '.' && isdigit((unsigned char)s[2]))
+            return 1;
     return 0;
 }
 
@@ -68,7 +70,8 @@ void sp__findings_evaluate(sp__svc *svc)
             snprintf(line[1], sizeof(line[1]), "User-Agent: %s", svc->user_agent);
             ev[n++] = line[1];
         }
-        if (n) sp__svc_add_finding(svc, "version-disclosure", ev, n);
+        if (n)
+            sp__svc_add_finding(svc, "version-disclosure", ev, n);
     }
 
     for (size_t i = 0; i < svc->n_replies; i++) {

@@ -170,11 +170,13 @@ int sp__fpdb_load_builtin(sp__fpdb *db, char *err, size_t errlen)
 static char *fill_cpe(const char *tmpl, const char *version)
 {
     const char *mark = strstr(tmpl, "{version}");
-    if (!mark) return strdup(tmpl);
+    if (!mark)
+        return strdup(tmpl);
     const char *v = version ? version : "*";
     size_t n = strlen(tmpl) - 9 + strlen(v) + 1;
     char *out = malloc(n);
-    if (out) snprintf(out, n, "%.*s%s%s", (int)(mark - tmpl), tmpl, v, mark + 9);
+    if (out)
+        snprintf(out, n, "%.*s%s%s", (int)(mark - tmpl), tmpl, v, mark + 9);
     return out;
 }
 
@@ -182,7 +184,8 @@ static int try_rule(const sp__fprule *r, const char *subject, sp__fp_match *m)
 {
     size_t len = strnlen(subject, MAX_SUBJECT);
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->re, NULL);
-    if (!md) return 0;
+    if (!md)
+        return 0;
     int rc = pcre2_match(r->re, (PCRE2_SPTR)subject, len, 0, 0, md, NULL);
     if (rc < 0) {
         pcre2_match_data_free(md);
@@ -197,11 +200,13 @@ static int try_rule(const sp__fprule *r, const char *subject, sp__fp_match *m)
         PCRE2_UCHAR *buf = NULL;
         PCRE2_SIZE blen;
         if (pcre2_substring_get_bynumber(md, r->version_group, &buf, &blen) == 0) {
-            if (blen > 0) m->version = strndup((const char *)buf, blen);
+            if (blen > 0)
+                m->version = strndup((const char *)buf, blen);
             pcre2_substring_free(buf);
         }
     }
-    if (r->cpe) m->cpe = fill_cpe(r->cpe, m->version);
+    if (r->cpe)
+        m->cpe = fill_cpe(r->cpe, m->version);
     pcre2_match_data_free(md);
     return 1;
 }

@@ -28,7 +28,8 @@ const char *sp_output_description(size_t index)
 const sp__writer_type *sp__writer_find(const char *name)
 {
     for (size_t i = 0; i < N_WRITERS; i++)
-        if (!strcasecmp(registry[i]->name, name)) return registry[i];
+        if (!strcasecmp(registry[i]->name, name))
+            return registry[i];
     return NULL;
 }
 
@@ -49,7 +50,8 @@ sp__writer *sp__writer_open(const sp__writer_type *type, const char *path, char 
     if (!type->streaming) {
         size_t n = strlen(path) + 32;
         w->tmp_path = malloc(n);
-        if (w->tmp_path) snprintf(w->tmp_path, n, "%s.tmp.%ld", path, (long)getpid());
+        if (w->tmp_path)
+            snprintf(w->tmp_path, n, "%s.tmp.%ld", path, (long)getpid());
         target = w->tmp_path;
     }
     if (!w->path || !target) {
@@ -86,7 +88,8 @@ int sp__writer_close(sp__writer *w, char *err, size_t errlen)
             snprintf(err, errlen, "cannot rename into '%s': %s", name, strerror(errno));
             rc = SP_EIO;
         }
-        if (rc) unlink(w->tmp_path);
+        if (rc)
+            unlink(w->tmp_path);
     }
     free(w->path);
     free(w->tmp_path);
@@ -96,9 +99,12 @@ int sp__writer_close(sp__writer *w, char *err, size_t errlen)
 
 void sp__writer_abort(sp__writer *w)
 {
-    if (!w) return;
-    if (w->fp && w->fp != stdout) fclose(w->fp);
-    if (w->tmp_path) unlink(w->tmp_path);
+    if (!w)
+        return;
+    if (w->fp && w->fp != stdout)
+        fclose(w->fp);
+    if (w->tmp_path)
+        unlink(w->tmp_path);
     free(w->path);
     free(w->tmp_path);
     free(w);

@@ -13,9 +13,11 @@ static void csv_cell(FILE *fp, const char *raw, int last)
     int formula =
         s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     fputc('"', fp);
-    if (formula) fputc('\'', fp);
+    if (formula)
+        fputc('\'', fp);
     for (; *s; s++) {
-        if (*s == '"') fputc('"', fp);
+        if (*s == '"')
+            fputc('"', fp);
         fputc(*s, fp);
     }
     fputc('"', fp);

@@ -5,11 +5,15 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *jstr(const char *s)
 {
-    if (!s) return json_null();
+    if (!s)
+        return json_null();
+    if (sp__utf8_valid(s))
+        return json_stringn_nocheck(s, strlen(s)); /* validated just now */
     sp__buf b;
     sp__buf_init(&b);
     sp__buf_utf8(&b, s);
@@ -92,14 +96,16 @@ json_t *sp__service_json(const sp_service *svc)
 
 static int dump_line(sp__writer *w, json_t *j)
 {
-    int rc = json_dumpf(j, w->fp, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
+    /* One string, one write: each line is complete on disk as soon as it
+     * is written, at one system call per service. */
+    char *line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
     json_decref(j);
-    if (rc != 0 || fputc('\n', w->fp) == EOF) {
+    if (!line || fputs(line, w->fp) == EOF || fputc('\n', w->fp) == EOF || fflush(w->fp) != 0) {
+        free(line);
         w->failed = 1;
         return -1;
     }
-    /* Each line is complete on disk as soon as it is written. */
-    fflush(w->fp);
+    free(line);
     return 0;
 }
 
@@ -186,19 +192,31 @@ static int json_begin(sp__writer *w, const sp__scan_meta *meta)
     return 0;
 }
 
+/* The document is written piece by piece, one service at a time, so a
+ * large scan never holds a whole JSON tree in memory. */
 static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
-    json_t *doc = json_object();
-    json_object_set_new(doc, "scan", scan_json(meta));
-    json_t *services = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(services, sp__service_json(all[i]));
-    json_object_set_new(doc, "services", services);
-    json_object_set_new(doc, "summary", summary_json(meta->summary));
-    int rc = json_dumpf(doc, w->fp, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
-    json_decref(doc);
-    if (rc != 0 || fputc('\n', w->fp) == EOF) {
+    const size_t flags = JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10);
+    FILE *fp = w->fp;
+    int rc = 0;
+    json_t *scan = scan_json(meta);
+    fputs("{\n\"scan\": ", fp);
+    rc |= json_dumpf(scan, fp, flags);
+    json_decref(scan);
+    fputs(",\n\"services\": [", fp);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        json_t *j = sp__service_json(all[i]);
+        fputs(i ? ",\n" : "\n", fp);
+        rc |= json_dumpf(j, fp, flags);
+        json_decref(j);
+    }
+    fputs(n ? "\n],\n\"summary\": " : "],\n\"summary\": ", fp);
+    json_t *sum = summary_json(meta->summary);
+    rc |= json_dumpf(sum, fp, flags);
+    json_decref(sum);
+    fputs("\n}\n", fp);
+    if (rc != 0 || ferror(fp)) {
         w->failed = 1;
         return -1;
     }

@@ -17,7 +17,8 @@ static size_t width(const char *s)
 {
     size_t w = 0;
     for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80) w++;
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            w++;
     return w;
 }
 
@@ -30,10 +31,12 @@ static void cell(sp__buf *b, const char *raw)
     const char *s = sp__buf_cstr(&tmp);
     size_t w = 0, i = 0;
     for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xc0) != 0x80 && ++w > COL_MAX - 1 && width(s) > COL_MAX) break;
+        if (((unsigned char)s[i] & 0xc0) != 0x80 && ++w > COL_MAX - 1 && width(s) > COL_MAX)
+            break;
     }
     sp__buf_append(b, s, i);
-    if (s[i]) sp__buf_puts(b, "~");
+    if (s[i])
+        sp__buf_puts(b, "~");
     sp__buf_cstr(b);
     sp__buf_free(&tmp);
 }
@@ -146,14 +149,16 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     for (int sev = SP_SEV_CRITICAL; sev > SP_SEV_INFO; sev--)
         for (size_t c = 0; sp_finding_catalogue(c); c++) {
             const sp_finding_info *info = sp_finding_catalogue(c);
-            if ((int)info->severity != sev) continue;
+            if ((int)info->severity != sev)
+                continue;
             sp__buf b;
             sp__buf_init(&b);
             size_t hits = 0;
             for (size_t i = 0; i < n; i++)
                 for (size_t k = 0; k < all[i]->n_findings; k++) {
                     const sp_finding *f = &all[i]->findings[k];
-                    if (strcmp(f->id, info->id)) continue;
+                    if (strcmp(f->id, info->id))
+                        continue;
                     char where[96];
                     service_address(all[i], where, sizeof(where));
                     sp__buf_printf(&b, "  %-24s", where);

@@ -53,14 +53,16 @@ int sp__walk_next(sp__walk *w, uint64_t *out)
         w->next_j += w->step;
         if (w->next_j < j) /* wrapped: the domain is exhausted */
             w->next_j = w->perm->domain;
-        if (sp__perm_map(w->perm, j, out)) return 1;
+        if (sp__perm_map(w->perm, j, out))
+            return 1;
     }
     return 0;
 }
 
 uint64_t sp__walk_count(const sp__perm *p, unsigned shard, unsigned count)
 {
-    if (count <= 1) return p->n;
+    if (count <= 1)
+        return p->n;
     sp__walk w;
     uint64_t v, k = 0;
     sp__walk_init(&w, p, shard, count);

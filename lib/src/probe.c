@@ -20,7 +20,8 @@ const sp__probe_type *sp__probe_get(size_t index)
 int sp__probe_find(const char *name)
 {
     for (size_t i = 0; i < N_PROBES; i++)
-        if (!strcasecmp(registry[i]->name, name)) return (int)i;
+        if (!strcasecmp(registry[i]->name, name))
+            return (int)i;
     return -1;
 }
 
@@ -63,7 +64,8 @@ int sp__template_build(sp__template *t, const sp__probe_type *type, const sp__pr
 
     char *text = NULL;
     size_t len = 0;
-    if (sp__sipmsg_build(&spec, &text, &len) != 0) return -1;
+    if (sp__sipmsg_build(&spec, &text, &len) != 0)
+        return -1;
     t->text = text;
 
     /* Cut the text at each marker. */
@@ -89,7 +91,8 @@ int sp__template_build(sp__template *t, const sp__probe_type *type, const sp__pr
             t->seg[t->n_seg].len = (uint32_t)(best - pos);
             t->n_seg++;
         }
-        if (best == len) break;
+        if (best == len)
+            break;
         t->seg[t->n_seg].kind = (uint8_t)kind;
         t->seg[t->n_seg].off = 0;
         t->seg[t->n_seg].len = 0;
@@ -133,7 +136,8 @@ size_t sp__template_fill(const sp__template *t, const sp__probe_fields *f, char 
             len = strlen(src);
             break;
         }
-        if (n + len > cap) return 0;
+        if (n + len > cap)
+            return 0;
         memcpy(out + n, src, len);
         n += len;
     }

@@ -10,9 +10,11 @@ void sp__bucket_init(sp__bucket *b, double rate, double burst, uint64_t now_ns)
 
 static void refill(sp__bucket *b, uint64_t now_ns)
 {
-    if (now_ns <= b->last_ns) return;
+    if (now_ns <= b->last_ns)
+        return;
     b->tokens += (double)(now_ns - b->last_ns) * b->rate / 1e9;
-    if (b->tokens > b->burst) b->tokens = b->burst;
+    if (b->tokens > b->burst)
+        b->tokens = b->burst;
     b->last_ns = now_ns;
 }
 
@@ -28,7 +30,9 @@ uint64_t sp__bucket_wait_ns(const sp__bucket *b, uint64_t now_ns, unsigned want)
 {
     double need = want > b->burst ? b->burst : want;
     double have = b->tokens;
-    if (now_ns > b->last_ns) have += (double)(now_ns - b->last_ns) * b->rate / 1e9;
-    if (have >= need) return 0;
+    if (now_ns > b->last_ns)
+        have += (double)(now_ns - b->last_ns) * b->rate / 1e9;
+    if (have >= need)
+        return 0;
     return (uint64_t)((need - have) * 1e9 / b->rate) + 1;
 }

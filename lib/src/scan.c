@@ -104,7 +104,8 @@ static void logf_(sp_scan *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void logf_(sp_scan *s, int level, const char *fmt, ...)
 {
-    if (!s->log_fn) return;
+    if (!s->log_fn)
+        return;
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -129,7 +130,8 @@ static sp_code fail(sp_scan *s, sp_code code, const char *fmt, ...)
 sp_scan *sp_scan_new(void)
 {
     sp_scan *s = calloc(1, sizeof(*s));
-    if (!s) return NULL;
+    if (!s)
+        return NULL;
     sp__targets_init(&s->targets);
     sp__fpdb_init(&s->fpdb);
     s->rate = 500;
@@ -154,7 +156,8 @@ sp_scan *sp_scan_new(void)
 
 void sp_scan_free(sp_scan *s)
 {
-    if (!s) return;
+    if (!s)
+        return;
     sp__targets_free(&s->targets);
     sp__strv_free(&s->target_specs);
     sp__strv_free(&s->exclude_specs);
@@ -184,16 +187,20 @@ const char *sp_scan_errmsg(const sp_scan *s)
 
 static sp_code check_idle(sp_scan *s)
 {
-    if (s->running || s->ran) return fail(s, SP_ESTATE, "the scan has already run");
+    if (s->running || s->ran)
+        return fail(s, SP_ESTATE, "the scan has already run");
     return SP_OK;
 }
 
 sp_code sp_scan_add_target(sp_scan *s, const char *spec)
 {
-    if (check_idle(s)) return SP_ESTATE;
-    if (!spec) return fail(s, SP_EINVAL, "no target given");
+    if (check_idle(s))
+        return SP_ESTATE;
+    if (!spec)
+        return fail(s, SP_EINVAL, "no target given");
     int rc = sp__targets_add(&s->targets, spec, s->err, sizeof(s->err));
-    if (rc) return (sp_code)rc;
+    if (rc)
+        return (sp_code)rc;
     if (sp__strv_push(&s->target_specs, spec, strlen(spec)))
         return fail(s, SP_ENOMEM, "out of memory");
     return SP_OK;
@@ -201,10 +208,13 @@ sp_code sp_scan_add_target(sp_scan *s, const char *spec)
 
 sp_code sp_scan_add_exclude(sp_scan *s, const char *spec)
 {
-    if (check_idle(s)) return SP_ESTATE;
-    if (!spec) return fail(s, SP_EINVAL, "no exclude given");
+    if (check_idle(s))
+        return SP_ESTATE;
+    if (!spec)
+        return fail(s, SP_EINVAL, "no exclude given");
     int rc = sp__targets_exclude(&s->targets, spec, s->err, sizeof(s->err));
-    if (rc) return (sp_code)rc;
+    if (rc)
+        return (sp_code)rc;
     if (sp__strv_push(&s->exclude_specs, spec, strlen(spec)))
         return fail(s, SP_ENOMEM, "out of memory");
     return SP_OK;
@@ -214,7 +224,8 @@ sp_code sp_scan_add_exclude(sp_scan *s, const char *spec)
 static sp_code add_file(sp_scan *s, const char *path, int exclude)
 {
     FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    if (!fp) return fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (!fp)
+        return fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
     char line[1024];
     unsigned lineno = 0;
     sp_code rc = SP_OK;
@@ -227,11 +238,13 @@ static sp_code add_file(sp_scan *s, const char *path, int exclude)
             break;
         }
         char *hash = strchr(line, '#');
-        if (hash) *hash = '\0';
+        if (hash)
+            *hash = '\0';
         char *p = line;
         while (isspace((unsigned char)*p))
             p++;
-        if (!*p) continue;
+        if (!*p)
+            continue;
         rc = exclude ? sp_scan_add_exclude(s, p) : sp_scan_add_target(s, p);
         if (rc) {
             char inner[sizeof(s->err)];
@@ -240,20 +253,24 @@ static sp_code add_file(sp_scan *s, const char *path, int exclude)
             break;
         }
     }
-    if (!rc && ferror(fp)) rc = fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
-    if (fp != stdin) fclose(fp);
+    if (!rc && ferror(fp))
+        rc = fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (fp != stdin)
+        fclose(fp);
     return rc;
 }
 
 sp_code sp_scan_add_targets_file(sp_scan *s, const char *path)
 {
-    if (check_idle(s)) return SP_ESTATE;
+    if (check_idle(s))
+        return SP_ESTATE;
     return add_file(s, path, 0);
 }
 
 sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
 {
-    if (check_idle(s)) return SP_ESTATE;
+    if (check_idle(s))
+        return SP_ESTATE;
     return add_file(s, path, 1);
 }
 
@@ -261,9 +278,11 @@ sp_code sp_scan_set_ports(sp_scan *s, const char *list)
 {
     uint16_t *ports;
     size_t n;
-    if (check_idle(s)) return SP_ESTATE;
+    if (check_idle(s))
+        return SP_ESTATE;
     int rc = sp__ports_parse(list ? list : "", &ports, &n, s->err, sizeof(s->err));
-    if (rc) return (sp_code)rc;
+    if (rc)
+        return (sp_code)rc;
     free(s->ports);
     free(s->ports_spec);
     s->ports = ports;
@@ -274,7 +293,8 @@ sp_code sp_scan_set_ports(sp_scan *s, const char *list)
 
 sp_code sp_scan_set_methods(sp_scan *s, const char *list)
 {
-    if (check_idle(s)) return SP_ESTATE;
+    if (check_idle(s))
+        return SP_ESTATE;
     int methods[SP__MAX_PROBES];
     size_t n = 0;
     uint32_t mask = 0;
@@ -285,11 +305,13 @@ sp_code sp_scan_set_methods(sp_scan *s, const char *list)
         int idx = sp__probe_find(tok);
         if (idx < 0)
             return fail(s, SP_EMETHOD, "unknown probe method '%s' (see --list-probes)", tok);
-        if (mask & (1u << idx)) continue;
+        if (mask & (1u << idx))
+            continue;
         mask |= 1u << idx;
         methods[n++] = idx;
     }
-    if (n == 0) return fail(s, SP_EMETHOD, "no probe method given");
+    if (n == 0)
+        return fail(s, SP_EMETHOD, "no probe method given");
     memcpy(s->methods, methods, sizeof(methods));
     s->n_methods = n;
     s->method_mask = mask;
@@ -313,14 +335,16 @@ sp_code sp_scan_set_rate(sp_scan *s, uint32_t pps)
 
 sp_code sp_scan_set_retries(sp_scan *s, unsigned retries)
 {
-    if (retries > 10) return fail(s, SP_EINVAL, "retries must be between 0 and 10");
+    if (retries > 10)
+        return fail(s, SP_EINVAL, "retries must be between 0 and 10");
     s->retries = retries;
     return SP_OK;
 }
 
 sp_code sp_scan_set_wait_ms(sp_scan *s, unsigned wait_ms)
 {
-    if (wait_ms > 600000) return fail(s, SP_EINVAL, "wait must be at most 600000 ms");
+    if (wait_ms > 600000)
+        return fail(s, SP_EINVAL, "wait must be at most 600000 ms");
     s->wait_ms = wait_ms;
     return SP_OK;
 }
@@ -342,13 +366,16 @@ sp_code sp_scan_set_shard(sp_scan *s, unsigned index, unsigned count)
 
 static sp_code set_string(sp_scan *s, char **dst, const char *v, const char *what, int allow_empty)
 {
-    if (!v || (!allow_empty && !*v)) return fail(s, SP_EINVAL, "%s must not be empty", what);
-    if (strlen(v) > 200) return fail(s, SP_EINVAL, "%s is longer than 200 characters", what);
+    if (!v || (!allow_empty && !*v))
+        return fail(s, SP_EINVAL, "%s must not be empty", what);
+    if (strlen(v) > 200)
+        return fail(s, SP_EINVAL, "%s is longer than 200 characters", what);
     for (const char *p = v; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return fail(s, SP_EINVAL, "%s contains a control character", what);
     char *copy = strdup(v);
-    if (!copy) return fail(s, SP_ENOMEM, "out of memory");
+    if (!copy)
+        return fail(s, SP_ENOMEM, "out of memory");
     free(*dst);
     *dst = copy;
     return SP_OK;
@@ -358,7 +385,8 @@ static sp_code set_string(sp_scan *s, char **dst, const char *v, const char *wha
  * request stays well-formed whatever the user types. */
 static sp_code set_user(sp_scan *s, char **dst, const char *v, const char *what)
 {
-    if (!v || !*v) return fail(s, SP_EINVAL, "%s must not be empty", what);
+    if (!v || !*v)
+        return fail(s, SP_EINVAL, "%s must not be empty", what);
     for (const char *p = v; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("-_.!~*'()&=+$,;?/", *p))
             return fail(s, SP_EINVAL, "%s '%s' has a character not allowed in a SIP user part",
@@ -384,7 +412,8 @@ sp_code sp_scan_set_to_user(sp_scan *s, const char *user)
 sp_code sp_scan_add_fingerprints_file(sp_scan *s, const char *path)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return fail(s, SP_EIO, "cannot read fingerprints '%s': %s", path, strerror(errno));
+    if (!fp)
+        return fail(s, SP_EIO, "cannot read fingerprints '%s': %s", path, strerror(errno));
     sp__buf b;
     sp__buf_init(&b);
     char chunk[8192];
@@ -409,11 +438,14 @@ sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
     if (!type)
         return fail(s, SP_EFORMAT, "unknown output format '%s' (see --list-outputs)",
                     format ? format : "");
-    if (s->n_writers >= MAX_WRITERS) return fail(s, SP_EINVAL, "at most %d outputs", MAX_WRITERS);
+    if (s->n_writers >= MAX_WRITERS)
+        return fail(s, SP_EINVAL, "at most %d outputs", MAX_WRITERS);
     sp__writer *w = sp__writer_open(type, path, s->err, sizeof(s->err));
-    if (!w) return SP_EIO;
+    if (!w)
+        return SP_EIO;
     s->writers[s->n_writers++] = w;
-    if (!type->streaming) s->keep_services = 1;
+    if (!type->streaming)
+        s->keep_services = 1;
     return SP_OK;
 }
 
@@ -444,7 +476,8 @@ void sp_scan_set_dry_run(sp_scan *s, sp_probe_fn fn, void *data)
 
 void sp_scan_stop(sp_scan *s)
 {
-    if (s->stop < 2) s->stop++;
+    if (s->stop < 2)
+        s->stop++;
 }
 
 void sp_scan_summary(const sp_scan *s, sp_summary *out)
@@ -470,10 +503,12 @@ static sp_code prepare_targets(sp_scan *s)
 {
     if (!s->ports) {
         sp_code rc = sp_scan_set_ports(s, "5060");
-        if (rc) return rc;
+        if (rc)
+            return rc;
     }
     int rc = sp__targets_finalize(&s->targets, s->ports, s->n_ports, s->err, sizeof(s->err));
-    if (rc) return (sp_code)rc;
+    if (rc)
+        return (sp_code)rc;
     if ((uint64_t)s->targets.pairs * s->n_methods > SP__MAX_PAIRS * 4)
         return fail(s, SP_ETOOBIG, "target set too large");
     return SP_OK;
@@ -482,7 +517,8 @@ static sp_code prepare_targets(sp_scan *s)
 sp_code sp_scan_address_count(sp_scan *s, uint64_t *out)
 {
     sp_code rc = prepare_targets(s);
-    if (rc) return rc;
+    if (rc)
+        return rc;
     *out = s->targets.addresses;
     return SP_OK;
 }
@@ -490,7 +526,8 @@ sp_code sp_scan_address_count(sp_scan *s, uint64_t *out)
 sp_code sp_scan_probe_count(sp_scan *s, uint64_t *out)
 {
     sp_code rc = prepare_targets(s);
-    if (rc) return rc;
+    if (rc)
+        return rc;
     uint64_t n = s->targets.pairs * s->n_methods;
     if (s->shard_count > 1) {
         sp__perm perm;
@@ -504,10 +541,12 @@ sp_code sp_scan_probe_count(sp_scan *s, uint64_t *out)
 static sp_code prepare(sp_scan *s)
 {
     sp_code rc = prepare_targets(s);
-    if (rc) return rc;
+    if (rc)
+        return rc;
     if (!s->builtin_loaded) {
         rc = (sp_code)sp__fpdb_load_builtin(&s->fpdb, s->err, sizeof(s->err));
-        if (rc) return rc;
+        if (rc)
+            return rc;
         s->builtin_loaded = 1;
     }
     if (getrandom(s->key, sizeof(s->key), 0) != sizeof(s->key))
@@ -534,7 +573,8 @@ static size_t build_probe(const sp_scan *s, const sp__probe_id *id, char *out, s
     char target[80], callid[SP__TOKEN_MAX], mac_hex[17];
     uint64_t mac;
     sp__addr_format_port(&id->addr, id->port, target, sizeof(target));
-    if (!sp__token_encode(s->key, id, callid, sizeof(callid), &mac)) return 0;
+    if (!sp__token_encode(s->key, id, callid, sizeof(callid), &mac))
+        return 0;
     snprintf(mac_hex, sizeof(mac_hex), "%016llx", (unsigned long long)mac);
     sp__probe_fields f = {target, s->local[id->addr.family == 6], mac_hex, callid};
     return sp__template_fill(&s->tmpl[id->probe], &f, out, cap);
@@ -558,10 +598,12 @@ static int table_grow(sp_scan *s)
 {
     size_t cap = s->table_cap ? s->table_cap * 2 : 1024;
     entry *t = calloc(cap, sizeof(*t));
-    if (!t) return -1;
+    if (!t)
+        return -1;
     for (size_t i = 0; i < s->table_cap; i++) {
         entry *e = &s->table[i];
-        if (!e->used) continue;
+        if (!e->used)
+            continue;
         size_t j = key_hash(s, e->family, e->addr, e->port, e->transport) & (cap - 1);
         while (t[j].used)
             j = (j + 1) & (cap - 1);
@@ -577,8 +619,10 @@ static entry *table_find(sp_scan *s, const sp__addr *a, uint16_t port, uint8_t t
 {
     uint8_t addr[16] = {0};
     memcpy(addr, a->bytes, a->family == 4 ? 4 : 16);
-    if (add && (s->table_used + 1) * 10 > s->table_cap * 7 && table_grow(s) < 0) return NULL;
-    if (!s->table_cap) return NULL;
+    if (add && (s->table_used + 1) * 10 > s->table_cap * 7 && table_grow(s) < 0)
+        return NULL;
+    if (!s->table_cap)
+        return NULL;
     size_t j = key_hash(s, a->family, addr, port, transport) & (s->table_cap - 1);
     while (s->table[j].used) {
         entry *e = &s->table[j];
@@ -587,7 +631,8 @@ static entry *table_find(sp_scan *s, const sp__addr *a, uint16_t port, uint8_t t
             return e;
         j = (j + 1) & (s->table_cap - 1);
     }
-    if (!add) return NULL;
+    if (!add)
+        return NULL;
     entry *e = &s->table[j];
     e->used = 1;
     e->family = a->family;
@@ -608,11 +653,14 @@ static void emit(sp_scan *s, entry *e)
     for (size_t i = 0; i < svc->n_findings; i++) {
         sp_severity sev = svc->findings[i].severity;
         s->summary.findings_by_severity[sev]++;
-        if ((int)sev > (int)s->summary.max_severity) s->summary.max_severity = sev;
+        if ((int)sev > (int)s->summary.max_severity)
+            s->summary.max_severity = sev;
     }
-    if (s->service_fn) s->service_fn(&svc->pub, s->service_data);
+    if (s->service_fn)
+        s->service_fn(&svc->pub, s->service_data);
     for (size_t i = 0; i < s->n_writers; i++)
-        if (s->writers[i]->type->streaming) s->writers[i]->type->service(s->writers[i], &svc->pub);
+        if (s->writers[i]->type->streaming)
+            s->writers[i]->type->service(s->writers[i], &svc->pub);
     if (s->keep_services) {
         if (s->n_kept == s->cap_kept) {
             size_t cap = s->cap_kept ? s->cap_kept * 2 : 64;
@@ -642,8 +690,10 @@ static int find_call_id(const char *buf, size_t len, const char **val, size_t *v
     while (p && p + 1 < end) {
         const char *line = p + 1;
         const char *eol = memchr(line, '\n', (size_t)(end - line));
-        if (!eol) eol = end;
-        if (line == eol || (line[0] == '\r' && line + 1 == eol)) return 0; /* end of headers */
+        if (!eol)
+            eol = end;
+        if (line == eol || (line[0] == '\r' && line + 1 == eol))
+            return 0; /* end of headers */
         const char *colon = memchr(line, ':', (size_t)(eol - line));
         if (colon) {
             size_t nlen = (size_t)(colon - line);
@@ -681,8 +731,9 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
         return;
     }
     uint32_t bit = 1u << id.probe;
-    if (e->final_mask & bit) return; /* a retransmission */
-    if (!e->svc && e->seen_mask)     /* emitted already: nothing to add */
+    if (e->final_mask & bit)
+        return;                  /* a retransmission */
+    if (!e->svc && e->seen_mask) /* emitted already: nothing to add */
         return;
 
     sp__parsed msg;
@@ -715,7 +766,8 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
         }
     }
     sp__parsed_free(&msg);
-    if ((e->final_mask & s->method_mask) == s->method_mask) emit(s, e);
+    if ((e->final_mask & s->method_mask) == s->method_mask)
+        emit(s, e);
 }
 
 /* ---- The engine ---- */
@@ -731,9 +783,11 @@ typedef struct run_state {
 
 static void progress(sp_scan *s, run_state *rs, int force)
 {
-    if (!s->progress_fn) return;
+    if (!s->progress_fn)
+        return;
     uint64_t t = now_ns();
-    if (!force && t - rs->last_progress_ns < 200000000ull) return;
+    if (!force && t - rs->last_progress_ns < 200000000ull)
+        return;
     double dt = (double)(t - rs->last_progress_ns) / 1e9;
     if (rs->last_progress_ns && dt > 0)
         rs->recent_rate = (double)(s->summary.probes_sent - rs->sent_at_last_progress) / dt;
@@ -751,10 +805,12 @@ static void progress(sp_scan *s, run_state *rs, int force)
     s->progress_fn(&p, s->progress_data);
 }
 
-static void drain(sp_scan *s, run_state *rs)
+/* Processes waiting replies, at most `rounds` receive batches per family:
+ * bounded so that a flood of datagrams cannot starve sending. */
+static int drain_some(sp_scan *s, run_state *rs, int rounds)
 {
-    /* Bounded so a flood of datagrams cannot starve sending. */
-    for (int round = 0; round < 16; round++) {
+    int total = 0;
+    for (int round = 0; round < rounds; round++) {
         int got = 0;
         for (int fam = 4; fam <= 6; fam += 2) {
             int n = sp__udp_recv(&rs->udp, fam, &rs->rx);
@@ -762,8 +818,16 @@ static void drain(sp_scan *s, run_state *rs)
                 on_datagram(s, &rs->rx.pkt[i]);
             got += n;
         }
-        if (got == 0) break;
+        total += got;
+        if (got == 0)
+            break;
     }
+    return total;
+}
+
+static int drain(sp_scan *s, run_state *rs)
+{
+    return drain_some(s, rs, 16);
 }
 
 static int all_answered(const sp_scan *s)
@@ -774,11 +838,19 @@ static int all_answered(const sp_scan *s)
 /* Receives until `until_ns`, everything answered, or a stop request. */
 static void wait_phase(sp_scan *s, run_state *rs, uint64_t until_ns, int stop_level)
 {
+    /* Replies already waiting in the socket buffer are processed even past
+     * the deadline (they arrived in time), within a bound against floods. */
+    uint64_t hard_stop = until_ns + 10ull * 1000000000ull;
     for (;;) {
-        drain(s, rs);
+        int got = drain(s, rs);
         progress(s, rs, 0);
         uint64_t t = now_ns();
-        if (t >= until_ns || all_answered(s) || s->stop >= stop_level) return;
+        if (all_answered(s) || s->stop >= stop_level || t >= hard_stop)
+            return;
+        if (t >= until_ns && !got)
+            return;
+        if (got)
+            continue;
         uint64_t left = until_ns - t;
         sp__udp_wait(&rs->udp, left < 50000000ull ? left : 50000000ull);
     }
@@ -787,12 +859,14 @@ static void wait_phase(sp_scan *s, run_state *rs, uint64_t until_ns, int stop_le
 static int send_batch(sp_scan *s, run_state *rs, int family, sp__udp_out *out, unsigned n)
 {
     unsigned dropped = 0;
-    if (n == 0) return 0;
+    if (n == 0)
+        return 0;
     if (sp__udp_send(&rs->udp, family, out, n, &dropped) < 0) {
         fail(s, SP_ESOCKET, "sending failed: %s", strerror(errno));
         return -1;
     }
-    if (dropped) logf_(s, 1, "%u probe(s) refused by the local network stack", dropped);
+    if (dropped)
+        logf_(s, 1, "%u probe(s) refused by the local network stack", dropped);
     s->summary.probes_sent += n - dropped;
     rs->last_send_ns = now_ns();
     return 0;
@@ -809,7 +883,8 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
     sp__walk walk;
     sp__bucket bucket;
     double burst = s->rate / 100.0;
-    if (burst > 4096) burst = 4096;
+    if (burst > 4096)
+        burst = 4096;
     sp__bucket_init(&bucket, s->rate, burst, now_ns());
     sp__walk_init(&walk, perm, s->shard_index, s->shard_count);
 
@@ -822,17 +897,25 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
                 unsigned want =
                     burst < SP__UDP_BATCH ? (unsigned)(burst < 1 ? 1 : burst) : SP__UDP_BATCH;
                 tokens = sp__bucket_take(&bucket, t, want);
-                if (tokens || s->stop) break;
-                if (n && send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+                if (tokens || s->stop)
+                    break;
+                if (n && send_batch(s, rs, batch_family, out, n) < 0)
+                    return SP_ESOCKET;
                 n = 0;
-                drain(s, rs);
+                /* Use the time until the next tokens for replies, no longer. */
+                uint64_t due = now_ns() + sp__bucket_wait_ns(&bucket, now_ns(), want);
+                while (now_ns() < due && drain_some(s, rs, 1) > 0)
+                    ;
                 progress(s, rs, 0);
                 uint64_t w = sp__bucket_wait_ns(&bucket, now_ns(), want);
-                if (w) sp__udp_wait(&rs->udp, w > 20000000ull ? 20000000ull : w);
+                if (w)
+                    sp__udp_wait(&rs->udp, w > 20000000ull ? 20000000ull : w);
             }
-            if (s->stop) break;
+            if (s->stop)
+                break;
         }
-        if (!sp__walk_next(&walk, &p)) break;
+        if (!sp__walk_next(&walk, &p))
+            break;
         sp__probe_id id;
         memset(&id, 0, sizeof(id));
         id.probe = (uint8_t)s->methods[p % s->n_methods];
@@ -843,20 +926,24 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
             s->expected++;
         } else {
             entry *e = table_find(s, &id.addr, id.port, id.transport, 0);
-            if (e && (e->seen_mask & (1u << id.probe))) continue;
+            if (e && (e->seen_mask & (1u << id.probe)))
+                continue;
         }
         if (n && (n == SP__UDP_BATCH || batch_family != id.addr.family)) {
-            if (send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+            if (send_batch(s, rs, batch_family, out, n) < 0)
+                return SP_ESOCKET;
             n = 0;
             drain(s, rs);
         }
         id.sent_ms = now_units(s);
         size_t len = build_probe(s, &id, bufs[n], PROBE_MAX);
-        if (!len) return fail(s, SP_EINVAL, "a probe did not fit in %d bytes", PROBE_MAX);
+        if (!len)
+            return fail(s, SP_EINVAL, "a probe did not fit in %d bytes", PROBE_MAX);
         if (s->dry_run) {
             char dest[80];
             sp__addr_format_port(&id.addr, id.port, dest, sizeof(dest));
-            if (s->dry_fn) s->dry_fn(dest, bufs[n], len, s->dry_data);
+            if (s->dry_fn)
+                s->dry_fn(dest, bufs[n], len, s->dry_data);
             s->summary.probes_sent++;
             tokens = 1; /* dry runs are not paced */
             continue;
@@ -869,13 +956,17 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
         n++;
         tokens--;
         if (tokens == 0 || n == SP__UDP_BATCH) {
-            if (send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+            if (send_batch(s, rs, batch_family, out, n) < 0)
+                return SP_ESOCKET;
             n = 0;
-            drain(s, rs);
+            /* Sending comes first: replies wait in the socket buffer (sized
+             * for the rate) and are processed while the token bucket refills
+             * and after the last send. */
             progress(s, rs, 0);
         }
     }
-    if (n && send_batch(s, rs, batch_family, out, n) < 0) return SP_ESOCKET;
+    if (n && send_batch(s, rs, batch_family, out, n) < 0)
+        return SP_ESOCKET;
     return SP_OK;
 }
 
@@ -890,10 +981,13 @@ static void iso_now(char *buf, size_t len)
 static int svc_cmp(const void *a, const void *b)
 {
     const sp__svc *x = *(sp__svc *const *)a, *y = *(sp__svc *const *)b;
-    if (x->host.family != y->host.family) return x->host.family < y->host.family ? -1 : 1;
+    if (x->host.family != y->host.family)
+        return x->host.family < y->host.family ? -1 : 1;
     int c = memcmp(x->host.bytes, y->host.bytes, 16);
-    if (c) return c;
-    if (x->port != y->port) return x->port < y->port ? -1 : 1;
+    if (c)
+        return c;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
     return (int)x->transport - (int)y->transport;
 }
 
@@ -902,10 +996,13 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
     for (int fam = 4; fam <= 6; fam += 2) {
         size_t first = s->targets.n_ranges;
         for (size_t i = 0; i < s->targets.n_ranges && first == s->targets.n_ranges; i++)
-            if (s->targets.ranges[i].family == fam) first = i;
-        if (first == s->targets.n_ranges) continue;
+            if (s->targets.ranges[i].family == fam)
+                first = i;
+        if (first == s->targets.n_ranges)
+            continue;
         int rc = sp__udp_open(&rs->udp, fam, s->rate, s->err, sizeof(s->err));
-        if (rc) return (sp_code)rc;
+        if (rc)
+            return (sp_code)rc;
         sp__addr a;
         uint16_t port;
         /* The source address toward the family's first target stands for all. */
@@ -926,7 +1023,8 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
 
 sp_code sp_scan_run(sp_scan *s)
 {
-    if (s->running || s->ran) return fail(s, SP_ESTATE, "the scan has already run");
+    if (s->running || s->ran)
+        return fail(s, SP_ESTATE, "the scan has already run");
     s->running = 1;
     s->err[0] = '\0';
     memset(&s->summary, 0, sizeof(s->summary));
@@ -936,10 +1034,12 @@ sp_code sp_scan_run(sp_scan *s)
     memset(&rs, 0, sizeof(rs));
     sp__udp_init(&rs.udp);
     sp_code rc = prepare(s);
-    if (!rc && sp__udp_rx_init(&rs.rx) < 0) rc = fail(s, SP_ENOMEM, "out of memory");
+    if (!rc && sp__udp_rx_init(&rs.rx) < 0)
+        rc = fail(s, SP_ENOMEM, "out of memory");
     /* Dry runs bind sockets too (binding sends nothing) so that the probes
      * shown carry the real local address and port. */
-    if (!rc) rc = open_sockets(s, &rs);
+    if (!rc)
+        rc = open_sockets(s, &rs);
 
     char started[32], finished[32];
     iso_now(started, sizeof(started));
@@ -971,9 +1071,16 @@ sp_code sp_scan_run(sp_scan *s)
                 /* Give replies to the previous round time to arrive first. */
                 unsigned gap = s->wait_ms < 1000 ? s->wait_ms : 1000;
                 wait_phase(s, &rs, rs.last_send_ns + (uint64_t)gap * 1000000ull, 1);
-                if (all_answered(s)) break;
+                if (all_answered(s))
+                    break;
             }
+            uint64_t before = s->summary.probes_sent, t0 = now_ns();
             rc = send_round(s, &rs, &perm, r);
+            double dt = (double)(now_ns() - t0) / 1e9;
+            if (!s->dry_run)
+                logf_(s, 1, "round %u: sent %llu probes in %.2f s (%.0f probes/s)", r,
+                      (unsigned long long)(s->summary.probes_sent - before), dt,
+                      dt > 0 ? (double)(s->summary.probes_sent - before) / dt : 0.0);
         }
         if (!rc && !s->dry_run)
             wait_phase(s, &rs,
@@ -985,11 +1092,13 @@ sp_code sp_scan_run(sp_scan *s)
 
     /* Services still waiting for a final reply to some probe are reported as they are. */
     for (size_t i = 0; i < s->table_cap; i++)
-        if (s->table[i].svc) emit(s, &s->table[i]);
+        if (s->table[i].svc)
+            emit(s, &s->table[i]);
     s->summary.elapsed_s = (double)(now_ns() - s->start_ns) / 1e9;
     progress(s, &rs, 1);
 
-    if (s->n_kept > 1) qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
+    if (s->n_kept > 1)
+        qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
     iso_now(finished, sizeof(finished));
     meta.finished = finished;
     meta.summary = &s->summary;
@@ -999,10 +1108,12 @@ sp_code sp_scan_run(sp_scan *s)
     /* Writers run even after a failure, so nothing gathered is lost. */
     for (size_t i = 0; i < s->n_writers; i++) {
         sp__writer *w = s->writers[i];
-        if (!s->dry_run && views) w->type->end(w, &meta, views, s->n_kept);
+        if (!s->dry_run && views)
+            w->type->end(w, &meta, views, s->n_kept);
         char werr[512];
         int wrc = s->dry_run ? (sp__writer_abort(w), 0) : sp__writer_close(w, werr, sizeof(werr));
-        if (wrc && !rc) rc = fail(s, (sp_code)wrc, "%s", werr);
+        if (wrc && !rc)
+            rc = fail(s, (sp_code)wrc, "%s", werr);
         s->writers[i] = NULL;
     }
     s->n_writers = 0;

@@ -8,7 +8,8 @@
 sp__svc *sp__svc_new(const sp__addr *host, uint16_t port, uint8_t transport)
 {
     sp__svc *svc = calloc(1, sizeof(*svc));
-    if (!svc) return NULL;
+    if (!svc)
+        return NULL;
     svc->host = *host;
     svc->port = port;
     svc->transport = transport;
@@ -18,7 +19,8 @@ sp__svc *sp__svc_new(const sp__addr *host, uint16_t port, uint8_t transport)
 
 void sp__svc_free(sp__svc *svc)
 {
-    if (!svc) return;
+    if (!svc)
+        return;
     for (size_t i = 0; i < svc->n_replies; i++) {
         free((char *)svc->replies[i].reason);
         free((char *)svc->replies[i].realm);
@@ -35,12 +37,15 @@ void sp__svc_free(sp__svc *svc)
     free(svc->fp_cpe);
     for (size_t i = 0; i < svc->n_findings; i++)
         sp__strv_free(&svc->evidence[i]);
+    free(svc->findings);
+    free(svc->evidence);
     free(svc);
 }
 
 void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_port)
 {
-    if (svc->responder_s[0]) return;
+    if (svc->responder_s[0])
+        return;
     svc->responder = *from;
     svc->responder_port = from_port;
     sp__addr_format_port(from, from_port, svc->responder_s, sizeof(svc->responder_s));
@@ -49,13 +54,28 @@ void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_por
 int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n)
 {
     const sp_finding_info *info = sp__finding_lookup(id);
-    if (!info || svc->n_findings >= SP__MAX_FINDINGS) return -1;
+    if (!info)
+        return -1;
     for (size_t i = 0; i < svc->n_findings; i++)
-        if (!strcmp(svc->findings[i].id, id)) return 0;
+        if (!strcmp(svc->findings[i].id, id))
+            return 0;
+    if (svc->n_findings == svc->cap_findings) {
+        size_t cap = svc->cap_findings ? svc->cap_findings * 2 : 4;
+        sp_finding *f = realloc(svc->findings, cap * sizeof(*f));
+        if (!f)
+            return -1;
+        svc->findings = f;
+        sp__strv *e = realloc(svc->evidence, cap * sizeof(*e));
+        if (!e)
+            return -1;
+        svc->evidence = e;
+        svc->cap_findings = cap;
+    }
     size_t k = svc->n_findings++;
     memset(&svc->evidence[k], 0, sizeof(svc->evidence[k]));
     for (size_t i = 0; i < n; i++)
-        if (evidence[i]) sp__strv_push(&svc->evidence[k], evidence[i], strlen(evidence[i]));
+        if (evidence[i])
+            sp__strv_push(&svc->evidence[k], evidence[i], strlen(evidence[i]));
     svc->findings[k].id = info->id;
     svc->findings[k].severity = info->severity;
     svc->findings[k].title = info->title;

@@ -9,7 +9,6 @@
 #include "targets.h"
 #include "util.h"
 
-#define SP__MAX_FINDINGS 16
 
 typedef struct sp__svc {
     sp_service pub; /* refreshed by sp__svc_publish */
@@ -36,9 +35,9 @@ typedef struct sp__svc {
     char *fp_version;
     char *fp_cpe;
 
-    sp_finding findings[SP__MAX_FINDINGS];
-    sp__strv evidence[SP__MAX_FINDINGS];
-    size_t n_findings;
+    sp_finding *findings; /* allocated as findings are added */
+    sp__strv *evidence;
+    size_t n_findings, cap_findings;
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */

@@ -29,7 +29,8 @@ int sp__sipmsg_build(const sp__request_spec *spec, char **out, size_t *len)
     int rc = -1;
 
     sp__sipmsg_global_init();
-    if (osip_message_init(&msg) != 0) return -1;
+    if (osip_message_init(&msg) != 0)
+        return -1;
     if (osip_uri_init(&uri) != 0 || osip_uri_parse(uri, spec->request_uri) != 0) {
         osip_uri_free(uri);
         goto done;
@@ -44,11 +45,16 @@ int sp__sipmsg_build(const sp__request_spec *spec, char **out, size_t *len)
         osip_message_set_contact(msg, spec->contact) != 0 ||
         osip_message_set_max_forwards(msg, "70") != 0)
         goto done;
-    if (spec->user_agent && osip_message_set_user_agent(msg, spec->user_agent) != 0) goto done;
-    if (spec->expires && osip_message_set_expires(msg, spec->expires) != 0) goto done;
-    if (spec->accept && osip_message_set_accept(msg, spec->accept) != 0) goto done;
-    if (osip_message_set_content_length(msg, "0") != 0) goto done;
-    if (osip_message_to_str(msg, &text, &n) != 0) goto done;
+    if (spec->user_agent && osip_message_set_user_agent(msg, spec->user_agent) != 0)
+        goto done;
+    if (spec->expires && osip_message_set_expires(msg, spec->expires) != 0)
+        goto done;
+    if (spec->accept && osip_message_set_accept(msg, spec->accept) != 0)
+        goto done;
+    if (osip_message_set_content_length(msg, "0") != 0)
+        goto done;
+    if (osip_message_to_str(msg, &text, &n) != 0)
+        goto done;
     *out = malloc(n + 1);
     if (*out) {
         memcpy(*out, text, n);
@@ -57,7 +63,8 @@ int sp__sipmsg_build(const sp__request_spec *spec, char **out, size_t *len)
         rc = 0;
     }
 done:
-    if (text) osip_free(text);
+    if (text)
+        osip_free(text);
     osip_message_free(msg);
     return rc;
 }
@@ -70,9 +77,11 @@ static char *dup_or_null(const char *s)
 /* Removes surrounding double quotes from a copied parameter value. */
 static char *dup_unquoted(const char *s)
 {
-    if (!s) return NULL;
+    if (!s)
+        return NULL;
     size_t n = strlen(s);
-    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') return sp__strndup(s + 1, n - 2);
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+        return sp__strndup(s + 1, n - 2);
     return strdup(s);
 }
 
@@ -88,7 +97,8 @@ static void split_list(sp__strv *v, const char *value)
             if (n < sizeof(tmp)) {
                 memcpy(tmp, t, n);
                 tmp[n] = '\0';
-                if (!sp__strv_contains(v, tmp)) sp__strv_push(v, t, n);
+                if (!sp__strv_contains(v, tmp))
+                    sp__strv_push(v, t, n);
             }
         }
         p = comma ? comma + 1 : NULL;
@@ -97,7 +107,8 @@ static void split_list(sp__strv *v, const char *value)
 
 static void take_challenge(sp__parsed *out, osip_www_authenticate_t *wa)
 {
-    if (!wa || out->challenged) return;
+    if (!wa || out->challenged)
+        return;
     out->challenged = 1;
     out->realm = dup_unquoted(osip_www_authenticate_get_realm(wa));
     out->algorithm = dup_unquoted(osip_www_authenticate_get_algorithm(wa));
@@ -110,7 +121,8 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
 
     memset(out, 0, sizeof(*out));
     sp__sipmsg_global_init();
-    if (osip_message_init(&msg) != 0) return -1;
+    if (osip_message_init(&msg) != 0)
+        return -1;
     if (osip_message_parse(msg, buf, len) != 0) {
         osip_message_free(msg);
         return -1;
@@ -132,7 +144,8 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(c);
         }
     }
-    if (msg->cseq) out->cseq_method = dup_or_null(msg->cseq->method);
+    if (msg->cseq)
+        out->cseq_method = dup_or_null(msg->cseq->method);
 
     osip_generic_param_t *tag = NULL;
     if (msg->from && osip_from_get_tag(msg->from, &tag) == 0 && tag)
@@ -165,14 +178,16 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
     /* libosip2 keeps Allow in its own list, one method per element. */
     for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
         osip_allow_t *a = osip_list_get(&msg->allows, i);
-        if (a && a->value) split_list(&out->allow, a->value);
+        if (a && a->value)
+            split_list(&out->allow, a->value);
     }
     take_challenge(out, osip_list_get(&msg->www_authenticates, 0));
     take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
 
     for (int i = 0; i < osip_list_size(&msg->headers); i++) {
         osip_header_t *h = osip_list_get(&msg->headers, i);
-        if (!h || !h->hname) continue;
+        if (!h || !h->hname)
+            continue;
         const char *v = h->hvalue ? h->hvalue : "";
         if (!strcasecmp(h->hname, "server") && !out->server)
             out->server = strdup(v);
@@ -191,7 +206,8 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
 
 void sp__parsed_free(sp__parsed *p)
 {
-    if (!p) return;
+    if (!p)
+        return;
     free(p->reason);
     free(p->method);
     free(p->request_uri);

@@ -71,29 +71,36 @@ static int parse_literal(const char *s, sp__u128 *v)
 static int looks_numeric(const char *s)
 {
     for (; *s; s++)
-        if (!isdigit((unsigned char)*s) && *s != '.') return 0;
+        if (!isdigit((unsigned char)*s) && *s != '.')
+            return 0;
     return 1;
 }
 
 static int valid_hostname(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-' || s[n - 1] == '-') return 0;
+    if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-' || s[n - 1] == '-')
+        return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!isalnum(c) && c != '-' && c != '.' && c != '_') return 0;
-        if (c == '.' && i + 1 < n && s[i + 1] == '.') return 0;
+        if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+            return 0;
+        if (c == '.' && i + 1 < n && s[i + 1] == '.')
+            return 0;
     }
     return 1;
 }
 
 static int parse_port(const char *s, int *port)
 {
-    if (!*s || strlen(s) > 5) return -1;
+    if (!*s || strlen(s) > 5)
+        return -1;
     for (const char *p = s; *p; p++)
-        if (!isdigit((unsigned char)*p)) return -1;
+        if (!isdigit((unsigned char)*p))
+            return -1;
     long v = strtol(s, NULL, 10);
-    if (v < 1 || v > 65535) return -1;
+    if (v < 1 || v > 65535)
+        return -1;
     *port = (int)v;
     return 0;
 }
@@ -111,16 +118,19 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
     if (slash) {
         *slash = '\0';
         fam = parse_literal(work, &lo);
-        if (!fam) return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
+        if (!fam)
+            return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
         int bits = fam == 4 ? 32 : 128;
         int plen;
         const char *l = slash + 1;
-        if (!*l || strlen(l) > 3) return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
+        if (!*l || strlen(l) > 3)
+            return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
         for (const char *p = l; *p; p++)
             if (!isdigit((unsigned char)*p))
                 return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
         plen = atoi(l);
-        if (plen > bits) return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
+        if (plen > bits)
+            return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
         /* Host bits set in the address are cleared, as nmap does. */
         sp__u128 hostmask;
         if (plen == bits)
@@ -153,13 +163,15 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
         } else if (fam2 != fam) {
             return fail(err, errlen, SP_ETARGET, token, "range ends are not the same family");
         }
-        if (hi < lo) return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
+        if (hi < lo)
+            return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
         out->family = (uint8_t)fam;
         out->lo = lo;
         out->hi = hi;
         return 0;
     }
-    if (dash) *dash = '-';
+    if (dash)
+        *dash = '-';
 
     fam = parse_literal(work, &lo);
     if (fam) {
@@ -210,13 +222,15 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
 
     memset(out, 0, sizeof(*out));
     out->port = -1;
-    if (n == 0) return fail(err, errlen, SP_ETARGET, token, "empty");
+    if (n == 0)
+        return fail(err, errlen, SP_ETARGET, token, "empty");
     if (n >= MAX_TOKEN)
         return fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
 
     if (token[0] == '[') {
         const char *close = strchr(token, ']');
-        if (!close) return fail(err, errlen, SP_ETARGET, token, "missing ']'");
+        if (!close)
+            return fail(err, errlen, SP_ETARGET, token, "missing ']'");
         memcpy(host, token + 1, (size_t)(close - token - 1));
         host[close - token - 1] = '\0';
         if (close[1] == ':') {
@@ -240,9 +254,11 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
     }
     if (port != -1 && !allow_port)
         return fail(err, errlen, SP_ETARGET, token, "a port is not allowed here");
-    if (!host[0]) return fail(err, errlen, SP_ETARGET, token, "no address");
+    if (!host[0])
+        return fail(err, errlen, SP_ETARGET, token, "no address");
     int rc = parse_hostpart(host, token, out, err, errlen);
-    if (rc) return rc;
+    if (rc)
+        return rc;
     out->port = port;
     return 0;
 }
@@ -252,7 +268,8 @@ static int push_range(sp__range **v, size_t *n, size_t *cap, const sp__range *r)
     if (*n == *cap) {
         size_t c = *cap ? *cap * 2 : 16;
         sp__range *p = realloc(*v, c * sizeof(*p));
-        if (!p) return SP_ENOMEM;
+        if (!p)
+            return SP_ENOMEM;
         *v = p;
         *cap = c;
     }
@@ -268,7 +285,8 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
     while (*p) {
         while (*p == ',' || isspace((unsigned char)*p))
             p++;
-        if (!*p) break;
+        if (!*p)
+            break;
         const char *s = p;
         while (*p && *p != ',' && !isspace((unsigned char)*p))
             p++;
@@ -280,13 +298,16 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
         token[len] = '\0';
         sp__range r;
         int rc = sp__target_parse(token, !exclude, &r, err, errlen);
-        if (rc) return rc;
+        if (rc)
+            return rc;
         rc = exclude ? push_range(&t->excl, &t->n_excl, &t->cap_excl, &r)
                      : push_range(&t->given, &t->n_given, &t->cap_given, &r);
-        if (rc) return rc;
+        if (rc)
+            return rc;
         any = 1;
     }
-    if (!any) return fail(err, errlen, SP_ETARGET, spec, "empty");
+    if (!any)
+        return fail(err, errlen, SP_ETARGET, spec, "empty");
     return 0;
 }
 
@@ -303,23 +324,28 @@ int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errl
 static int range_cmp(const void *a, const void *b)
 {
     const sp__range *x = a, *y = b;
-    if (x->family != y->family) return x->family < y->family ? -1 : 1;
-    if (x->port != y->port) return x->port < y->port ? -1 : 1;
-    if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
     return 0;
 }
 
 /* Merges overlapping or adjacent ranges of the same family and port, in place. */
 static size_t merge_ranges(sp__range *v, size_t n)
 {
-    if (n == 0) return 0;
+    if (n == 0)
+        return 0;
     qsort(v, n, sizeof(*v), range_cmp);
     size_t out = 0;
     for (size_t i = 1; i < n; i++) {
         sp__range *cur = &v[out];
         if (v[i].family == cur->family && v[i].port == cur->port &&
             (v[i].lo <= cur->hi || v[i].lo - 1 == cur->hi)) {
-            if (v[i].hi > cur->hi) cur->hi = v[i].hi;
+            if (v[i].hi > cur->hi)
+                cur->hi = v[i].hi;
         } else {
             v[++out] = v[i];
         }
@@ -344,7 +370,8 @@ int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, 
     size_t nex = t->n_excl;
     if (nex) {
         ex = malloc(nex * sizeof(*ex));
-        if (!ex) return SP_ENOMEM;
+        if (!ex)
+            return SP_ENOMEM;
         memcpy(ex, t->excl, nex * sizeof(*ex));
         nex = merge_ranges(ex, nex);
     }
@@ -356,7 +383,8 @@ int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, 
         int alive = 1;
         for (size_t j = 0; j < nex && alive; j++) {
             const sp__range *x = &ex[j];
-            if (x->family != cur.family || x->hi < cur.lo || x->lo > cur.hi) continue;
+            if (x->family != cur.family || x->hi < cur.lo || x->lo > cur.hi)
+                continue;
             if (x->lo > cur.lo) { /* keep the part below the exclude */
                 sp__range below = cur;
                 below.hi = x->lo - 1;
@@ -445,7 +473,8 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
 {
     /* A bitmap of 65536 ports keeps duplicates and overlaps out cheaply. */
     uint8_t *seen = calloc(65536 / 8, 1);
-    if (!seen) return SP_ENOMEM;
+    if (!seen)
+        return SP_ENOMEM;
     const char *p = list;
     size_t count = 0;
     int any = 0;
@@ -455,7 +484,8 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
             p++;
         char tok[32];
         size_t len = (size_t)(p - s);
-        if (*p == ',') p++;
+        if (*p == ',')
+            p++;
         if (len == 0 || len >= sizeof(tok)) {
             free(seen);
             snprintf(err, errlen, "malformed port list '%s': empty or overlong item", list);
@@ -499,7 +529,8 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
     }
     size_t k = 0;
     for (int v = 1; v < 65536; v++)
-        if (seen[v / 8] & (1u << (v % 8))) ports[k++] = (uint16_t)v;
+        if (seen[v / 8] & (1u << (v % 8)))
+            ports[k++] = (uint16_t)v;
     free(seen);
     qsort(ports, k, sizeof(*ports), port_cmp);
     *out = ports;

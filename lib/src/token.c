@@ -30,7 +30,8 @@ size_t sp__token_encode(const uint8_t key[16], const sp__probe_id *id, char *out
     uint8_t buf[32];
     size_t n = serialize(id, buf);
     uint64_t m = sp__siphash24(key, buf, n);
-    if (cap < n * 2 + 1 + 16 + 1) return 0;
+    if (cap < n * 2 + 1 + 16 + 1)
+        return 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         out[k++] = hexdig[buf[i] >> 4];
@@ -40,15 +41,19 @@ size_t sp__token_encode(const uint8_t key[16], const sp__probe_id *id, char *out
     for (int i = 15; i >= 0; i--)
         out[k++] = hexdig[(m >> (4 * i)) & 15];
     out[k] = '\0';
-    if (mac) *mac = m;
+    if (mac)
+        *mac = m;
     return k;
 }
 
 static int hexval(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -56,26 +61,31 @@ int sp__token_decode(const uint8_t key[16], const char *s, size_t len, sp__probe
                      uint64_t *mac)
 {
     const char *dot = memchr(s, '.', len);
-    if (!dot) return 0;
+    if (!dot)
+        return 0;
     size_t plen = (size_t)(dot - s);
     /* Anything after the MAC (such as "@host") is ignored. */
-    if (len - plen - 1 < 16 || plen % 2 || (plen != 2 * 14 && plen != 2 * 26)) return 0;
+    if (len - plen - 1 < 16 || plen % 2 || (plen != 2 * 14 && plen != 2 * 26))
+        return 0;
     uint8_t buf[32];
     size_t n = plen / 2;
     for (size_t i = 0; i < n; i++) {
         int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return 0;
+        if (hi < 0 || lo < 0)
+            return 0;
         buf[i] = (uint8_t)(hi << 4 | lo);
     }
     uint64_t m = 0;
     for (size_t i = 0; i < 16; i++) {
         int v = hexval(dot[1 + i]);
-        if (v < 0) return 0;
+        if (v < 0)
+            return 0;
         m = (m << 4) | (uint64_t)v;
     }
     if ((buf[0] == 4 && n != 14) || (buf[0] == 6 && n != 26) || (buf[0] != 4 && buf[0] != 6))
         return 0;
-    if (sp__siphash24(key, buf, n) != m) return 0;
+    if (sp__siphash24(key, buf, n) != m)
+        return 0;
 
     memset(id, 0, sizeof(*id));
     size_t alen = buf[0] == 4 ? 4 : 16, k = 1;
@@ -89,6 +99,7 @@ int sp__token_decode(const uint8_t key[16], const char *s, size_t len, sp__probe
     id->attempt = buf[k++];
     id->sent_ms = (uint32_t)buf[k] << 24 | (uint32_t)buf[k + 1] << 16 | (uint32_t)buf[k + 2] << 8 |
                   buf[k + 3];
-    if (mac) *mac = m;
+    if (mac)
+        *mac = m;
     return 1;
 }

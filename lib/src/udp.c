@@ -69,8 +69,10 @@ static void from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16
 static void size_buffers(int fd, uint32_t rate)
 {
     int want = (int)((uint64_t)rate * 1024 / 2);
-    if (want < 1 << 20) want = 1 << 20;
-    if (want > 64 << 20) want = 64 << 20;
+    if (want < 1 << 20)
+        want = 1 << 20;
+    if (want > 64 << 20)
+        want = 64 << 20;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
     int snd = want / 4 < (1 << 20) ? (1 << 20) : want / 4;
@@ -81,7 +83,8 @@ static void size_buffers(int fd, uint32_t rate)
 int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen)
 {
     int i = fam_index(family);
-    if (u->fd[i] >= 0) return 0;
+    if (u->fd[i] >= 0)
+        return 0;
     int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open IPv%d UDP socket: %s", family, strerror(errno));
@@ -113,7 +116,8 @@ int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen
 void sp__udp_close(sp__udp *u)
 {
     for (int i = 0; i < 2; i++)
-        if (u->fd[i] >= 0) close(u->fd[i]);
+        if (u->fd[i] >= 0)
+            close(u->fd[i]);
     sp__udp_init(u);
 }
 
@@ -121,7 +125,8 @@ int sp__udp_local_for(const sp__udp *u, const sp__addr *dst, uint16_t dport, cha
 {
     /* connect() on a UDP socket only picks a route and source address. */
     int fd = socket(dst->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     struct sockaddr_storage ss;
     socklen_t sl;
     to_sockaddr(dst, dport, &ss, &sl);
@@ -146,7 +151,8 @@ int sp__udp_send(sp__udp *u, int family, const sp__udp_out *msgs, unsigned n, un
     int fd = u->fd[fam_index(family)];
     unsigned done = 0;
 
-    if (n > SP__UDP_BATCH) n = SP__UDP_BATCH;
+    if (n > SP__UDP_BATCH)
+        n = SP__UDP_BATCH;
     memset(hdr, 0, n * sizeof(hdr[0]));
     for (unsigned i = 0; i < n; i++) {
         socklen_t sl;
@@ -199,7 +205,8 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
     struct iovec iov[SP__UDP_RX_BATCH];
     struct sockaddr_storage addr[SP__UDP_RX_BATCH];
     int fd = u->fd[fam_index(family)];
-    if (fd < 0) return 0;
+    if (fd < 0)
+        return 0;
     memset(hdr, 0, sizeof(hdr));
     for (int i = 0; i < SP__UDP_RX_BATCH; i++) {
         iov[i].iov_base = rx->storage + (size_t)i * SP__UDP_RX_SIZE;
@@ -210,7 +217,8 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
         hdr[i].msg_hdr.msg_iovlen = 1;
     }
     int rc = recvmmsg(fd, hdr, SP__UDP_RX_BATCH, MSG_DONTWAIT, NULL);
-    if (rc <= 0) return 0;
+    if (rc <= 0)
+        return 0;
     for (int i = 0; i < rc; i++) {
         sp__udp_in *in = &rx->pkt[i];
         in->buf = iov[i].iov_base;

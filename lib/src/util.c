@@ -19,13 +19,16 @@ void sp__buf_free(sp__buf *b)
 void sp__buf_reset(sp__buf *b)
 {
     b->len = 0;
-    if (b->data) b->data[0] = '\0';
+    if (b->data)
+        b->data[0] = '\0';
 }
 
 static int buf_reserve(sp__buf *b, size_t extra)
 {
-    if (b->failed) return -1;
-    if (b->len + extra + 1 <= b->cap) return 0;
+    if (b->failed)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
@@ -41,7 +44,8 @@ static int buf_reserve(sp__buf *b, size_t extra)
 
 void sp__buf_append(sp__buf *b, const void *p, size_t n)
 {
-    if (buf_reserve(b, n) < 0) return;
+    if (buf_reserve(b, n) < 0)
+        return;
     memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -76,7 +80,8 @@ void sp__buf_printf(sp__buf *b, const char *fmt, ...)
 
 const char *sp__buf_cstr(sp__buf *b)
 {
-    if (!b->data && buf_reserve(b, 0) == 0) b->data[0] = '\0';
+    if (!b->data && buf_reserve(b, 0) == 0)
+        b->data[0] = '\0';
     return b->data ? b->data : "";
 }
 
@@ -85,12 +90,14 @@ int sp__strv_push(sp__strv *s, const char *str, size_t len)
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
         char **v = realloc(s->v, cap * sizeof(*v));
-        if (!v) return -1;
+        if (!v)
+            return -1;
         s->v = v;
         s->cap = cap;
     }
     char *copy = sp__strndup(str, len);
-    if (!copy) return -1;
+    if (!copy)
+        return -1;
     s->v[s->n++] = copy;
     return 0;
 }
@@ -106,14 +113,16 @@ void sp__strv_free(sp__strv *s)
 int sp__strv_contains(const sp__strv *s, const char *str)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], str) == 0) return 1;
+        if (strcmp(s->v[i], str) == 0)
+            return 1;
     return 0;
 }
 
 char *sp__strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
-    if (!p) return NULL;
+    if (!p)
+        return NULL;
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -140,20 +149,43 @@ const char *sp__trim(const char *s, size_t *len)
 /* Length of a valid UTF-8 sequence at s, or 0. */
 static size_t utf8_seq(const unsigned char *s)
 {
-    if (s[0] < 0x80) return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
     if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) return 0;
-        if (s[0] == 0xe0 && s[1] < 0xa0) return 0;  /* overlong */
-        if (s[0] == 0xed && s[1] >= 0xa0) return 0; /* surrogate */
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+            return 0;
+        if (s[0] == 0xe0 && s[1] < 0xa0)
+            return 0; /* overlong */
+        if (s[0] == 0xed && s[1] >= 0xa0)
+            return 0; /* surrogate */
         return 3;
     }
     if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80) return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)) return 0;
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+            return 0;
         return 4;
     }
     return 0;
+}
+
+int sp__utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        size_t n = utf8_seq(p);
+        if (n == 0)
+            return 0;
+        p += n;
+    }
+    return 1;
 }
 
 static void buf_clean(sp__buf *b, const char *s, int printable)

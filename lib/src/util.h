@@ -47,6 +47,8 @@ const char *sp__trim(const char *s, size_t *len);
 
 #endif
 
+/* 1 if s is entirely valid UTF-8 (the common case: no copy needed). */
+int sp__utf8_valid(const char *s);
 /* Copies s into b replacing invalid UTF-8 sequences with U+FFFD, so that
  * hostile bytes never make a JSON document invalid. */
 void sp__buf_utf8(sp__buf *b, const char *s);

@@ -68,7 +68,8 @@ static void die(const char *what, const char *arg)
 static char *read_file(const char *path)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    if (!fp)
+        return NULL;
     static char chunk[65536];
     size_t n = fread(chunk, 1, sizeof(chunk) - 1, fp);
     fclose(fp);
@@ -81,8 +82,10 @@ static char *read_file(const char *path)
 static int load_persona(const char *dir, const char *name)
 {
     for (int i = 0; i < n_personas; i++)
-        if (!strcmp(personas[i].name, name)) return i;
-    if (n_personas == MAX_PERSONAS) die("too many personas at", name);
+        if (!strcmp(personas[i].name, name))
+            return i;
+    if (n_personas == MAX_PERSONAS)
+        die("too many personas at", name);
     persona *p = &personas[n_personas];
     snprintf(p->name, sizeof(p->name), "%s", name);
     static const char *const methods[] = {"OPTIONS", "REGISTER", "INVITE", "SUBSCRIBE"};
@@ -95,7 +98,8 @@ static int load_persona(const char *dir, const char *name)
             p->tmpl[p->n++] = t;
         }
     }
-    if (p->n == 0) die("persona has no reply templates", name);
+    if (p->n == 0)
+        die("persona has no reply templates", name);
     return n_personas++;
 }
 
@@ -121,7 +125,8 @@ static void parse_range(const char *spec, rule *r)
     if (slash) {
         *slash = '\0';
         int bits = atoi(slash + 1);
-        if (parse_addr(buf, &r->family, r->lo)) die("bad address in", spec);
+        if (parse_addr(buf, &r->family, r->lo))
+            die("bad address in", spec);
         int total = r->family == 4 ? 32 : 128;
         memcpy(r->hi, r->lo, 16);
         for (int b = bits; b < total; b++) {
@@ -135,7 +140,8 @@ static void parse_range(const char *spec, rule *r)
             f2 != r->family)
             die("bad range", spec);
     } else {
-        if (parse_addr(buf, &r->family, r->lo)) die("bad address", spec);
+        if (parse_addr(buf, &r->family, r->lo))
+            die("bad address", spec);
         memcpy(r->hi, r->lo, 16);
     }
 }
@@ -143,15 +149,19 @@ static void parse_range(const char *spec, rule *r)
 static void load_config(const char *path, const char *dir)
 {
     FILE *fp = fopen(path, "r");
-    if (!fp) die("cannot read config", path);
+    if (!fp)
+        die("cannot read config", path);
     char line[512];
     while (fgets(line, sizeof(line), fp)) {
         char *hash = strchr(line, '#');
-        if (hash) *hash = '\0';
+        if (hash)
+            *hash = '\0';
         char addr[128], name[64], opt[128] = "";
         int n = sscanf(line, "%127s %63s %127s", addr, name, opt);
-        if (n < 2) continue;
-        if (n_rules == MAX_RULES) die("too many rules in", path);
+        if (n < 2)
+            continue;
+        if (n_rules == MAX_RULES)
+            die("too many rules in", path);
         rule *r = &rules[n_rules++];
         memset(r, 0, sizeof(*r));
         parse_range(addr, r);
@@ -184,7 +194,8 @@ static int header(const char *req, const char *name, char compact, char *out, si
     while (p && p[1] && !(p[1] == '\r' || p[1] == '\n')) {
         const char *line = p + 1;
         const char *eol = strchr(line, '\n');
-        if (!eol) eol = line + strlen(line);
+        if (!eol)
+            eol = line + strlen(line);
         const char *colon = memchr(line, ':', (size_t)(eol - line));
         if (colon) {
             size_t l = (size_t)(colon - line);
@@ -198,7 +209,8 @@ static int header(const char *req, const char *name, char compact, char *out, si
                 size_t vl = (size_t)(eol - v);
                 while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
                     vl--;
-                if (vl >= cap) vl = cap - 1;
+                if (vl >= cap)
+                    vl = cap - 1;
                 memcpy(out, v, vl);
                 out[vl] = '\0';
                 return 1;
@@ -217,7 +229,8 @@ static size_t via_lines(const char *req, char *out, size_t cap)
     while (p && p[1] && !(p[1] == '\r' || p[1] == '\n')) {
         const char *line = p + 1;
         const char *eol = strchr(line, '\n');
-        if (!eol) eol = line + strlen(line);
+        if (!eol)
+            eol = line + strlen(line);
         const char *colon = memchr(line, ':', (size_t)(eol - line));
         if (colon) {
             size_t l = (size_t)(colon - line);
@@ -269,7 +282,8 @@ static size_t render(const char *tmpl, const char *req, const char *local, char 
                 }
         if (val) {
             size_t vl = strlen(val);
-            if (n + vl >= cap) break;
+            if (n + vl >= cap)
+                break;
             memcpy(out + n, val, vl);
             n += vl;
             p += skip;
@@ -284,7 +298,8 @@ static int open_socket(int family, int port)
 {
     int fd = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     int one = 1;
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     /* Best effort: receive only on the loopback interface. */
     setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3);
@@ -325,7 +340,8 @@ static int serve_one(int fd, int family)
                         .msg_control = cbuf,
                         .msg_controllen = sizeof(cbuf)};
     ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
-    if (n <= 0) return 0;
+    if (n <= 0)
+        return 0;
     req[n] = '\0';
 
     uint8_t dst[16] = {0};
@@ -363,7 +379,8 @@ static int serve_one(int fd, int family)
     const persona *p = &personas[r->persona];
     const char *tmpl = NULL;
     for (int m = 0; m < p->n; m++)
-        if (!strcmp(p->method[m], method)) tmpl = p->tmpl[m];
+        if (!strcmp(p->method[m], method))
+            tmpl = p->tmpl[m];
     if (!tmpl) {
         ignored++;
         return 1;
@@ -403,7 +420,8 @@ static int serve_one(int fd, int family)
         memcpy(&pi6.ipi6_addr, from, 16);
         memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
     }
-    if (sendmsg(fd, &sm, 0) >= 0) answered++;
+    if (sendmsg(fd, &sm, 0) >= 0)
+        answered++;
     return 1;
 }
 
@@ -438,12 +456,15 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!config) die("missing option", "--config is required");
-    if (max_seconds < 1 || max_seconds > 3600) die("bad option", "--max-seconds must be 1-3600");
+    if (!config)
+        die("missing option", "--config is required");
+    if (max_seconds < 1 || max_seconds > 3600)
+        die("bad option", "--max-seconds must be 1-3600");
     load_config(config, dir);
 
     int fd4 = open_socket(4, port), fd6 = open_socket(6, port);
-    if (fd4 < 0) die("cannot bind UDP port", strerror(errno));
+    if (fd4 < 0)
+        die("cannot bind UDP port", strerror(errno));
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -462,12 +483,16 @@ int main(int argc, char **argv)
     while (!stop && time(NULL) < deadline) {
         struct pollfd p[2] = {{.fd = fd4, .events = POLLIN}, {.fd = fd6, .events = POLLIN}};
         int n = poll(p, fd6 >= 0 ? 2 : 1, 200);
-        if (n <= 0) continue;
+        if (n <= 0)
+            continue;
         for (int burst = 0; burst < 256; burst++) {
             int got = 0;
-            if (p[0].revents & POLLIN) got += serve_one(fd4, 4);
-            if (fd6 >= 0 && (p[1].revents & POLLIN)) got += serve_one(fd6, 6);
-            if (!got) break;
+            if (p[0].revents & POLLIN)
+                got += serve_one(fd4, 4);
+            if (fd6 >= 0 && (p[1].revents & POLLIN))
+                got += serve_one(fd6, 6);
+            if (!got)
+                break;
         }
     }
     fprintf(stderr, "sipprobe-lab: answered %lu, ignored %lu\n", answered, ignored);

@@ -64,7 +64,8 @@ static sp__svc *classify(const char *persona, const char *methods, const char *r
 static int has_finding(const sp__svc *svc, const char *id)
 {
     for (size_t i = 0; i < svc->n_findings; i++)
-        if (!strcmp(svc->findings[i].id, id)) return 1;
+        if (!strcmp(svc->findings[i].id, id))
+            return 1;
     return 0;
 }
 

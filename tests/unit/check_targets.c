@@ -17,7 +17,8 @@ static uint64_t count_of(const char *spec, const char *exclude, const uint16_t *
     sp__targets t;
     sp__targets_init(&t);
     ck_assert_int_eq(sp__targets_add(&t, spec, err, sizeof(err)), 0);
-    if (exclude) ck_assert_int_eq(sp__targets_exclude(&t, exclude, err, sizeof(err)), 0);
+    if (exclude)
+        ck_assert_int_eq(sp__targets_exclude(&t, exclude, err, sizeof(err)), 0);
     int rc = sp__targets_finalize(&t, ports, np, err, sizeof(err));
     uint64_t n = rc ? 0 : t.pairs;
     sp__targets_free(&t);

@@ -57,7 +57,8 @@ START_TEST(test_token_rejects_tampering)
         char t[SP__TOKEN_MAX];
         memcpy(t, s, n + 1);
         t[i] = t[i] == '0' ? '1' : '0';
-        if (t[i] == s[i]) continue;
+        if (t[i] == s[i])
+            continue;
         ck_assert_msg(!sp__token_decode(key, t, n, &back, NULL), "tampered byte %zu accepted", i);
     }
     uint8_t other[16] = {0};

@@ -14,7 +14,8 @@ char *read_fixture(const char *relpath, size_t *len)
     char path[1024];
     snprintf(path, sizeof(path), "%s/fixtures/%s", SP_SOURCE_DIR, relpath);
     FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    if (!fp)
+        return NULL;
     fseek(fp, 0, SEEK_END);
     long n = ftell(fp);
     fseek(fp, 0, SEEK_SET);
@@ -26,7 +27,8 @@ char *read_fixture(const char *relpath, size_t *len)
     fclose(fp);
     if (buf) {
         buf[n] = '\0';
-        if (len) *len = (size_t)n;
+        if (len)
+            *len = (size_t)n;
     }
     return buf;
 }

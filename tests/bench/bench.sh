@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# sipprobe benchmark (not a test): scans a lab of 65,536 loopback addresses,
+# all answering, and prints wall time, probes/s, recall and peak RSS; then
+# measures peak RSS for a whole /8 without sending (dry run to /dev/null).
+# Loopback only. Usage: tests/bench/bench.sh [BUILD_DIR] [RATE]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$ROOT/build}
+RATE=${2:-100000}
+SIPPROBE=$BUILD/cli/sipprobe
+LAB=$BUILD/tests/sipprobe-lab
+PORT=25090
+WORK=$(mktemp -d /tmp/sipprobe-bench.XXXXXX)
+trap 'kill $LAB_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+[ -x "$SIPPROBE" ] && [ -x "$LAB" ] || { echo "build first: cmake -B build && cmake --build build" >&2; exit 2; }
+
+echo "127.1.0.0/16 asterisk" >"$WORK/lab.conf"
+"$LAB" --config "$WORK/lab.conf" --personas "$ROOT/fixtures/personas" --port $PORT \
+    --max-seconds 300 --ready-file "$WORK/ready" 2>"$WORK/lab.log" &
+LAB_PID=$!
+for _ in $(seq 50); do [ -s "$WORK/ready" ] && break; sleep 0.1; done
+
+row() { printf '%-34s %8s %14s %14s %8s %9s\n' "$@"; }
+measure() { # measure LABEL EXPECTED ARGS...
+    local label=$1 expected=$2
+    shift 2
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$SIPPROBE" -v "$@" >"$WORK/out" 2>"$WORK/err" || true
+    read -r wall rss_kb <"$WORK/time"
+    local found send_rate e2e recall
+    found=$(grep -c '"host"' "$WORK/out" || true)
+    send_rate=$(sed -n 's/.*round 0: .*(\([0-9]*\) probes\/s).*/\1/p' "$WORK/err")
+    e2e=$(awk -v n="$expected" -v t="$wall" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
+    recall=$(awk -v f="$found" -v n="$expected" 'BEGIN { printf "%.2f%%", (n ? 100 * f / n : 0) }')
+    row "$label" "$wall s" "${send_rate:-?}/s" "$e2e/s" "$recall" "$((rss_kb / 1024)) MiB"
+}
+
+echo "sipprobe benchmark on $(nproc) cores, $(date -u +%Y-%m-%d)"
+row "scan" "wall" "send rate" "end to end" "recall" "peak RSS"
+for rate in 50000 "$RATE" 200000; do
+    measure "65,536 answering, --rate $rate" 65536 --rate "$rate" --wait 2000 --retries 1 --ports $PORT -f ndjson 127.1.0.0/16
+done
+kill $LAB_PID; wait $LAB_PID 2>/dev/null || true
+cat "$WORK/lab.log"
+
+# Memory for a /8 (127.0.0.0/8) without a responder: a dry run builds every probe and sends nothing.
+/usr/bin/time -f '%e %M' -o "$WORK/time" "$SIPPROBE" --dry-run -q 127.0.0.0/8 >/dev/null 2>&1 || true
+read -r wall rss_kb <"$WORK/time"
+row "/8 dry run (16.7M probes built)" "$wall s" "$(awk -v t="$wall" 'BEGIN{printf "%.0f", 16777216/t}')/s" "-" "-" "$((rss_kb / 1024)) MiB"
