@@ -370,6 +370,9 @@ int main(int argc, char **argv)
     } else if (fail_on != SP_SEV_NONE && sum.max_severity != SP_SEV_NONE &&
                (int)sum.max_severity >= (int)fail_on) {
         status = EXIT_FINDINGS;
+    } else if (sum.interrupted) {
+        /* A partial scan must not pass for a complete one in CI. */
+        status = EXIT_RUNTIME;
     }
     if (dry_run && !g_quiet)
         fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",

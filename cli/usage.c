@@ -51,6 +51,6 @@ void print_usage(FILE *fp)
           "  -V, --version            show the version\n"
           "\n"
           "Exit status: 0 scan done, 1 findings at or above --fail-on, 2 usage or input error,\n"
-          "3 runtime error. See sipprobe(1).\n",
+          "3 runtime error or interrupted scan. See sipprobe(1).\n",
           fp);
 }

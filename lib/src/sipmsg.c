@@ -4,15 +4,32 @@
 #include <osipparser2/osip_parser.h>
 #include <osipparser2/osip_port.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 
+/* libosip2 as packaged writes a line for every message it cannot parse to
+ * the standard streams. A library must not print, and a hostile network
+ * must not be able to write into our ndjson on stdout: send traces nowhere. */
+static void quiet_trace(const char *fi, int li, osip_trace_level_t level, const char *chfr,
+                        va_list ap)
+{
+    (void)fi;
+    (void)li;
+    (void)level;
+    (void)chfr;
+    (void)ap;
+}
+
 static void parser_init_once(void)
 {
     parser_init();
+    osip_trace_initialize_func(END_TRACE_LEVEL, quiet_trace);
+    for (int level = TRACE_LEVEL0; level < END_TRACE_LEVEL; level++)
+        osip_trace_disable_level((osip_trace_level_t)level);
 }
 
 void sp__sipmsg_global_init(void)

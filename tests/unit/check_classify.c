@@ -217,10 +217,52 @@ START_TEST(test_classify_bad_rules_are_reported)
 }
 END_TEST
 
+/* Every prefix of every fixture, and every fixture with one byte flipped:
+ * parsing and classifying must never crash or leak (CI runs this under
+ * ASan and UBSan), and whatever parses must classify consistently. */
+START_TEST(test_classify_damaged_replies)
+{
+    static const char *const names[] = {"asterisk.OPTIONS", "3cx.REGISTER", "bt-homehub5.OPTIONS",
+                                        "nat-pbx.OPTIONS", "hidden-asterisk.REGISTER"};
+    for (size_t f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
+        char path[128];
+        size_t len;
+        snprintf(path, sizeof(path), "replies/%s.sip", names[f]);
+        char *raw = read_fixture(path, &len);
+        ck_assert_ptr_nonnull(raw);
+        char *copy = malloc(len + 1);
+        for (size_t cut = 0; cut <= len; cut++) {
+            for (int flip = 0; flip < 2; flip++) {
+                memcpy(copy, raw, len + 1);
+                size_t n = cut;
+                if (flip) {
+                    n = len;
+                    copy[cut % len] ^= (char)0x5a;
+                }
+                sp__parsed msg;
+                if (sp__sipmsg_parse(copy, n, &msg) == 0) {
+                    sp__addr host = addr4("203.0.113.10");
+                    sp__svc *svc = sp__svc_new(&host, 5060, 0);
+                    sp__svc_set_responder(svc, &host, 5060);
+                    sp__classify_reply(svc, 0, "OPTIONS", &msg, 1, n, 400);
+                    sp__classify_finish(svc, &db);
+                    ck_assert_uint_le(svc->pub.n_replies, 1);
+                    sp__svc_free(svc);
+                }
+                sp__parsed_free(&msg);
+            }
+        }
+        free(copy);
+        free(raw);
+    }
+}
+END_TEST
+
 Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60); /* the damaged-reply sweep is slow under sanitizers */
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_classify_fingerprints_every_persona);
     tcase_add_test(tc, test_classify_reply_fields);
@@ -229,6 +271,7 @@ Suite *classify_suite(void)
     tcase_add_test(tc, test_classify_provisional_then_final);
     tcase_add_test(tc, test_classify_user_rules_take_precedence);
     tcase_add_test(tc, test_classify_bad_rules_are_reported);
+    tcase_add_test(tc, test_classify_damaged_replies);
     suite_add_tcase(s, tc);
     return s;
 }
