@@ -9,7 +9,6 @@
 #include "targets.h"
 #include "util.h"
 
-
 typedef struct sp__svc {
     sp_service pub; /* refreshed by sp__svc_publish */
     sp__addr host;
