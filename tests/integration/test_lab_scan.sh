@@ -71,7 +71,7 @@ expect_eq "$(jq -r '.summary.max_severity' "$WORK/out.json")" critical "json sum
 diff <(jq -r '.services[].host' "$WORK/out.json" | sort) "$WORK/found" || fail "json and ndjson differ"
 
 # Without --fail-on the same scan exits 0.
-"$SIPPROBE" -q --ports $PORT --rate 20000 --wait 500 -f ndjson 127.0.30.7 >"$WORK/one.ndjson" ||
+"$SIPPROBE" -q --ports $PORT --rate 20000 --wait 1000 --retries 2 -f ndjson 127.0.30.7 >"$WORK/one.ndjson" ||
     fail "exit status without --fail-on"
 expect_eq "$(jq -r .host "$WORK/one.ndjson")" 127.0.30.7 "single target"
 echo "PASS"
