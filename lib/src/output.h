@@ -30,6 +30,7 @@ typedef struct sp__scan_meta {
 
 typedef struct sp__writer sp__writer;
 
+/* Callbacks a writer has no use for may be NULL. */
 typedef struct sp__writer_type {
     const char *name;
     const char *description;

@@ -25,13 +25,6 @@ static void csv_cell(FILE *fp, const char *raw, int last)
     sp__buf_free(&b);
 }
 
-static int csv_begin(sp__writer *w, const sp__scan_meta *meta)
-{
-    (void)w;
-    (void)meta;
-    return 0;
-}
-
 static int csv_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n)
 {
     (void)meta;
@@ -75,7 +68,5 @@ const sp__writer_type sp__writer_csv = {
     .name = "csv",
     .description = "one row per service (RFC 4180, formula-safe), written at the end",
     .streaming = 0,
-    .begin = csv_begin,
-    .service = NULL,
     .end = csv_end,
 };

@@ -109,35 +109,16 @@ static int dump_line(sp__writer *w, json_t *j)
     return 0;
 }
 
-static int ndjson_begin(sp__writer *w, const sp__scan_meta *meta)
-{
-    (void)w;
-    (void)meta;
-    return 0;
-}
-
 static int ndjson_service(sp__writer *w, const sp_service *svc)
 {
     return dump_line(w, sp__service_json(svc));
-}
-
-static int ndjson_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
-                      size_t n)
-{
-    (void)w;
-    (void)meta;
-    (void)all;
-    (void)n;
-    return 0;
 }
 
 const sp__writer_type sp__writer_ndjson = {
     .name = "ndjson",
     .description = "one JSON object per service and line, written as services are found",
     .streaming = 1,
-    .begin = ndjson_begin,
     .service = ndjson_service,
-    .end = ndjson_end,
 };
 
 static json_t *scan_json(const sp__scan_meta *m)
@@ -185,13 +166,6 @@ static json_t *summary_json(const sp_summary *sum)
     return s;
 }
 
-static int json_begin(sp__writer *w, const sp__scan_meta *meta)
-{
-    (void)w;
-    (void)meta;
-    return 0;
-}
-
 /* The document is written piece by piece, one service at a time, so a
  * large scan never holds a whole JSON tree in memory. */
 static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
@@ -227,7 +201,5 @@ const sp__writer_type sp__writer_json = {
     .name = "json",
     .description = "one JSON document {scan, services, summary}, written at the end",
     .streaming = 0,
-    .begin = json_begin,
-    .service = NULL,
     .end = json_end,
 };

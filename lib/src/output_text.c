@@ -92,13 +92,6 @@ static void make_cells(const sp_service *svc, sp__buf cells[N_COLS])
     sp__buf_free(&f);
 }
 
-static int text_begin(sp__writer *w, const sp__scan_meta *meta)
-{
-    (void)w;
-    (void)meta;
-    return 0;
-}
-
 static void pad(FILE *fp, const char *s, size_t w, int last)
 {
     fputs(s, fp);
@@ -204,7 +197,5 @@ const sp__writer_type sp__writer_text = {
     .description =
         "aligned table, findings with evidence and advice, summary (default on a terminal)",
     .streaming = 0,
-    .begin = text_begin,
-    .service = NULL,
     .end = text_end,
 };

@@ -1059,7 +1059,8 @@ sp_code sp_scan_run(sp_scan *s)
         .started = started,
     };
     for (size_t i = 0; i < s->n_writers && !rc; i++)
-        s->writers[i]->type->begin(s->writers[i], &meta);
+        if (s->writers[i]->type->begin)
+            s->writers[i]->type->begin(s->writers[i], &meta);
 
     s->start_ns = now_ns();
     if (!rc) {
@@ -1108,7 +1109,7 @@ sp_code sp_scan_run(sp_scan *s)
     /* Writers run even after a failure, so nothing gathered is lost. */
     for (size_t i = 0; i < s->n_writers; i++) {
         sp__writer *w = s->writers[i];
-        if (!s->dry_run && views)
+        if (!s->dry_run && views && w->type->end)
             w->type->end(w, &meta, views, s->n_kept);
         char werr[512];
         int wrc = s->dry_run ? (sp__writer_abort(w), 0) : sp__writer_close(w, werr, sizeof(werr));

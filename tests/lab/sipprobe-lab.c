@@ -186,8 +186,10 @@ static const rule *find_rule(int family, const uint8_t *addr)
     return NULL;
 }
 
-/* Copies the value of the first header named `name` (or its compact form). */
-static int header(const char *req, const char *name, char compact, char *out, size_t cap)
+/* Calls fn(value, length, data) for each header of the request named `name`
+ * or its compact form, in order; stops when fn returns nonzero. */
+static void each_header(const char *req, const char *name, char compact,
+                        int (*fn)(const char *v, size_t vl, void *data), void *data)
 {
     const char *p = strstr(req, "\n");
     size_t nlen = strlen(name);
@@ -202,54 +204,58 @@ static int header(const char *req, const char *name, char compact, char *out, si
             while (l && line[l - 1] == ' ')
                 l--;
             if ((l == nlen && !strncasecmp(line, name, nlen)) ||
-                (l == 1 && tolower((unsigned char)line[0]) == compact)) {
+                (l == 1 && compact && tolower((unsigned char)line[0]) == compact)) {
                 const char *v = colon + 1;
                 while (*v == ' ' || *v == '\t')
                     v++;
                 size_t vl = (size_t)(eol - v);
                 while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
                     vl--;
-                if (vl >= cap)
-                    vl = cap - 1;
-                memcpy(out, v, vl);
-                out[vl] = '\0';
-                return 1;
+                if (fn(v, vl, data))
+                    return;
             }
         }
         p = eol;
     }
+}
+
+typedef struct text_out {
+    char *out;
+    size_t cap, n;
+} text_out;
+
+static int copy_first(const char *v, size_t vl, void *data)
+{
+    text_out *t = data;
+    if (vl >= t->cap)
+        vl = t->cap - 1;
+    memcpy(t->out, v, vl);
+    t->out[vl] = '\0';
+    return 1;
+}
+
+static int append_via(const char *v, size_t vl, void *data)
+{
+    text_out *t = data;
+    if (t->n + vl + 8 < t->cap)
+        t->n += (size_t)snprintf(t->out + t->n, t->cap - t->n, "Via: %.*s\r\n", (int)vl, v);
     return 0;
 }
 
-/* Appends every Via header line of the request, as "Via: value\r\n". */
-static size_t via_lines(const char *req, char *out, size_t cap)
+/* Copies the value of the first header named `name` (or its compact form). */
+static void header(const char *req, const char *name, char compact, char *out, size_t cap)
 {
-    size_t n = 0;
-    const char *p = strstr(req, "\n");
-    while (p && p[1] && !(p[1] == '\r' || p[1] == '\n')) {
-        const char *line = p + 1;
-        const char *eol = strchr(line, '\n');
-        if (!eol)
-            eol = line + strlen(line);
-        const char *colon = memchr(line, ':', (size_t)(eol - line));
-        if (colon) {
-            size_t l = (size_t)(colon - line);
-            while (l && line[l - 1] == ' ')
-                l--;
-            if ((l == 3 && !strncasecmp(line, "via", 3)) || (l == 1 && tolower(line[0]) == 'v')) {
-                const char *v = colon + 1;
-                while (*v == ' ')
-                    v++;
-                size_t vl = (size_t)(eol - v);
-                while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
-                    vl--;
-                if (n + vl + 8 < cap)
-                    n += (size_t)snprintf(out + n, cap - n, "Via: %.*s\r\n", (int)vl, v);
-            }
-        }
-        p = eol;
-    }
-    return n;
+    text_out t = {out, cap, 0};
+    out[0] = '\0';
+    each_header(req, name, compact, copy_first, &t);
+}
+
+/* Every Via header line of the request, as "Via: value\r\n". */
+static void via_lines(const char *req, char *out, size_t cap)
+{
+    text_out t = {out, cap, 0};
+    out[0] = '\0';
+    each_header(req, "via", 'v', append_via, &t);
 }
 
 static size_t render(const char *tmpl, const char *req, const char *local, char *out, size_t cap)
