@@ -27,6 +27,8 @@ enum {
     OPT_FROM_USER,
     OPT_TO_USER,
     OPT_FINGERPRINTS,
+    OPT_EXTENSIONS,
+    OPT_EXTENSIONS_FILE,
     OPT_RETRIES,
     OPT_WAIT,
     OPT_SEED,
@@ -48,6 +50,8 @@ static const struct option long_options[] = {
     {"from-user", required_argument, NULL, OPT_FROM_USER},
     {"to-user", required_argument, NULL, OPT_TO_USER},
     {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
+    {"extensions", required_argument, NULL, OPT_EXTENSIONS},
+    {"extensions-file", required_argument, NULL, OPT_EXTENSIONS_FILE},
     {"rate", required_argument, NULL, 'r'},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"wait", required_argument, NULL, OPT_WAIT},
@@ -209,6 +213,12 @@ int main(int argc, char **argv)
             break;
         case OPT_FINGERPRINTS:
             rc = sp_scan_add_fingerprints_file(scan, optarg);
+            break;
+        case OPT_EXTENSIONS:
+            rc = sp_scan_set_extensions(scan, optarg);
+            break;
+        case OPT_EXTENSIONS_FILE:
+            rc = sp_scan_add_extensions_file(scan, optarg);
             break;
         case 'r':
             rate = parse_number(optarg, "rate", 10000000);

@@ -46,6 +46,8 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     } else {
         free((char *)slot->reason);
         free((char *)slot->realm);
+        free((char *)slot->algorithm);
+        free((char *)slot->qop);
     }
     memset(slot, 0, sizeof(*slot));
     slot->method = probe_name;
@@ -56,6 +58,8 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     slot->request_bytes = req_bytes;
     slot->challenged = msg->challenged && (msg->status == 401 || msg->status == 407);
     slot->realm = msg->realm ? strdup(msg->realm) : NULL;
+    slot->algorithm = msg->algorithm ? strdup(msg->algorithm) : NULL;
+    slot->qop = msg->qop ? strdup(msg->qop) : NULL;
 
     svc->seen_mask |= bit;
     if (final)
@@ -68,10 +72,14 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     merge_list(&svc->contacts, &msg->contacts);
     merge_list(&svc->vias, &msg->vias);
     merge_list(&svc->warnings, &msg->warnings);
+    merge_list(&svc->record_routes, &msg->record_routes);
+    merge_list(&svc->sdp_addrs, &msg->sdp_addrs);
+    merge_list(&svc->headers, &msg->headers);
+    take_string(&svc->header_order, msg->header_order);
     return 1;
 }
 
-void sp__classify_finish(sp__svc *svc, const sp__fpdb *db)
+void sp__classify_finish(sp__svc *svc, const sp__fpdb *db, const sp__vulndb *vulns)
 {
     sp__fp_input in;
     char allow[1024] = "";
@@ -89,6 +97,9 @@ void sp__classify_finish(sp__svc *svc, const sp__fpdb *db)
     }
     in.field[SP__FIELD_ALLOW] = svc->allow.n ? allow : NULL;
     in.field[SP__FIELD_WARNING] = svc->warnings.n ? svc->warnings.v[0] : NULL;
+    in.field[SP__FIELD_HEADER_ORDER] = svc->header_order;
+    in.headers = (const char *const *)svc->headers.v;
+    in.n_headers = svc->headers.n;
 
     sp__fp_match m;
     if (!svc->has_fp && db && sp__fpdb_match(db, &in, &m)) {
@@ -102,6 +113,6 @@ void sp__classify_finish(sp__svc *svc, const sp__fpdb *db)
         svc->fp.version = svc->fp_version;
         svc->fp.cpe = svc->fp_cpe;
     }
-    sp__findings_evaluate(svc);
+    sp__findings_evaluate(svc, vulns);
     sp__svc_publish(svc);
 }

@@ -7,6 +7,7 @@
 #include "fingerprint.h"
 #include "service.h"
 #include "sipmsg.h"
+#include "vulns.h"
 
 /* Merges one parsed reply to probe `probe_name` into svc. Retransmissions
  * and a second final reply to the same probe are ignored; a provisional
@@ -14,7 +15,8 @@
 int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, const sp__parsed *msg,
                        double rtt_ms, size_t bytes, size_t req_bytes);
 
-/* Fingerprints the service and evaluates findings; then publishes the view. */
-void sp__classify_finish(sp__svc *svc, const sp__fpdb *db);
+/* Fingerprints the service and evaluates findings (vulns may be NULL);
+ * then publishes the view. */
+void sp__classify_finish(sp__svc *svc, const sp__fpdb *db, const sp__vulndb *vulns);
 
 #endif

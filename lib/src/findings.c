@@ -1,24 +1,52 @@
 #include "findings.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
+/* The catalogue: one place for ids, severities, titles and advice. The man
+ * page, README and --list-findings follow it. */
 static const sp_finding_info catalogue[] = {
-    {"sip-service-exposed", SP_SEV_INFO, "SIP service answers on this address",
-     "Make sure this service is meant to be reachable from where the scan ran. Restrict it "
-     "with a firewall to the networks and SIP trunks that need it."},
-    {"version-disclosure", SP_SEV_LOW, "Product and version disclosed in Server/User-Agent",
-     "Remove or genericise the Server/User-Agent header (e.g. Asterisk: useragent= and "
-     "sdpowner= in pjsip.conf/sip.conf; Kamailio: server_header/user_agent_header) so that "
-     "attackers cannot match the version against known vulnerabilities."},
     {"register-without-auth", SP_SEV_CRITICAL, "Registrar accepts REGISTER without authentication",
      "Require digest authentication for every REGISTER (e.g. Asterisk: auth= on every "
      "endpoint; Kamailio: www_authorize before save). An attacker can register as any "
      "extension, take its calls and place calls billed to you."},
+    {"known-vulnerable-version", SP_SEV_HIGH, "Version has known vulnerabilities",
+     "Upgrade to a fixed release (see the CVEs in the evidence); until then restrict who can "
+     "reach the service and hide the version banner."},
+    {"extension-enumeration", SP_SEV_MEDIUM,
+     "Extensions can be enumerated: existing users get a different answer",
+     "Answer requests for unknown users exactly like those for known ones (Asterisk "
+     "chan_sip: alwaysauthreject=yes; Kamailio: challenge before looking the user up), and "
+     "block sources of failed registrations (fail2ban, Kamailio pike). Enumeration is the "
+     "first step of password guessing."},
+    {"scanner-user-agent-seen", SP_SEV_MEDIUM, "A known SIP attack tool answered",
+     "A host on this network runs a SIP scanner or brute-forcer (or a honeypot imitating "
+     "one). Find out which machine it is and why."},
+    {"version-disclosure", SP_SEV_LOW, "Product and version disclosed in Server/User-Agent",
+     "Remove or genericise the Server/User-Agent header (e.g. Asterisk: useragent= and "
+     "sdpowner= in pjsip.conf/sip.conf; Kamailio: server_header/user_agent_header) so that "
+     "attackers cannot match the version against known vulnerabilities."},
+    {"private-address-leak", SP_SEV_LOW,
+     "Reply from a public address reveals private (internal) addresses",
+     "The device sits behind NAT and leaks its LAN addressing in Contact, Record-Route, Via or "
+     "SDP. Configure its external address (Asterisk: external_signaling_address / "
+     "external_media_address with local_net) or fix the NAT traversal; turn off the router's "
+     "SIP ALG if it half-rewrites messages."},
+    {"udp-amplification", SP_SEV_LOW, "Reply is at least three times larger than the request",
+     "Over UDP a spoofed request makes this service send much more to a victim. Keep replies "
+     "small (drop optional headers), rate-limit per source, or answer unknown sources only "
+     "over TCP/TLS."},
+    {"sip-service-exposed", SP_SEV_INFO, "SIP service answers on this address",
+     "Make sure this service is meant to be reachable from where the scan ran. Restrict it "
+     "with a firewall to the networks and SIP trunks that need it."},
     {"responder-mismatch", SP_SEV_INFO, "Reply came from a different address than the one probed",
      "A NAT, SIP ALG, load balancer or multi-homed server answered for this address. Check "
      "which device really answers and whether a router forwards SIP to a host behind it."},
+    {"options-reveals-methods", SP_SEV_INFO, "OPTIONS reveals the supported methods",
+     "Normal for SIP; note which methods (REFER, MESSAGE, SUBSCRIBE) are enabled and disable "
+     "those you do not use."},
 };
 
 #define N_FINDINGS (sizeof(catalogue) / sizeof(catalogue[0]))
@@ -45,9 +73,81 @@ static int has_version_number(const char *s)
     return 0;
 }
 
-void sp__findings_evaluate(sp__svc *svc)
+/* RFC 1918, CGNAT, link-local, loopback; ULA and link-local IPv6. */
+static int is_private(const char *text)
 {
-    char line[3][512];
+    uint8_t b[16];
+    if (inet_pton(AF_INET, text, b) == 1)
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+               (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) || b[0] == 127;
+    if (inet_pton(AF_INET6, text, b) == 1)
+        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+    return 0;
+}
+
+/* Finds an address literal in a header value (after "@", or the host of a
+ * "sip:" URI or of a Via sent-by) that is private; copies it to out. */
+static int private_in(const char *value, char *out, size_t cap)
+{
+    const char *p = value;
+    while (p && *p) {
+        size_t skip = strcspn(p, "0123456789[");
+        p += skip;
+        if (!*p)
+            break;
+        char tok[64];
+        size_t n;
+        if (*p == '[') {
+            n = strcspn(p + 1, "]");
+            if (n >= sizeof(tok))
+                return 0;
+            memcpy(tok, p + 1, n);
+            tok[n] = '\0';
+            p += n + 1;
+        } else {
+            n = strspn(p, "0123456789.");
+            if (n >= sizeof(tok))
+                n = sizeof(tok) - 1;
+            memcpy(tok, p, n);
+            tok[n] = '\0';
+            p += n;
+        }
+        if (is_private(tok)) {
+            snprintf(out, cap, "%s", tok);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct cve_list {
+    char lines[8][160];
+    size_t n;
+} cve_list;
+
+static void add_cve(const char *cve, const char *summary, void *data)
+{
+    cve_list *l = data;
+    if (l->n < 8)
+        snprintf(l->lines[l->n++], sizeof(l->lines[0]), "%s: %s", cve, summary);
+}
+
+static void leak_check(const sp__strv *values, const char *label, size_t first, const char **ev,
+                       char (*lines)[256], size_t *n)
+{
+    for (size_t i = first; i < values->n && *n < 4; i++) {
+        char addr[64];
+        if (private_in(values->v[i], addr, sizeof(addr))) {
+            snprintf(lines[*n], 256, "%s: %s (private address %s)", label, values->v[i], addr);
+            ev[*n] = lines[*n];
+            (*n)++;
+        }
+    }
+}
+
+void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
+{
+    char line[4][512];
 
     /* Every service that answered at all is exposed; say with which reply. */
     if (svc->n_replies > 0) {
@@ -74,6 +174,21 @@ void sp__findings_evaluate(sp__svc *svc)
             sp__svc_add_finding(svc, "version-disclosure", ev, n);
     }
 
+    if (vulns && svc->has_fp && svc->fp.version) {
+        cve_list l;
+        l.n = 0;
+        sp__vulndb_match(vulns, svc->fp.product, svc->fp.version, add_cve, &l);
+        if (l.n) {
+            const char *ev[9];
+            snprintf(line[0], sizeof(line[0]), "%s %s (from %s)", svc->fp.product, svc->fp.version,
+                     svc->server ? svc->server : svc->user_agent);
+            ev[0] = line[0];
+            for (size_t i = 0; i < l.n; i++)
+                ev[i + 1] = l.lines[i];
+            sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.n + 1);
+        }
+    }
+
     for (size_t i = 0; i < svc->n_replies; i++) {
         const sp_reply *r = &svc->replies[i];
         if (!strcmp(r->method, "REGISTER") && r->status >= 200 && r->status < 300 &&
@@ -92,5 +207,81 @@ void sp__findings_evaluate(sp__svc *svc)
                  svc->responder_s);
         const char *ev[] = {line[0]};
         sp__svc_add_finding(svc, "responder-mismatch", ev, 1);
+    }
+
+    /* Private addresses only matter in replies from a public address. */
+    char responder_ip[64];
+    sp__addr_format(&svc->responder, responder_ip, sizeof(responder_ip));
+    if (svc->responder_s[0] && !is_private(responder_ip)) {
+        const char *ev[4];
+        char lines[4][256];
+        size_t n = 0;
+        leak_check(&svc->contacts, "Contact", 0, ev, lines, &n);
+        leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, &n);
+        leak_check(&svc->vias, "Via", 1, ev, lines, &n); /* the first Via is our own */
+        leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
+        if (n)
+            sp__svc_add_finding(svc, "private-address-leak", ev, n);
+    }
+
+    for (size_t i = 0; i < svc->n_replies; i++) {
+        const sp_reply *r = &svc->replies[i];
+        if (r->request_bytes && r->bytes >= 3 * r->request_bytes) {
+            snprintf(line[0], sizeof(line[0]), "%s: %zu-byte request, %zu-byte reply (%.1fx)",
+                     r->method, r->request_bytes, r->bytes,
+                     (double)r->bytes / (double)r->request_bytes);
+            const char *ev[] = {line[0]};
+            sp__svc_add_finding(svc, "udp-amplification", ev, 1);
+            break;
+        }
+    }
+
+    if (svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "scanner")) {
+        snprintf(line[0], sizeof(line[0]), "%s: %s", svc->user_agent ? "User-Agent" : "Server",
+                 svc->user_agent ? svc->user_agent
+                 : svc->server   ? svc->server
+                                 : "");
+        const char *ev[] = {line[0]};
+        sp__svc_add_finding(svc, "scanner-user-agent-seen", ev, 1);
+    }
+
+    for (size_t i = 0; i < svc->n_replies; i++)
+        if (!strcmp(svc->replies[i].method, "OPTIONS") && svc->replies[i].status / 100 == 2 &&
+            svc->allow.n) {
+            size_t used = (size_t)snprintf(line[0], sizeof(line[0]), "Allow: ");
+            for (size_t k = 0; k < svc->allow.n && used < sizeof(line[0]); k++)
+                used += (size_t)snprintf(line[0] + used, sizeof(line[0]) - used, "%s%s",
+                                         k ? ", " : "", svc->allow.v[k]);
+            const char *ev[] = {line[0]};
+            sp__svc_add_finding(svc, "options-reveals-methods", ev, 1);
+            break;
+        }
+
+    if (svc->has_enum && svc->en_pub.possible && svc->en_found.n) {
+        const sp__enum *e = svc->en;
+        const char *ev[14];
+        char lines[14][160];
+        size_t n = 0;
+        snprintf(lines[n], sizeof(lines[0]), "baseline user '%s' -> %d %s", e->baseline_user,
+                 (int)(e->baseline >> 32), e->baseline_reason);
+        ev[n] = lines[n];
+        n++;
+        size_t shown = 0;
+        for (uint32_t i = 0; i < e->n && shown < 10; i++) {
+            int status = (int)(e->answer[i] >> 32);
+            if (!e->answer[i] || e->answer[i] == e->baseline || status == 408 || status == 429 ||
+                status >= 500)
+                continue; /* the same test as sp__enum_evaluate */
+            /* en_found holds the same extensions in the same order. */
+            snprintf(lines[n], sizeof(lines[0]), "%s -> %d", svc->en_found.v[shown],
+                     (int)(e->answer[i] >> 32));
+            ev[n] = lines[n];
+            n++;
+            shown++;
+        }
+        snprintf(lines[n], sizeof(lines[0]), "%zu of %u extensions exist", svc->en_found.n, e->n);
+        ev[n] = lines[n];
+        n++;
+        sp__svc_add_finding(svc, "extension-enumeration", ev, n);
     }
 }

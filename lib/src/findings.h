@@ -5,10 +5,11 @@
 #define SP_FINDINGS_H
 
 #include "service.h"
+#include "vulns.h"
 
 const sp_finding_info *sp__finding_lookup(const char *id);
 
 /* Applies every rule to a classified service (replies and fingerprint in place). */
-void sp__findings_evaluate(sp__svc *svc);
+void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 extern const char sp__builtin_fingerprints[];
 extern const size_t sp__builtin_fingerprints_len;
@@ -15,12 +16,14 @@ extern const size_t sp__builtin_fingerprints_len;
 struct sp__fprule {
     char *id, *vendor, *product, *type, *cpe;
     sp__fp_field field;
+    char *header; /* for SP__FIELD_HEADER */
     pcre2_code *re;
     uint32_t version_group; /* 0: none */
 };
 
 static const char *const field_names[SP__FIELD_COUNT] = {
-    "banner", "server", "user-agent", "to-tag", "realm", "allow", "warning",
+    "banner", "server",  "user-agent",   "to-tag",  "realm",
+    "allow",  "warning", "header-order", "header:",
 };
 
 /* Banners longer than this are cut before matching: bounds regex cost. */
@@ -38,6 +41,7 @@ static void rule_free(sp__fprule *r)
     free(r->product);
     free(r->type);
     free(r->cpe);
+    free(r->header);
     pcre2_code_free(r->re);
 }
 
@@ -76,6 +80,11 @@ static int parse_rule(json_t *obj, sp__fprule *r, const char *origin, size_t idx
                 r->field = (sp__fp_field)f;
                 found = 1;
             }
+        if (!strncmp(field, "header:", 7) && field[7]) {
+            r->field = SP__FIELD_HEADER;
+            r->header = strdup(field + 7);
+            found = r->header != NULL;
+        }
         if (!found) {
             snprintf(err, errlen, "%s: rule '%s': unknown field '%s'", origin, id, field);
             return SP_EDATA;
@@ -91,6 +100,8 @@ static int parse_rule(json_t *obj, sp__fprule *r, const char *origin, size_t idx
         pcre2_get_error_message(errcode, msg, sizeof(msg));
         snprintf(err, errlen, "%s: rule '%s': bad regex at offset %zu: %s", origin, id,
                  (size_t)erroff, (const char *)msg);
+        free(r->header);
+        r->header = NULL;
         return SP_EDATA;
     }
     /* JIT is an optimisation: a platform without it still matches. */
@@ -220,6 +231,18 @@ int sp__fpdb_match(const sp__fpdb *db, const sp__fp_input *in, sp__fp_match *m)
                 return 1;
             if (in->field[SP__FIELD_USER_AGENT] && try_rule(r, in->field[SP__FIELD_USER_AGENT], m))
                 return 1;
+        } else if (r->field == SP__FIELD_HEADER) {
+            size_t hl = strlen(r->header);
+            for (size_t h = 0; h < in->n_headers; h++) {
+                const char *line = in->headers[h];
+                if (!strncasecmp(line, r->header, hl) && line[hl] == ':') {
+                    const char *v = line + hl + 1;
+                    while (*v == ' ')
+                        v++;
+                    if (try_rule(r, v, m))
+                        return 1;
+                }
+            }
         } else if (in->field[r->field] && try_rule(r, in->field[r->field], m)) {
             return 1;
         }

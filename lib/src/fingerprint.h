@@ -14,6 +14,8 @@ typedef enum {
     SP__FIELD_REALM,
     SP__FIELD_ALLOW, /* the Allow list joined with ", " */
     SP__FIELD_WARNING,
+    SP__FIELD_HEADER_ORDER, /* header names in order, joined with "," */
+    SP__FIELD_HEADER,       /* header:NAME: the value of that header */
     SP__FIELD_COUNT
 } sp__fp_field;
 
@@ -27,6 +29,8 @@ typedef struct sp__fpdb {
 /* Inputs a rule can look at; NULL for absent fields. */
 typedef struct sp__fp_input {
     const char *field[SP__FIELD_COUNT];
+    const char *const *headers; /* "Name: value" of every header, for header:NAME */
+    size_t n_headers;
 } sp__fp_input;
 
 typedef struct sp__fp_match {

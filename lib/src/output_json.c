@@ -51,6 +51,8 @@ json_t *sp__service_json(const sp_service *svc)
         json_object_set_new(jr, "request_bytes", json_integer((json_int_t)r->request_bytes));
         json_object_set_new(jr, "challenged", json_boolean(r->challenged));
         json_object_set_new(jr, "realm", jstr(r->realm));
+        json_object_set_new(jr, "algorithm", jstr(r->algorithm));
+        json_object_set_new(jr, "qop", jstr(r->qop));
         json_array_append_new(replies, jr);
     }
     json_object_set_new(o, "replies", replies);
@@ -73,6 +75,24 @@ json_t *sp__service_json(const sp_service *svc)
         json_object_set_new(o, "fingerprint", jf);
     } else {
         json_object_set_new(o, "fingerprint", json_null());
+    }
+
+    if (svc->enumeration) {
+        const sp_enumeration *en = svc->enumeration;
+        json_t *je = json_object();
+        json_object_set_new(je, "baseline_user", jstr(en->baseline_user));
+        json_object_set_new(je, "baseline_status",
+                            en->baseline_status ? json_integer(en->baseline_status) : json_null());
+        json_object_set_new(je, "baseline_reason",
+                            en->baseline_status ? jstr(en->baseline_reason) : json_null());
+        json_object_set_new(je, "tried", json_integer(en->total));
+        json_object_set_new(je, "answered", json_integer(en->answered));
+        json_object_set_new(je, "possible", json_boolean(en->possible));
+        json_object_set_new(je, "extensions", jstr_array(en->extensions, en->n_extensions));
+        json_object_set_new(je, "note", jstr(en->note));
+        json_object_set_new(o, "enumeration", je);
+    } else {
+        json_object_set_new(o, "enumeration", json_null());
     }
 
     json_t *findings = json_array();

@@ -22,6 +22,7 @@ typedef struct sp__probe_params {
 #define SP__MARK_LOCAL "ZZspLOCALZZ"
 #define SP__MARK_MAC "ZZspMACZZ"
 #define SP__MARK_CALLID "ZZspCALLIDZZ"
+#define SP__MARK_USER "ZZspUSERZZ"
 
 typedef struct sp__probe_type {
     const char *name;
@@ -46,7 +47,8 @@ typedef enum {
     SP__SEG_TARGET,
     SP__SEG_LOCAL,
     SP__SEG_MAC,
-    SP__SEG_CALLID
+    SP__SEG_CALLID,
+    SP__SEG_USER
 } sp__seg_kind;
 
 typedef struct sp__template {
@@ -64,6 +66,7 @@ typedef struct sp__probe_fields {
     const char *local;  /* our address and port */
     const char *mac;    /* 16 hex digits */
     const char *call_id;
+    const char *user; /* the user the request is addressed to (To, R-URI) */
 } sp__probe_fields;
 
 /* Builds a template with libosip2. Returns 0 or -1 (a value libosip2 refused). */

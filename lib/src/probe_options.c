@@ -7,8 +7,9 @@
 static void options_fill(const sp__probe_params *params, sp__request_spec *spec,
                          char scratch[4][256])
 {
-    snprintf(scratch[0], 256, "sip:%s@%s", params->to_user, SP__MARK_TARGET);
-    snprintf(scratch[1], 256, "<sip:%s@%s>", params->to_user, SP__MARK_TARGET);
+    (void)params;
+    snprintf(scratch[0], 256, "sip:%s@%s", SP__MARK_USER, SP__MARK_TARGET);
+    snprintf(scratch[1], 256, "<sip:%s@%s>", SP__MARK_USER, SP__MARK_TARGET);
     spec->method = "OPTIONS";
     spec->request_uri = scratch[0];
     spec->to = scratch[1];

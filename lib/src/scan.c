@@ -4,6 +4,7 @@
 #include "sipprobe/sipprobe.h"
 
 #include "classify.h"
+#include "enumerate.h"
 #include "fingerprint.h"
 #include "output.h"
 #include "permute.h"
@@ -14,6 +15,7 @@
 #include "targets.h"
 #include "token.h"
 #include "udp.h"
+#include "vulns.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -59,7 +61,12 @@ struct sp_scan {
     uint64_t seed;
     unsigned shard_index, shard_count; /* 0-based index */
     char *user_agent, *from_user, *to_user;
+    sp__extlist exts;       /* extensions to enumerate; empty: no enumeration */
+    char baseline_user[32]; /* random, surely non-existent */
+    int enumerating;        /* the enumeration phase is running */
+    uint64_t enum_expected, enum_done;
     sp__fpdb fpdb;
+    sp__vulndb vulns;
     int builtin_loaded;
 
     sp__writer *writers[MAX_WRITERS];
@@ -134,6 +141,7 @@ sp_scan *sp_scan_new(void)
         return NULL;
     sp__targets_init(&s->targets);
     sp__fpdb_init(&s->fpdb);
+    sp__vulndb_init(&s->vulns);
     s->rate = 500;
     s->retries = 1;
     s->wait_ms = 2000;
@@ -159,6 +167,7 @@ void sp_scan_free(sp_scan *s)
     if (!s)
         return;
     sp__targets_free(&s->targets);
+    sp__extlist_free(&s->exts);
     sp__strv_free(&s->target_specs);
     sp__strv_free(&s->exclude_specs);
     free(s->ports);
@@ -177,6 +186,7 @@ void sp_scan_free(sp_scan *s)
         sp__svc_free(s->kept[i]);
     free(s->kept);
     sp__fpdb_free(&s->fpdb); /* after services: they point into it */
+    sp__vulndb_free(&s->vulns);
     free(s);
 }
 
@@ -245,7 +255,14 @@ static sp_code add_file(sp_scan *s, const char *path, int exclude)
             p++;
         if (!*p)
             continue;
-        rc = exclude ? sp_scan_add_exclude(s, p) : sp_scan_add_target(s, p);
+        if (exclude == 2) {
+            char *end = p + strlen(p);
+            while (end > p && isspace((unsigned char)end[-1]))
+                *--end = '\0';
+            rc = (sp_code)sp__extlist_add(&s->exts, p, s->err, sizeof(s->err));
+        } else {
+            rc = exclude ? sp_scan_add_exclude(s, p) : sp_scan_add_target(s, p);
+        }
         if (rc) {
             char inner[sizeof(s->err)];
             snprintf(inner, sizeof(inner), "%s", s->err);
@@ -272,6 +289,20 @@ sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
     if (check_idle(s))
         return SP_ESTATE;
     return add_file(s, path, 1);
+}
+
+sp_code sp_scan_set_extensions(sp_scan *s, const char *list)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    return (sp_code)sp__extlist_add(&s->exts, list ? list : "", s->err, sizeof(s->err));
+}
+
+sp_code sp_scan_add_extensions_file(sp_scan *s, const char *path)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    return add_file(s, path, 2);
 }
 
 sp_code sp_scan_set_ports(sp_scan *s, const char *list)
@@ -545,6 +576,8 @@ static sp_code prepare(sp_scan *s)
         return rc;
     if (!s->builtin_loaded) {
         rc = (sp_code)sp__fpdb_load_builtin(&s->fpdb, s->err, sizeof(s->err));
+        if (!rc)
+            rc = (sp_code)sp__vulndb_load_builtin(&s->vulns, s->err, sizeof(s->err));
         if (rc)
             return rc;
         s->builtin_loaded = 1;
@@ -552,8 +585,26 @@ static sp_code prepare(sp_scan *s)
     if (getrandom(s->key, sizeof(s->key), 0) != sizeof(s->key))
         return fail(s, SP_EIO, "cannot get random bytes for the scan key");
     sp__probe_params params = {s->from_user, s->to_user, s->user_agent};
-    for (size_t i = 0; i < s->n_methods; i++) {
-        int idx = s->methods[i];
+    int needed[SP__MAX_PROBES + 1];
+    size_t n_needed = 0;
+    for (size_t i = 0; i < s->n_methods; i++)
+        needed[n_needed++] = s->methods[i];
+    if (s->exts.count) {
+        /* Enumeration asks REGISTER of a user no PBX has: "sp" + 10 random characters. */
+        uint8_t r[10];
+        static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+        if (getrandom(r, sizeof(r), 0) != sizeof(r))
+            return fail(s, SP_EIO, "cannot get random bytes");
+        s->baseline_user[0] = 's';
+        s->baseline_user[1] = 'p';
+        for (size_t i = 0; i < sizeof(r); i++)
+            s->baseline_user[2 + i] = alphabet[r[i] % 32];
+        s->baseline_user[12] = '\0';
+        if (!(s->method_mask & (1u << sp__probe_find("REGISTER"))))
+            needed[n_needed++] = sp__probe_find("REGISTER");
+    }
+    for (size_t i = 0; i < n_needed; i++) {
+        int idx = needed[i];
         if (sp__template_build(&s->tmpl[idx], sp__probe_get((size_t)idx), &params) != 0)
             return fail(s, SP_EINVAL, "cannot build the %s probe from these settings",
                         sp__probe_get((size_t)idx)->name);
@@ -576,7 +627,14 @@ static size_t build_probe(const sp_scan *s, const sp__probe_id *id, char *out, s
     if (!sp__token_encode(s->key, id, callid, sizeof(callid), &mac))
         return 0;
     snprintf(mac_hex, sizeof(mac_hex), "%016llx", (unsigned long long)mac);
-    sp__probe_fields f = {target, s->local[id->addr.family == 6], mac_hex, callid};
+    char user[80];
+    if (id->ext == 0)
+        snprintf(user, sizeof(user), "%s", s->to_user);
+    else if (id->ext == SP__EXT_BASELINE)
+        snprintf(user, sizeof(user), "%s", s->baseline_user);
+    else
+        sp__extlist_get(&s->exts, id->ext - 1, user, sizeof(user));
+    sp__probe_fields f = {target, s->local[id->addr.family == 6], mac_hex, callid, user};
     return sp__template_fill(&s->tmpl[id->probe], &f, out, cap);
 }
 
@@ -647,7 +705,7 @@ static void emit(sp_scan *s, entry *e)
 {
     sp__svc *svc = e->svc;
     e->svc = NULL;
-    sp__classify_finish(svc, &s->fpdb);
+    sp__classify_finish(svc, &s->fpdb, &s->vulns);
     svc->emitted = 1;
     s->summary.services++;
     for (size_t i = 0; i < svc->n_findings; i++) {
@@ -712,6 +770,27 @@ static int find_call_id(const char *buf, size_t len, const char **val, size_t *v
     return 0;
 }
 
+/* A reply to an enumeration REGISTER: only its status and reason count. */
+static void on_enum_reply(sp_scan *s, const sp__udp_in *in, const sp__probe_id *id)
+{
+    entry *e = table_find(s, &id->addr, id->port, id->transport, 0);
+    if (!e || !e->svc || !e->svc->en)
+        return; /* a late reply after the phase ended */
+    sp__parsed msg;
+    if (sp__sipmsg_parse(in->buf, in->len, &msg) == 0) {
+        sp__enum *en = e->svc->en;
+        uint32_t index = id->ext == SP__EXT_BASELINE ? SP__EXT_BASELINE : id->ext - 1;
+        if (sp__enum_record(en, index, msg.status, msg.reason)) {
+            en->last_reply_ns = now_ns();
+            s->enum_done++;
+            s->summary.replies++;
+        }
+    } else {
+        s->summary.bad_replies++;
+    }
+    sp__parsed_free(&msg);
+}
+
 static void on_datagram(sp_scan *s, const sp__udp_in *in)
 {
     const char *cid;
@@ -721,8 +800,12 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
     if (in->len < 12 || memcmp(in->buf, "SIP/2.0 ", 8) != 0 ||
         !find_call_id(in->buf, in->len, &cid, &clen) ||
         !sp__token_decode(s->key, cid, clen, &id, NULL) || id.probe >= SP__MAX_PROBES ||
-        !(s->method_mask & (1u << id.probe))) {
+        !(id.ext ? s->exts.count > 0 : (s->method_mask & (1u << id.probe)) != 0)) {
         s->summary.bad_replies++;
+        return;
+    }
+    if (id.ext) {
+        on_enum_reply(s, in, &id);
         return;
     }
     entry *e = table_find(s, &id.addr, id.port, id.transport, 1);
@@ -766,7 +849,8 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
         }
     }
     sp__parsed_free(&msg);
-    if ((e->final_mask & s->method_mask) == s->method_mask)
+    /* With enumeration ahead, services are emitted once it is done. */
+    if ((e->final_mask & s->method_mask) == s->method_mask && !s->exts.count)
         emit(s, e);
 }
 
@@ -832,6 +916,8 @@ static int drain(sp_scan *s, run_state *rs)
 
 static int all_answered(const sp_scan *s)
 {
+    if (s->enumerating)
+        return s->enum_done >= s->enum_expected;
     return s->expected > 0 && s->finals >= s->expected;
 }
 
@@ -872,50 +958,101 @@ static int send_batch(sp_scan *s, run_state *rs, int family, sp__udp_out *out, u
     return 0;
 }
 
+/* A paced sender: probes go out in batches through one token bucket. */
+typedef struct sender {
+    char bufs[SP__UDP_BATCH][PROBE_MAX];
+    sp__udp_out out[SP__UDP_BATCH];
+    unsigned n;
+    int family;
+    sp__bucket bucket;
+    double burst;
+    unsigned tokens;
+} sender;
+
+static void sender_init(sp_scan *s, sender *snd)
+{
+    snd->n = 0;
+    snd->family = 0;
+    snd->tokens = 0;
+    snd->burst = s->rate / 100.0;
+    if (snd->burst > 4096)
+        snd->burst = 4096;
+    sp__bucket_init(&snd->bucket, s->rate, snd->burst, now_ns());
+}
+
+static int sender_flush(sp_scan *s, run_state *rs, sender *snd)
+{
+    int rc = snd->n ? send_batch(s, rs, snd->family, snd->out, snd->n) : 0;
+    snd->n = 0;
+    return rc;
+}
+
+/* Sends one probe when the rate allows, processing replies meanwhile.
+ * Returns SP_OK, or an error; a stop request makes it return SP_OK unsent. */
+static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id *id)
+{
+    while (snd->tokens == 0 && !s->dry_run) {
+        unsigned want = snd->burst < SP__UDP_BATCH ? (unsigned)(snd->burst < 1 ? 1 : snd->burst)
+                                                   : SP__UDP_BATCH;
+        snd->tokens = sp__bucket_take(&snd->bucket, now_ns(), want);
+        if (snd->tokens || s->stop)
+            break;
+        if (sender_flush(s, rs, snd) < 0)
+            return SP_ESOCKET;
+        /* Use the time until the next tokens for replies, no longer. */
+        uint64_t due = now_ns() + sp__bucket_wait_ns(&snd->bucket, now_ns(), want);
+        while (now_ns() < due && drain_some(s, rs, 1) > 0)
+            ;
+        progress(s, rs, 0);
+        uint64_t w = sp__bucket_wait_ns(&snd->bucket, now_ns(), want);
+        if (w)
+            sp__udp_wait(&rs->udp, w > 20000000ull ? 20000000ull : w);
+    }
+    if (s->stop)
+        return SP_OK;
+    if (snd->n && (snd->n == SP__UDP_BATCH || snd->family != id->addr.family)) {
+        if (sender_flush(s, rs, snd) < 0)
+            return SP_ESOCKET;
+        drain(s, rs);
+    }
+    id->sent_ms = now_units(s);
+    char *buf = snd->bufs[snd->n];
+    size_t len = build_probe(s, id, buf, PROBE_MAX);
+    if (!len)
+        return fail(s, SP_EINVAL, "a probe did not fit in %d bytes", PROBE_MAX);
+    if (s->dry_run) {
+        char dest[80];
+        sp__addr_format_port(&id->addr, id->port, dest, sizeof(dest));
+        if (s->dry_fn)
+            s->dry_fn(dest, buf, len, s->dry_data);
+        s->summary.probes_sent++;
+        return SP_OK;
+    }
+    snd->out[snd->n].dst = id->addr;
+    snd->out[snd->n].port = id->port;
+    snd->out[snd->n].buf = buf;
+    snd->out[snd->n].len = len;
+    snd->family = id->addr.family;
+    snd->n++;
+    snd->tokens--;
+    /* Sending comes first: replies wait in the socket buffer (sized for the
+     * rate) and are processed while the bucket refills and after the last send. */
+    if ((snd->tokens == 0 || snd->n == SP__UDP_BATCH) && sender_flush(s, rs, snd) < 0)
+        return SP_ESOCKET;
+    progress(s, rs, 0);
+    return SP_OK;
+}
+
 /* One pass over this shard's permutation. Round 0 sends everything; later
  * rounds only re-probe (target, probe) pairs that got no reply at all. */
 static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsigned round)
 {
-    static char bufs[SP__UDP_BATCH][PROBE_MAX];
-    sp__udp_out out[SP__UDP_BATCH];
-    unsigned n = 0;
-    int batch_family = 0;
+    static sender snd;
     sp__walk walk;
-    sp__bucket bucket;
-    double burst = s->rate / 100.0;
-    if (burst > 4096)
-        burst = 4096;
-    sp__bucket_init(&bucket, s->rate, burst, now_ns());
-    sp__walk_init(&walk, perm, s->shard_index, s->shard_count);
-
     uint64_t p;
-    unsigned tokens = 0;
-    while (!s->stop) {
-        if (tokens == 0) {
-            for (;;) {
-                uint64_t t = now_ns();
-                unsigned want =
-                    burst < SP__UDP_BATCH ? (unsigned)(burst < 1 ? 1 : burst) : SP__UDP_BATCH;
-                tokens = sp__bucket_take(&bucket, t, want);
-                if (tokens || s->stop)
-                    break;
-                if (n && send_batch(s, rs, batch_family, out, n) < 0)
-                    return SP_ESOCKET;
-                n = 0;
-                /* Use the time until the next tokens for replies, no longer. */
-                uint64_t due = now_ns() + sp__bucket_wait_ns(&bucket, now_ns(), want);
-                while (now_ns() < due && drain_some(s, rs, 1) > 0)
-                    ;
-                progress(s, rs, 0);
-                uint64_t w = sp__bucket_wait_ns(&bucket, now_ns(), want);
-                if (w)
-                    sp__udp_wait(&rs->udp, w > 20000000ull ? 20000000ull : w);
-            }
-            if (s->stop)
-                break;
-        }
-        if (!sp__walk_next(&walk, &p))
-            break;
+    sender_init(s, &snd);
+    sp__walk_init(&walk, perm, s->shard_index, s->shard_count);
+    while (!s->stop && sp__walk_next(&walk, &p)) {
         sp__probe_id id;
         memset(&id, 0, sizeof(id));
         id.probe = (uint8_t)s->methods[p % s->n_methods];
@@ -929,45 +1066,126 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
             if (e && (e->seen_mask & (1u << id.probe)))
                 continue;
         }
-        if (n && (n == SP__UDP_BATCH || batch_family != id.addr.family)) {
-            if (send_batch(s, rs, batch_family, out, n) < 0)
-                return SP_ESOCKET;
-            n = 0;
-            drain(s, rs);
-        }
-        id.sent_ms = now_units(s);
-        size_t len = build_probe(s, &id, bufs[n], PROBE_MAX);
-        if (!len)
-            return fail(s, SP_EINVAL, "a probe did not fit in %d bytes", PROBE_MAX);
-        if (s->dry_run) {
-            char dest[80];
-            sp__addr_format_port(&id.addr, id.port, dest, sizeof(dest));
-            if (s->dry_fn)
-                s->dry_fn(dest, bufs[n], len, s->dry_data);
-            s->summary.probes_sent++;
-            tokens = 1; /* dry runs are not paced */
-            continue;
-        }
-        out[n].dst = id.addr;
-        out[n].port = id.port;
-        out[n].buf = bufs[n];
-        out[n].len = len;
-        batch_family = id.addr.family;
-        n++;
-        tokens--;
-        if (tokens == 0 || n == SP__UDP_BATCH) {
-            if (send_batch(s, rs, batch_family, out, n) < 0)
-                return SP_ESOCKET;
-            n = 0;
-            /* Sending comes first: replies wait in the socket buffer (sized
-             * for the rate) and are processed while the token bucket refills
-             * and after the last send. */
-            progress(s, rs, 0);
-        }
+        sp_code rc = sender_push(s, rs, &snd, &id);
+        if (rc)
+            return rc;
     }
-    if (n && send_batch(s, rs, batch_family, out, n) < 0)
-        return SP_ESOCKET;
-    return SP_OK;
+    return sender_flush(s, rs, &snd) < 0 ? SP_ESOCKET : SP_OK;
+}
+
+/* Per-service early stop: a server that goes silent or refuses everything
+ * (as rate limits and IPSs do) is left alone, with a note why. */
+static int enum_should_stop(sp__enum *en, uint64_t now, uint64_t started)
+{
+    uint64_t last = en->last_reply_ns ? en->last_reply_ns : started;
+    if (en->refusals_in_row >= 16) {
+        snprintf(en->note, sizeof(en->note),
+                 "stopped after %u probes: the server answered 429/503 %u times in a row "
+                 "(rate limiting or an IPS?)",
+                 en->sent, en->refusals_in_row);
+        return 1;
+    }
+    if (en->sent >= 20 && en->replies + 16 <= en->sent && now - last > 2000000000ull) {
+        snprintf(en->note, sizeof(en->note),
+                 "stopped after %u probes: the server stopped answering "
+                 "(rate limiting or an IPS?)",
+                 en->sent);
+        return 1;
+    }
+    return 0;
+}
+
+/* After discovery: a baseline REGISTER for a surely non-existent user to
+ * every service, then one per extension, interleaved across services and
+ * paced by the rate; silent ones are retried. */
+static sp_code enumerate_phase(sp_scan *s, run_state *rs)
+{
+    static sender snd;
+    size_t n = 0;
+    entry **list = malloc((s->table_used ? s->table_used : 1) * sizeof(*list));
+    if (!list)
+        return fail(s, SP_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->table_cap; i++) {
+        entry *e = &s->table[i];
+        if (!e->svc || e->svc->en)
+            continue;
+        e->svc->en = sp__enum_new((uint32_t)s->exts.count);
+        if (!e->svc->en)
+            continue;
+        snprintf(e->svc->en->baseline_user, sizeof(e->svc->en->baseline_user), "%s",
+                 s->baseline_user);
+        list[n++] = e;
+    }
+    if (n == 0) {
+        free(list);
+        return SP_OK;
+    }
+    logf_(s, 1, "enumerating %llu extensions on %zu service(s)", (unsigned long long)s->exts.count,
+          n);
+    s->enumerating = 1;
+    s->enum_done = 0;
+    s->enum_expected = n;
+    sp_code rc = SP_OK;
+    int probe = sp__probe_find("REGISTER");
+    uint64_t started = now_ns();
+    unsigned gap = s->wait_ms < 1000 ? s->wait_ms : 1000;
+    sender_init(s, &snd);
+
+    for (size_t j = 0; j < n && !rc && !s->stop; j++) {
+        sp__probe_id id;
+        memset(&id, 0, sizeof(id));
+        id.addr = list[j]->svc->host;
+        id.port = list[j]->port;
+        id.transport = list[j]->transport;
+        id.probe = (uint8_t)probe;
+        id.ext = SP__EXT_BASELINE;
+        rc = sender_push(s, rs, &snd, &id);
+    }
+    if (!rc && sender_flush(s, rs, &snd) < 0)
+        rc = SP_ESOCKET;
+    if (!rc)
+        wait_phase(s, rs, rs->last_send_ns + (uint64_t)gap * 1000000ull, 1);
+
+    s->enum_expected += n * s->exts.count;
+    for (unsigned round = 0; round <= s->retries && !rc && !s->stop; round++) {
+        if (round > 0)
+            wait_phase(s, rs, rs->last_send_ns + (uint64_t)gap * 1000000ull, 1);
+        if (all_answered(s))
+            break;
+        for (uint64_t i = 0; i < s->exts.count && !rc && !s->stop; i++) {
+            for (size_t j = 0; j < n && !rc && !s->stop; j++) {
+                sp__enum *en = list[j]->svc->en;
+                if (en->stopped || en->answer[i])
+                    continue;
+                if (enum_should_stop(en, now_ns(), started)) {
+                    en->stopped = 1;
+                    /* What it will never answer is no longer expected. */
+                    uint32_t answered = en->replies - (en->baseline ? 1 : 0);
+                    s->enum_expected -= en->n - answered;
+                    continue;
+                }
+                sp__probe_id id;
+                memset(&id, 0, sizeof(id));
+                id.addr = list[j]->svc->host;
+                id.port = list[j]->port;
+                id.transport = list[j]->transport;
+                id.probe = (uint8_t)probe;
+                id.attempt = (uint8_t)round;
+                id.ext = (uint32_t)i + 1;
+                en->sent++;
+                rc = sender_push(s, rs, &snd, &id);
+            }
+        }
+        if (!rc && sender_flush(s, rs, &snd) < 0)
+            rc = SP_ESOCKET;
+    }
+    if (!rc)
+        wait_phase(s, rs, rs->last_send_ns + (uint64_t)s->wait_ms * 1000000ull, 2);
+    for (size_t j = 0; j < n; j++)
+        sp__svc_finish_enumeration(list[j]->svc, &s->exts);
+    s->enumerating = 0;
+    free(list);
+    return rc;
 }
 
 static void iso_now(char *buf, size_t len)
@@ -1089,6 +1307,8 @@ sp_code sp_scan_run(sp_scan *s)
                            (uint64_t)s->wait_ms * 1000000ull,
                        2);
     }
+    if (!rc && !s->dry_run && s->exts.count && !s->stop)
+        rc = enumerate_phase(s, &rs);
     s->summary.interrupted = s->stop > 0;
 
     /* Services still waiting for a final reply to some probe are reported as they are. */

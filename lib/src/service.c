@@ -24,6 +24,8 @@ void sp__svc_free(sp__svc *svc)
     for (size_t i = 0; i < svc->n_replies; i++) {
         free((char *)svc->replies[i].reason);
         free((char *)svc->replies[i].realm);
+        free((char *)svc->replies[i].algorithm);
+        free((char *)svc->replies[i].qop);
     }
     free(svc->server);
     free(svc->user_agent);
@@ -33,12 +35,18 @@ void sp__svc_free(sp__svc *svc)
     sp__strv_free(&svc->contacts);
     sp__strv_free(&svc->vias);
     sp__strv_free(&svc->warnings);
+    sp__strv_free(&svc->record_routes);
+    sp__strv_free(&svc->sdp_addrs);
+    sp__strv_free(&svc->headers);
+    free(svc->header_order);
     free(svc->fp_version);
     free(svc->fp_cpe);
     for (size_t i = 0; i < svc->n_findings; i++)
         sp__strv_free(&svc->evidence[i]);
     free(svc->findings);
     free(svc->evidence);
+    sp__enum_free(svc->en);
+    sp__strv_free(&svc->en_found);
     free(svc);
 }
 
@@ -83,6 +91,24 @@ int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidenc
     return 0;
 }
 
+void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list)
+{
+    const sp__enum *e = svc->en;
+    if (!e)
+        return;
+    svc->has_enum = 1;
+    sp_enumeration *p = &svc->en_pub;
+    p->possible = sp__enum_evaluate(e, list, &svc->en_found, svc->en_note, sizeof(svc->en_note));
+    p->baseline_user = e->baseline_user;
+    p->baseline_status = (int)(e->baseline >> 32);
+    p->baseline_reason = e->baseline_reason;
+    p->total = e->n;
+    p->answered = 0;
+    for (uint32_t i = 0; i < e->n; i++)
+        p->answered += e->answer[i] != 0;
+    p->note = svc->en_note;
+}
+
 void sp__svc_publish(sp__svc *svc)
 {
     sp_service *p = &svc->pub;
@@ -110,6 +136,13 @@ void sp__svc_publish(sp__svc *svc)
         svc->findings[i].n_evidence = svc->evidence[i].n;
         if ((int)svc->findings[i].severity > (int)p->max_severity)
             p->max_severity = svc->findings[i].severity;
+    }
+    if (svc->has_enum) {
+        svc->en_pub.extensions = (const char *const *)svc->en_found.v;
+        svc->en_pub.n_extensions = svc->en_found.n;
+        p->enumeration = &svc->en_pub;
+    } else {
+        p->enumeration = NULL;
     }
     p->findings = svc->findings;
     p->n_findings = svc->n_findings;

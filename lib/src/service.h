@@ -5,6 +5,7 @@
 #define SP_SERVICE_H
 
 #include "sipprobe/sipprobe.h"
+#include "enumerate.h"
 #include "probe.h"
 #include "targets.h"
 #include "util.h"
@@ -27,7 +28,8 @@ typedef struct sp__svc {
     char *server;
     char *user_agent;
     char *to_tag;
-    sp__strv allow, supported, contacts, vias, warnings;
+    sp__strv allow, supported, contacts, vias, warnings, record_routes, sdp_addrs, headers;
+    char *header_order;
 
     sp_fingerprint fp;
     int has_fp;
@@ -37,6 +39,12 @@ typedef struct sp__svc {
     sp_finding *findings; /* allocated as findings are added */
     sp__strv *evidence;
     size_t n_findings, cap_findings;
+
+    sp__enum *en; /* enumeration answers, while enumerating */
+    sp_enumeration en_pub;
+    int has_enum;
+    sp__strv en_found;
+    char en_note[256];
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */
@@ -51,6 +59,9 @@ void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_por
 /* Adds a finding from the catalogue by id with evidence lines (NULL-terminated
  * varargs are avoided: pass an array). Returns 0, or -1 for an unknown id. */
 int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n);
+
+/* Turns the enumeration answers into the verdict (pure). */
+void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list);
 
 /* Refreshes svc->pub from the record; call before handing it out. */
 void sp__svc_publish(sp__svc *svc);

@@ -132,6 +132,41 @@ static void take_challenge(sp__parsed *out, osip_www_authenticate_t *wa)
     out->qop = dup_unquoted(osip_www_authenticate_get_qop_options(wa));
 }
 
+/* The header names of the raw message in order (libosip2 does not keep the
+ * order of known and unknown headers): a fingerprint that survives a
+ * hidden User-Agent. */
+static char *header_order(const char *buf, size_t len)
+{
+    sp__buf b;
+    sp__buf_init(&b);
+    const char *p = memchr(buf, '\n', len), *end = buf + len;
+    for (int count = 0; p && p + 1 < end && count < 64; count++) {
+        const char *line = p + 1;
+        const char *eol = memchr(line, '\n', (size_t)(end - line));
+        if (!eol)
+            eol = end;
+        if (line == eol || (line[0] == '\r' && line + 1 == eol))
+            break;
+        const char *colon = memchr(line, ':', (size_t)(eol - line));
+        if (colon && line[0] != ' ' && line[0] != '\t') {
+            size_t n = (size_t)(colon - line);
+            while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+                n--;
+            if (n && n < 64) {
+                if (b.len)
+                    sp__buf_puts(&b, ",");
+                sp__buf_append(&b, line, n);
+            }
+        }
+        p = eol;
+    }
+    if (b.failed || !b.len) {
+        sp__buf_free(&b);
+        return NULL;
+    }
+    return b.data; /* ownership passes to the caller */
+}
+
 int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
 {
     osip_message_t *msg = NULL;
@@ -192,6 +227,33 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(s);
         }
     }
+    for (int i = 0; i < osip_list_size(&msg->record_routes) && i < 16; i++) {
+        osip_record_route_t *rr = osip_list_get(&msg->record_routes, i);
+        char *t = NULL;
+        if (rr && osip_record_route_to_str(rr, &t) == 0) {
+            sp__strv_push(&out->record_routes, t, strlen(t));
+            osip_free(t);
+        }
+    }
+    for (int i = 0; i < osip_list_size(&msg->bodies) && i < 4; i++) {
+        osip_body_t *b = osip_list_get(&msg->bodies, i);
+        const char *p = b && b->body ? b->body : NULL;
+        size_t left = b ? b->length : 0;
+        /* SDP connection lines: "c=IN IP4 192.0.2.1". */
+        while (p && left > 9 && out->sdp_addrs.n < 8) {
+            if (!strncmp(p, "c=IN IP", 7) && (p[7] == '4' || p[7] == '6') && p[8] == ' ') {
+                const char *a = p + 9;
+                size_t n = strcspn(a, "\r\n /");
+                if (n < 64 && n <= left - 9)
+                    sp__strv_push(&out->sdp_addrs, a, n);
+            }
+            const char *nl = memchr(p, '\n', left);
+            if (!nl)
+                break;
+            left -= (size_t)(nl + 1 - p);
+            p = nl + 1;
+        }
+    }
     /* libosip2 keeps Allow in its own list, one method per element. */
     for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
         osip_allow_t *a = osip_list_get(&msg->allows, i);
@@ -216,8 +278,15 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             split_list(&out->supported, v);
         else if (!strcasecmp(h->hname, "warning") && out->warnings.n < 8)
             sp__strv_push(&out->warnings, v, strlen(v));
+        if (out->headers.n < 64) {
+            char line[512];
+            int n = snprintf(line, sizeof(line), "%s: %s", h->hname, v);
+            sp__strv_push(&out->headers, line,
+                          n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+        }
     }
     osip_message_free(msg);
+    out->header_order = header_order(buf, len);
     return 0;
 }
 
@@ -243,5 +312,9 @@ void sp__parsed_free(sp__parsed *p)
     sp__strv_free(&p->contacts);
     sp__strv_free(&p->vias);
     sp__strv_free(&p->warnings);
+    sp__strv_free(&p->record_routes);
+    sp__strv_free(&p->sdp_addrs);
+    sp__strv_free(&p->headers);
+    free(p->header_order);
     memset(p, 0, sizeof(*p));
 }

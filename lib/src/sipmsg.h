@@ -51,6 +51,10 @@ typedef struct sp__parsed {
     sp__strv contacts;
     sp__strv vias;
     sp__strv warnings;
+    sp__strv record_routes;
+    sp__strv sdp_addrs; /* addresses of the SDP body's c= lines */
+    sp__strv headers;   /* "Name: value" of headers libosip2 does not model */
+    char *header_order; /* every header name, in order, joined with "," */
 } sp__parsed;
 
 /* Parses a whole message. Returns 0, or -1 when it is not SIP libosip2 can read. */

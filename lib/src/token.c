@@ -21,6 +21,10 @@ static size_t serialize(const sp__probe_id *id, uint8_t *buf)
     buf[n++] = (uint8_t)(id->sent_ms >> 16);
     buf[n++] = (uint8_t)(id->sent_ms >> 8);
     buf[n++] = (uint8_t)id->sent_ms;
+    buf[n++] = (uint8_t)(id->ext >> 24);
+    buf[n++] = (uint8_t)(id->ext >> 16);
+    buf[n++] = (uint8_t)(id->ext >> 8);
+    buf[n++] = (uint8_t)id->ext;
     return n;
 }
 
@@ -65,7 +69,7 @@ int sp__token_decode(const uint8_t key[16], const char *s, size_t len, sp__probe
         return 0;
     size_t plen = (size_t)(dot - s);
     /* Anything after the MAC (such as "@host") is ignored. */
-    if (len - plen - 1 < 16 || plen % 2 || (plen != 2 * 14 && plen != 2 * 26))
+    if (len - plen - 1 < 16 || plen % 2 || (plen != 2 * 18 && plen != 2 * 30))
         return 0;
     uint8_t buf[32];
     size_t n = plen / 2;
@@ -82,7 +86,7 @@ int sp__token_decode(const uint8_t key[16], const char *s, size_t len, sp__probe
             return 0;
         m = (m << 4) | (uint64_t)v;
     }
-    if ((buf[0] == 4 && n != 14) || (buf[0] == 6 && n != 26) || (buf[0] != 4 && buf[0] != 6))
+    if ((buf[0] == 4 && n != 18) || (buf[0] == 6 && n != 30) || (buf[0] != 4 && buf[0] != 6))
         return 0;
     if (sp__siphash24(key, buf, n) != m)
         return 0;
@@ -99,6 +103,9 @@ int sp__token_decode(const uint8_t key[16], const char *s, size_t len, sp__probe
     id->attempt = buf[k++];
     id->sent_ms = (uint32_t)buf[k] << 24 | (uint32_t)buf[k + 1] << 16 | (uint32_t)buf[k + 2] << 8 |
                   buf[k + 3];
+    k += 4;
+    id->ext = (uint32_t)buf[k] << 24 | (uint32_t)buf[k + 1] << 16 | (uint32_t)buf[k + 2] << 8 |
+              buf[k + 3];
     if (mac)
         *mac = m;
     return 1;

@@ -1,5 +1,5 @@
 /* Reply tokens: what was probed (target, port, transport, probe, attempt,
- * send time) written into the Call-ID together with a SipHash MAC under a
+ * send time, extension) written into the Call-ID together with a SipHash MAC under a
  * per-scan key. A reply is accepted only if the MAC verifies, wherever it
  * comes from, so no per-target state is kept and forged replies are dropped. */
 #ifndef SP_TOKEN_H
@@ -16,8 +16,11 @@ typedef struct sp__probe_id {
     uint8_t transport;
     uint8_t probe;    /* index in the probe registry */
     uint8_t attempt;  /* 0 = first send */
-    uint32_t sent_ms; /* milliseconds since the scan started */
+    uint32_t sent_ms; /* tenths of a millisecond since the scan started */
+    uint32_t ext;     /* enumeration: 0 none, SP__EXT_BASELINE, or extension index + 1 */
 } sp__probe_id;
+
+#define SP__EXT_BASELINE 0xffffffffu
 
 /* Longest Call-ID value sp__token_encode writes (IPv6), plus NUL. */
 #define SP__TOKEN_MAX 96

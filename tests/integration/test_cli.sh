@@ -56,6 +56,12 @@ done
 expect_eq "$("$SIPPROBE" --list-outputs | awk '{print $1}' | tr '\n' ' ')" "text ndjson json csv " "--list-outputs"
 "$SIPPROBE" --list-findings | grep -q '^register-without-auth  *critical' || fail "--list-findings"
 
+# The man page and README document every finding --list-findings lists.
+for id in $("$SIPPROBE" --list-findings | awk '{print $1}'); do
+    grep -q -- "${id//-/\\\\-}" "$SP_SOURCE_DIR/man/sipprobe.1" || fail "man page lacks finding $id"
+    grep -qF -- "\`$id\`" "$SP_SOURCE_DIR/README.md" || fail "README lacks finding $id"
+done
+
 # The man page documents every long option --help lists.
 for opt in $(grep -o -- '--[a-z-]*' "$WORK/help" | sort -u); do
     grep -q -- "${opt//-/\\\\-}" "$SP_SOURCE_DIR/man/sipprobe.1" || fail "man page lacks $opt"

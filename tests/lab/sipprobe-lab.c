@@ -6,7 +6,7 @@
  * fixtures/personas/<persona>/<METHOD>.sip. It only ever answers loopback
  * sources and exits by itself after --max-seconds.
  *
- * Config lines:  ADDRESS|CIDR|RANGE  PERSONA|silent  [reply-from=ADDR]
+ * Config lines:  ADDRESS|CIDR|RANGE  PERSONA|silent  [reply-from=ADDR | max-answers=N]
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -44,6 +44,8 @@ typedef struct rule {
     int persona;            /* -1: silent */
     int has_from;
     uint8_t from[16];
+    long max_answers; /* after this many answers the address goes silent (an IPS); 0: never */
+    long answers;
 } rule;
 
 static persona personas[MAX_PERSONAS];
@@ -166,7 +168,9 @@ static void load_config(const char *path, const char *dir)
         memset(r, 0, sizeof(*r));
         parse_range(addr, r);
         r->persona = strcmp(name, "silent") ? load_persona(dir, name) : -1;
-        if (!strncmp(opt, "reply-from=", 11)) {
+        if (!strncmp(opt, "max-answers=", 12)) {
+            r->max_answers = atol(opt + 12);
+        } else if (!strncmp(opt, "reply-from=", 11)) {
             int fam;
             if (parse_addr(opt + 11, &fam, r->from) || fam != r->family)
                 die("bad reply-from in", opt);
@@ -176,7 +180,7 @@ static void load_config(const char *path, const char *dir)
     fclose(fp);
 }
 
-static const rule *find_rule(int family, const uint8_t *addr)
+static rule *find_rule(int family, const uint8_t *addr)
 {
     int len = family == 4 ? 4 : 16;
     for (int i = 0; i < n_rules; i++)
@@ -375,8 +379,8 @@ static int serve_one(int fd, int family)
         ignored++;
         return 1;
     }
-    const rule *r = find_rule(family, dst);
-    if (!r || r->persona < 0) {
+    rule *r = find_rule(family, dst);
+    if (!r || r->persona < 0 || (r->max_answers && r->answers >= r->max_answers)) {
         ignored++;
         return 1;
     }
@@ -426,8 +430,10 @@ static int serve_one(int fd, int family)
         memcpy(&pi6.ipi6_addr, from, 16);
         memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
     }
-    if (sendmsg(fd, &sm, 0) >= 0)
+    if (sendmsg(fd, &sm, 0) >= 0) {
         answered++;
+        r->answers++;
+    }
     return 1;
 }
 

@@ -57,7 +57,7 @@ static sp__svc *classify(const char *persona, const char *methods, const char *r
         sp__parsed_free(&msg);
         free(raw);
     }
-    sp__classify_finish(svc, &db);
+    sp__classify_finish(svc, &db, NULL);
     return svc;
 }
 
@@ -117,6 +117,8 @@ START_TEST(test_classify_reply_fields)
     ck_assert_int_eq(svc->pub.replies[1].status, 401);
     ck_assert_int_eq(svc->pub.replies[1].challenged, 1);
     ck_assert_str_eq(svc->pub.replies[1].realm, "asterisk");
+    ck_assert_str_eq(svc->pub.replies[1].algorithm, "md5");
+    ck_assert_str_eq(svc->pub.replies[1].qop, "auth");
     ck_assert_str_eq(svc->pub.server, "Asterisk PBX 18.10.0");
     ck_assert_ptr_null(svc->pub.user_agent);
     ck_assert_uint_eq(svc->pub.n_allow, 13);
@@ -245,7 +247,7 @@ START_TEST(test_classify_damaged_replies)
                     sp__svc *svc = sp__svc_new(&host, 5060, 0);
                     sp__svc_set_responder(svc, &host, 5060);
                     sp__classify_reply(svc, 0, "OPTIONS", &msg, 1, n, 400);
-                    sp__classify_finish(svc, &db);
+                    sp__classify_finish(svc, &db, NULL);
                     ck_assert_uint_le(svc->pub.n_replies, 1);
                     sp__svc_free(svc);
                 }

@@ -40,7 +40,7 @@ static void setup(void)
     ck_assert_int_eq(sp__sipmsg_parse(hostile, sizeof(hostile) - 1, &m), 0);
     sp__classify_reply(svc, 0, "OPTIONS", &m, 0.25, sizeof(hostile) - 1, 380);
     sp__parsed_free(&m);
-    sp__classify_finish(svc, &db);
+    sp__classify_finish(svc, &db, NULL);
     memset(&summary, 0, sizeof(summary));
     summary.services = 1;
     summary.max_severity = svc->pub.max_severity;

@@ -22,6 +22,7 @@ static sp__probe_id make_id(const char *ip, uint16_t port)
     id.probe = 1;
     id.attempt = 2;
     id.sent_ms = 0x01020304;
+    id.ext = 0xa0b0c0d0;
     return id;
 }
 
@@ -43,6 +44,7 @@ START_TEST(test_token_roundtrip)
         ck_assert_uint_eq(back.probe, 1);
         ck_assert_uint_eq(back.attempt, 2);
         ck_assert_uint_eq(back.sent_ms, 0x01020304);
+        ck_assert_uint_eq(back.ext, 0xa0b0c0d0);
     }
 }
 END_TEST

@@ -10,6 +10,7 @@ Suite *token_suite(void);
 Suite *probe_suite(void);
 Suite *classify_suite(void);
 Suite *output_suite(void);
+Suite *findings_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);

@@ -77,14 +77,16 @@ SP_API const char *sp_transport_name(sp_transport t);
 /* ---- The result model: one responding service (host, port, transport). ---- */
 
 typedef struct sp_reply {
-    const char *method;   /* probe that caused it: "OPTIONS", "REGISTER" */
-    int status;           /* SIP status code, e.g. 200 */
-    const char *reason;   /* reason phrase as received (may be "") */
-    double rtt_ms;        /* time from send to receive */
-    size_t bytes;         /* size of the reply datagram */
-    size_t request_bytes; /* size of the probe that caused it */
-    int challenged;       /* 1 if a 401/407 carried a WWW-/Proxy-Authenticate challenge */
-    const char *realm;    /* realm of that challenge, or NULL */
+    const char *method;    /* probe that caused it: "OPTIONS", "REGISTER" */
+    int status;            /* SIP status code, e.g. 200 */
+    const char *reason;    /* reason phrase as received (may be "") */
+    double rtt_ms;         /* time from send to receive */
+    size_t bytes;          /* size of the reply datagram */
+    size_t request_bytes;  /* size of the probe that caused it */
+    int challenged;        /* 1 if a 401/407 carried a WWW-/Proxy-Authenticate challenge */
+    const char *realm;     /* realm of that challenge, or NULL */
+    const char *algorithm; /* its algorithm (e.g. "MD5"), or NULL */
+    const char *qop;       /* its qop options (e.g. "auth"), or NULL */
 } sp_reply;
 
 typedef struct sp_fingerprint {
@@ -104,6 +106,19 @@ typedef struct sp_finding {
     size_t n_evidence;
     const char *remediation; /* what to do about it */
 } sp_finding;
+
+/* Extension enumeration results for one service (see sp_scan_set_extensions). */
+typedef struct sp_enumeration {
+    const char *baseline_user; /* the random, surely non-existent user */
+    int baseline_status;       /* its answer; 0 when it got none */
+    const char *baseline_reason;
+    uint32_t total;                /* extensions tried */
+    uint32_t answered;             /* extensions that got a final answer */
+    int possible;                  /* 1: the server answers existing users differently */
+    const char *const *extensions; /* the extensions that exist */
+    size_t n_extensions;
+    const char *note; /* how the verdict was reached, early stops */
+} sp_enumeration;
 
 typedef struct sp_service {
     const char *host; /* probed address, text ("127.0.0.1", "::1") */
@@ -126,7 +141,8 @@ typedef struct sp_service {
     const sp_fingerprint *fingerprint; /* NULL when nothing matched */
     const sp_finding *findings;
     size_t n_findings;
-    sp_severity max_severity; /* highest severity among findings, SP_SEV_NONE if none */
+    sp_severity max_severity;          /* highest severity among findings, SP_SEV_NONE if none */
+    const sp_enumeration *enumeration; /* NULL unless extensions were enumerated */
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -186,6 +202,15 @@ SP_API sp_code sp_scan_set_shard(sp_scan *scan, unsigned index, unsigned count);
 SP_API sp_code sp_scan_set_user_agent(sp_scan *scan, const char *ua);
 SP_API sp_code sp_scan_set_from_user(sp_scan *scan, const char *user);
 SP_API sp_code sp_scan_set_to_user(sp_scan *scan, const char *user);
+/* Extension enumeration (opt-in): "100-199,1000,alice". After discovery,
+ * every service gets a REGISTER (Expires: 0) for a random, surely
+ * non-existent user and for each extension; extensions answered differently
+ * from that baseline exist. Paced by the rate; stops early per service when
+ * it goes silent or answers 429/503 in a row. */
+SP_API sp_code sp_scan_set_extensions(sp_scan *scan, const char *list);
+/* Adds extensions from a file, one per line ('#' comments). */
+SP_API sp_code sp_scan_add_extensions_file(sp_scan *scan, const char *path);
+
 /* Extra fingerprint rules (JSON, same format as the built-in database);
  * they are tried before the built-in ones. */
 SP_API sp_code sp_scan_add_fingerprints_file(sp_scan *scan, const char *path);

@@ -1,0 +1,359 @@
+#include "suites.h"
+#include "classify.h"
+#include "enumerate.h"
+#include "findings.h"
+#include "token.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sp__fpdb db;
+static sp__vulndb vulns;
+static char err[512];
+
+static void setup(void)
+{
+    sp__fpdb_init(&db);
+    sp__vulndb_init(&vulns);
+    ck_assert_int_eq(sp__fpdb_load_builtin(&db, err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__vulndb_load_builtin(&vulns, err, sizeof(err)), 0);
+}
+
+static void teardown(void)
+{
+    sp__fpdb_free(&db);
+    sp__vulndb_free(&vulns);
+}
+
+static sp__addr addr(const char *s)
+{
+    sp__addr a;
+    memset(&a, 0, sizeof(a));
+    a.family = strchr(s, ':') ? 6 : 4;
+    inet_pton(a.family == 4 ? AF_INET : AF_INET6, s, a.bytes);
+    return a;
+}
+
+/* Classifies a raw reply as the answer to `method` from `responder`. */
+static sp__svc *classify_raw(const char *raw, size_t len, const char *method, const char *host,
+                             const char *responder, size_t request_bytes)
+{
+    sp__addr h = addr(host), r = addr(responder);
+    sp__svc *svc = sp__svc_new(&h, 5060, 0);
+    sp__svc_set_responder(svc, &r, 5060);
+    sp__parsed m;
+    ck_assert_msg(sp__sipmsg_parse(raw, len, &m) == 0, "fixture does not parse");
+    int idx = sp__probe_find(method);
+    sp__classify_reply(svc, idx, sp__probe_get((size_t)idx)->name, &m, 1, len, request_bytes);
+    sp__parsed_free(&m);
+    sp__classify_finish(svc, &db, &vulns);
+    return svc;
+}
+
+static sp__svc *classify_fixture(const char *path, const char *method, const char *responder)
+{
+    size_t len;
+    char *raw = read_fixture(path, &len);
+    ck_assert_msg(raw != NULL, "missing fixture %s", path);
+    sp__svc *svc =
+        classify_raw(raw, len, method, "203.0.113.10", responder ? responder : "203.0.113.10", 400);
+    free(raw);
+    return svc;
+}
+
+static const sp_finding *finding(const sp__svc *svc, const char *id)
+{
+    for (size_t i = 0; i < svc->pub.n_findings; i++)
+        if (!strcmp(svc->pub.findings[i].id, id))
+            return &svc->pub.findings[i];
+    return NULL;
+}
+
+/* Every rule of the built-in database has a fixture reply that classifies
+ * to exactly that rule, with the expected product and version. */
+START_TEST(test_findings_every_fingerprint_rule_has_a_fixture)
+{
+    size_t len;
+    char *text = read_fixture("fingerprints/expected.json", &len);
+    json_error_t je;
+    json_t *expected = json_loadb(text, len, 0, &je);
+    ck_assert_ptr_nonnull(expected);
+    char *dbtext = NULL;
+    {
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/lib/data/fingerprints.json", SP_SOURCE_DIR);
+        FILE *fp = fopen(path, "rb");
+        ck_assert_ptr_nonnull(fp);
+        static char buf[1 << 17];
+        size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+        fclose(fp);
+        buf[n] = '\0';
+        dbtext = buf;
+    }
+    json_t *root = json_loads(dbtext, 0, &je);
+    json_t *rules = json_object_get(root, "rules");
+    ck_assert_uint_ge(json_array_size(rules), 60);
+    size_t i;
+    json_t *rule;
+    json_array_foreach(rules, i, rule)
+    {
+        const char *id = json_string_value(json_object_get(rule, "id"));
+        json_t *e = json_object_get(expected, id);
+        ck_assert_msg(e != NULL, "rule %s has no fixture", id);
+        char path[256];
+        snprintf(path, sizeof(path), "fingerprints/%s.sip", id);
+        sp__svc *svc =
+            classify_fixture(path, json_string_value(json_object_get(e, "method")), NULL);
+        ck_assert_msg(svc->pub.fingerprint != NULL, "%s: no match", id);
+        ck_assert_msg(!strcmp(svc->pub.fingerprint->rule, id), "%s: matched rule %s", id,
+                      svc->pub.fingerprint->rule);
+        ck_assert_str_eq(svc->pub.fingerprint->product,
+                         json_string_value(json_object_get(e, "product")));
+        const char *v = json_string_value(json_object_get(e, "version"));
+        if (v)
+            ck_assert_msg(
+                svc->pub.fingerprint->version && !strcmp(svc->pub.fingerprint->version, v),
+                "%s: version %s, expected %s", id,
+                svc->pub.fingerprint->version ? svc->pub.fingerprint->version : "none", v);
+        else
+            ck_assert_ptr_null(svc->pub.fingerprint->version);
+        sp__svc_free(svc);
+    }
+    json_decref(root);
+    json_decref(expected);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_findings_version_compare)
+{
+    ck_assert_int_lt(sp__version_cmp("18.9.1", "18.10.0"), 0);
+    ck_assert_int_gt(sp__version_cmp("18.20.1", "18.20.0"), 0);
+    ck_assert_int_eq(sp__version_cmp("18.20", "18.20.0"), 0);
+    ck_assert_int_lt(sp__version_cmp("11.7.0~dfsg-1ubuntu1", "18.0.0"), 0);
+    ck_assert_int_eq(sp__version_cmp("7.6.2c", "7.6.2"), 0);
+    ck_assert_int_gt(sp__version_cmp("21.0.1", "21.0.0"), 0);
+}
+END_TEST
+
+static void collect(const char *cve, const char *summary, void *data)
+{
+    (void)summary;
+    char *out = data;
+    strcat(out, cve);
+    strcat(out, " ");
+}
+
+START_TEST(test_findings_vulnerable_ranges)
+{
+    char got[512] = "";
+    sp__vulndb_match(&vulns, "Asterisk", "18.10.0", collect, got);
+    ck_assert_str_eq(got, "CVE-2023-49786 CVE-2025-47779 ");
+    got[0] = '\0';
+    sp__vulndb_match(&vulns, "Asterisk", "18.26.2", collect, got);
+    ck_assert_str_eq(got, "");
+    got[0] = '\0';
+    sp__vulndb_match(&vulns, "Asterisk", "16.10.0", collect, got);
+    ck_assert_str_eq(got, "CVE-2020-28242 CVE-2021-32558 CVE-2023-49786 CVE-2025-47779 ");
+    got[0] = '\0';
+    sp__vulndb_match(&vulns, "Asterisk", "20.5.1", collect, got);
+    ck_assert_str_eq(got, "CVE-2025-47779 ");
+    got[0] = '\0';
+    ck_assert_uint_eq(sp__vulndb_match(&vulns, "Kamailio", "5.6.3", collect, got), 0);
+    ck_assert_uint_eq(sp__vulndb_match(&vulns, "Asterisk", NULL, collect, got), 0);
+
+    sp__svc *svc = classify_fixture("replies/asterisk.OPTIONS.sip", "OPTIONS", NULL);
+    const sp_finding *f = finding(svc, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->severity, SP_SEV_HIGH);
+    ck_assert_uint_eq(f->n_evidence, 3);
+    ck_assert_ptr_nonnull(strstr(f->evidence[1], "CVE-2023-49786"));
+    sp__svc_free(svc);
+    /* No version, no CVE: the hidden-UA Asterisk is not flagged. */
+    svc = classify_fixture("replies/hidden-asterisk.OPTIONS.sip", "OPTIONS", NULL);
+    ck_assert_ptr_null(finding(svc, "known-vulnerable-version"));
+    sp__svc_free(svc);
+}
+END_TEST
+
+START_TEST(test_findings_private_address_leak)
+{
+    /* A public responder whose Contact is a LAN address leaks it. */
+    sp__svc *svc = classify_fixture("replies/nat-pbx.OPTIONS.sip", "OPTIONS", "203.0.113.10");
+    const sp_finding *f = finding(svc, "private-address-leak");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "192.168.1.20"));
+    sp__svc_free(svc);
+    /* The same reply on a LAN scan (private responder) is no leak. */
+    svc = classify_fixture("replies/nat-pbx.OPTIONS.sip", "OPTIONS", "192.168.1.1");
+    ck_assert_ptr_null(finding(svc, "private-address-leak"));
+    sp__svc_free(svc);
+    /* A public Contact is no leak either. */
+    svc = classify_fixture("replies/freeswitch.OPTIONS.sip", "OPTIONS", "203.0.113.10");
+    ck_assert_ptr_null(finding(svc, "private-address-leak"));
+    sp__svc_free(svc);
+    /* Record-Route and SDP are checked too. */
+    const char *raw = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKa\r\n"
+                      "Record-Route: <sip:10.1.2.3;lr>\r\nFrom: <sip:1@x>;tag=1\r\n"
+                      "To: <sip:1@y>;tag=2\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n"
+                      "Content-Type: application/sdp\r\nContent-Length: 31\r\n\r\n"
+                      "v=0\r\nc=IN IP4 172.20.0.5\r\nt=0 0\r\n";
+    svc = classify_raw(raw, strlen(raw), "OPTIONS", "203.0.113.10", "203.0.113.10", 400);
+    f = finding(svc, "private-address-leak");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(f->n_evidence, 2);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "10.1.2.3"));
+    ck_assert_ptr_nonnull(strstr(f->evidence[1], "172.20.0.5"));
+    sp__svc_free(svc);
+}
+END_TEST
+
+START_TEST(test_findings_udp_amplification)
+{
+    size_t len;
+    char *raw = read_fixture("replies/freeswitch.OPTIONS.sip", &len);
+    sp__svc *svc = classify_raw(raw, len, "OPTIONS", "203.0.113.10", "203.0.113.10", len / 3);
+    const sp_finding *f = finding(svc, "udp-amplification");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->severity, SP_SEV_LOW);
+    sp__svc_free(svc);
+    svc = classify_raw(raw, len, "OPTIONS", "203.0.113.10", "203.0.113.10", len / 2);
+    ck_assert_ptr_null(finding(svc, "udp-amplification"));
+    sp__svc_free(svc);
+    free(raw);
+}
+END_TEST
+
+START_TEST(test_findings_scanner_and_methods)
+{
+    sp__svc *svc = classify_fixture("fingerprints/sipvicious.sip", "OPTIONS", NULL);
+    ck_assert_ptr_nonnull(finding(svc, "scanner-user-agent-seen"));
+    ck_assert_ptr_null(finding(svc, "options-reveals-methods")); /* no Allow */
+    sp__svc_free(svc);
+    svc = classify_fixture("replies/asterisk.OPTIONS.sip", "OPTIONS", NULL);
+    ck_assert_ptr_null(finding(svc, "scanner-user-agent-seen"));
+    const sp_finding *f = finding(svc, "options-reveals-methods");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "Allow: OPTIONS, REGISTER"));
+    sp__svc_free(svc);
+    /* A 500 to OPTIONS reveals nothing. */
+    svc = classify_fixture("replies/bt-homehub5.OPTIONS.sip", "OPTIONS", NULL);
+    ck_assert_ptr_null(finding(svc, "options-reveals-methods"));
+    sp__svc_free(svc);
+}
+END_TEST
+
+static sp__extlist list;
+
+START_TEST(test_findings_extension_list)
+{
+    sp__extlist_init(&list);
+    ck_assert_int_eq(sp__extlist_add(&list, "100-102,alice,0100-0101,2000", err, sizeof(err)), 0);
+    ck_assert_uint_eq(list.count, 7);
+    char name[32];
+    sp__extlist_get(&list, 0, name, sizeof(name));
+    ck_assert_str_eq(name, "100");
+    sp__extlist_get(&list, 3, name, sizeof(name));
+    ck_assert_str_eq(name, "alice");
+    sp__extlist_get(&list, 5, name, sizeof(name));
+    ck_assert_str_eq(name, "0101");
+    sp__extlist_get(&list, 6, name, sizeof(name));
+    ck_assert_str_eq(name, "2000");
+    ck_assert_int_ne(sp__extlist_add(&list, "200-100", err, sizeof(err)), 0);
+    ck_assert_int_ne(sp__extlist_add(&list, "bad<user>", err, sizeof(err)), 0);
+    ck_assert_ptr_nonnull(strstr(err, "bad<user>"));
+    ck_assert_int_ne(sp__extlist_add(&list, "1-2000000", err, sizeof(err)), 0);
+    sp__extlist_free(&list);
+}
+END_TEST
+
+START_TEST(test_findings_enumeration_verdicts)
+{
+    sp__extlist_init(&list);
+    sp__extlist_add(&list, "100-104", err, sizeof(err));
+    sp__addr h = addr("203.0.113.10");
+
+    /* 404 for unknown users, 401 for 101 and 103, 503 for 104 (overload is no evidence). */
+    sp__svc *svc = sp__svc_new(&h, 5060, 0);
+    sp__svc_set_responder(svc, &h, 5060);
+    svc->en = sp__enum_new(5);
+    snprintf(svc->en->baseline_user, sizeof(svc->en->baseline_user), "spzzzz");
+    ck_assert_int_eq(sp__enum_record(svc->en, SP__EXT_BASELINE, 404, "Not Found"), 1);
+    sp__enum_record(svc->en, 0, 404, "Not Found");
+    sp__enum_record(svc->en, 1, 401, "Unauthorized");
+    sp__enum_record(svc->en, 2, 404, "not found");
+    sp__enum_record(svc->en, 3, 401, "Unauthorized");
+    sp__enum_record(svc->en, 4, 503, "Service Unavailable");
+    ck_assert_int_eq(sp__enum_record(svc->en, 1, 401, "Unauthorized"), 0); /* retransmission */
+    sp__svc_finish_enumeration(svc, &list);
+    sp__classify_finish(svc, &db, &vulns);
+    ck_assert_int_eq(svc->pub.enumeration->possible, 1);
+    ck_assert_uint_eq(svc->pub.enumeration->n_extensions, 2);
+    ck_assert_str_eq(svc->pub.enumeration->extensions[0], "101");
+    ck_assert_str_eq(svc->pub.enumeration->extensions[1], "103");
+    const sp_finding *f = finding(svc, "extension-enumeration");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->severity, SP_SEV_MEDIUM);
+    ck_assert_str_eq(f->evidence[0], "baseline user 'spzzzz' -> 404 Not Found");
+    ck_assert_str_eq(f->evidence[1], "101 -> 401");
+    ck_assert_str_eq(f->evidence[2], "103 -> 401");
+    sp__svc_free(svc);
+
+    /* Different 403 texts tell users apart too. */
+    svc = sp__svc_new(&h, 5060, 0);
+    svc->en = sp__enum_new(5);
+    sp__enum_record(svc->en, SP__EXT_BASELINE, 403, "User unknown");
+    for (uint32_t i = 0; i < 5; i++)
+        sp__enum_record(svc->en, i, 403, i == 2 ? "Wrong password" : "User unknown");
+    sp__svc_finish_enumeration(svc, &list);
+    ck_assert_int_eq(svc->en_pub.possible, 1);
+    ck_assert_uint_eq(svc->en_found.n, 1);
+    ck_assert_str_eq(svc->en_found.v[0], "102");
+    sp__svc_free(svc);
+
+    /* Every user alike: not possible, and no finding. */
+    svc = sp__svc_new(&h, 5060, 0);
+    sp__svc_set_responder(svc, &h, 5060);
+    svc->en = sp__enum_new(5);
+    sp__enum_record(svc->en, SP__EXT_BASELINE, 401, "Unauthorized");
+    for (uint32_t i = 0; i < 5; i++)
+        sp__enum_record(svc->en, i, 401, "Unauthorized");
+    sp__svc_finish_enumeration(svc, &list);
+    sp__classify_finish(svc, &db, &vulns);
+    ck_assert_int_eq(svc->pub.enumeration->possible, 0);
+    ck_assert_ptr_nonnull(strstr(svc->pub.enumeration->note, "same answer"));
+    ck_assert_ptr_null(finding(svc, "extension-enumeration"));
+    sp__svc_free(svc);
+
+    /* A silent baseline: no verdict. */
+    svc = sp__svc_new(&h, 5060, 0);
+    svc->en = sp__enum_new(5);
+    sp__enum_record(svc->en, 0, 401, "Unauthorized");
+    sp__svc_finish_enumeration(svc, &list);
+    ck_assert_int_eq(svc->en_pub.possible, 0);
+    ck_assert_ptr_nonnull(strstr(svc->en_note, "got no answer"));
+    sp__svc_free(svc);
+    sp__extlist_free(&list);
+}
+END_TEST
+
+Suite *findings_suite(void)
+{
+    Suite *s = suite_create("findings");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 30);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_findings_every_fingerprint_rule_has_a_fixture);
+    tcase_add_test(tc, test_findings_version_compare);
+    tcase_add_test(tc, test_findings_vulnerable_ranges);
+    tcase_add_test(tc, test_findings_private_address_leak);
+    tcase_add_test(tc, test_findings_udp_amplification);
+    tcase_add_test(tc, test_findings_scanner_and_methods);
+    tcase_add_test(tc, test_findings_extension_list);
+    tcase_add_test(tc, test_findings_enumeration_verdicts);
+    suite_add_tcase(s, tc);
+    return s;
+}
