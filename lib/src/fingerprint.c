@@ -75,8 +75,9 @@ static int parse_rule(json_t *obj, sp__fprule *r, const char *origin, size_t idx
     r->field = SP__FIELD_BANNER;
     if (field) {
         int found = 0;
+        /* "header:" takes a name; it is never a field on its own. */
         for (int f = 0; f < SP__FIELD_COUNT; f++)
-            if (!strcmp(field, field_names[f])) {
+            if (f != SP__FIELD_HEADER && !strcmp(field, field_names[f])) {
                 r->field = (sp__fp_field)f;
                 found = 1;
             }

@@ -96,6 +96,7 @@ struct sp_scan {
     sp__svc **kept;
     size_t n_kept, cap_kept;
     uint64_t expected; /* probes in the first round */
+    double max_rtt_ms; /* slowest round trip seen so far */
     uint64_t finals;   /* (target, probe) pairs with a final reply */
     sp_summary summary;
 };
@@ -837,6 +838,8 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
     }
     sp__svc_set_responder(e->svc, &in->from, in->from_port);
     double rtt = (double)(now_units(s) - id.sent_ms) / 10.0;
+    if (rtt > s->max_rtt_ms && rtt < 60000)
+        s->max_rtt_ms = rtt;
     char probe[PROBE_MAX];
     size_t req_len = build_probe(s, &id, probe, sizeof(probe));
     const char *name = sp__probe_get(id.probe)->name;
@@ -921,23 +924,42 @@ static int all_answered(const sp_scan *s)
     return s->expected > 0 && s->finals >= s->expected;
 }
 
-/* Receives until `until_ns`, everything answered, or a stop request. */
-static void wait_phase(sp_scan *s, run_state *rs, uint64_t until_ns, int stop_level)
+/* How long to listen after the last send: --wait at most (1 s at most
+ * before a retry round). Once replies have shown how far away services
+ * are, 8 times the slowest round trip seen is enough (but at least 500 ms),
+ * so that silent addresses do not make every scan last --wait. */
+static uint64_t wait_ns(const sp_scan *s, int final)
 {
-    /* Replies already waiting in the socket buffer are processed even past
-     * the deadline (they arrived in time), within a bound against floods. */
-    uint64_t hard_stop = until_ns + 10ull * 1000000000ull;
+    uint64_t ms = final ? s->wait_ms : (s->wait_ms < 1000 ? s->wait_ms : 1000);
+    if (s->max_rtt_ms > 0) {
+        double adaptive = 8 * s->max_rtt_ms;
+        if (adaptive < 500)
+            adaptive = 500;
+        if (adaptive < (double)ms)
+            ms = (uint64_t)adaptive;
+    }
+    return ms * 1000000ull;
+}
+
+/* Receives until the wait after the last send is over, everything is
+ * answered, or a stop request. Replies already waiting in the socket buffer
+ * are processed even past the deadline (they arrived in time), within a
+ * bound against floods. */
+static void wait_phase(sp_scan *s, run_state *rs, int final, int stop_level)
+{
+    uint64_t start = now_ns();
     for (;;) {
         int got = drain(s, rs);
         progress(s, rs, 0);
         uint64_t t = now_ns();
-        if (all_answered(s) || s->stop >= stop_level || t >= hard_stop)
+        uint64_t until = rs->last_send_ns + wait_ns(s, final);
+        if (all_answered(s) || s->stop >= stop_level || t >= start + wait_ns(s, 1) + 10000000000ull)
             return;
-        if (t >= until_ns && !got)
+        if (t >= until && !got)
             return;
         if (got)
             continue;
-        uint64_t left = until_ns - t;
+        uint64_t left = until > t ? until - t : 1000000ull;
         sp__udp_wait(&rs->udp, left < 50000000ull ? left : 50000000ull);
     }
 }
@@ -1128,7 +1150,6 @@ static sp_code enumerate_phase(sp_scan *s, run_state *rs)
     sp_code rc = SP_OK;
     int probe = sp__probe_find("REGISTER");
     uint64_t started = now_ns();
-    unsigned gap = s->wait_ms < 1000 ? s->wait_ms : 1000;
     sender_init(s, &snd);
 
     for (size_t j = 0; j < n && !rc && !s->stop; j++) {
@@ -1144,12 +1165,12 @@ static sp_code enumerate_phase(sp_scan *s, run_state *rs)
     if (!rc && sender_flush(s, rs, &snd) < 0)
         rc = SP_ESOCKET;
     if (!rc)
-        wait_phase(s, rs, rs->last_send_ns + (uint64_t)gap * 1000000ull, 1);
+        wait_phase(s, rs, 0, 1);
 
     s->enum_expected += n * s->exts.count;
     for (unsigned round = 0; round <= s->retries && !rc && !s->stop; round++) {
         if (round > 0)
-            wait_phase(s, rs, rs->last_send_ns + (uint64_t)gap * 1000000ull, 1);
+            wait_phase(s, rs, 0, 1);
         if (all_answered(s))
             break;
         for (uint64_t i = 0; i < s->exts.count && !rc && !s->stop; i++) {
@@ -1180,7 +1201,7 @@ static sp_code enumerate_phase(sp_scan *s, run_state *rs)
             rc = SP_ESOCKET;
     }
     if (!rc)
-        wait_phase(s, rs, rs->last_send_ns + (uint64_t)s->wait_ms * 1000000ull, 2);
+        wait_phase(s, rs, 1, 2);
     for (size_t j = 0; j < n; j++)
         sp__svc_finish_enumeration(list[j]->svc, &s->exts);
     s->enumerating = 0;
@@ -1288,8 +1309,7 @@ sp_code sp_scan_run(sp_scan *s)
         for (unsigned r = 0; r < rounds && !rc && !s->stop; r++) {
             if (r > 0) {
                 /* Give replies to the previous round time to arrive first. */
-                unsigned gap = s->wait_ms < 1000 ? s->wait_ms : 1000;
-                wait_phase(s, &rs, rs.last_send_ns + (uint64_t)gap * 1000000ull, 1);
+                wait_phase(s, &rs, 0, 1);
                 if (all_answered(s))
                     break;
             }
@@ -1301,11 +1321,11 @@ sp_code sp_scan_run(sp_scan *s)
                       (unsigned long long)(s->summary.probes_sent - before), dt,
                       dt > 0 ? (double)(s->summary.probes_sent - before) / dt : 0.0);
         }
-        if (!rc && !s->dry_run)
-            wait_phase(s, &rs,
-                       (rs.last_send_ns ? rs.last_send_ns : now_ns()) +
-                           (uint64_t)s->wait_ms * 1000000ull,
-                       2);
+        if (!rc && !s->dry_run) {
+            if (!rs.last_send_ns)
+                rs.last_send_ns = now_ns();
+            wait_phase(s, &rs, 1, 2);
+        }
     }
     if (!rc && !s->dry_run && s->exts.count && !s->stop)
         rc = enumerate_phase(s, &rs);

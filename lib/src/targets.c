@@ -13,6 +13,13 @@
 
 #define MAX_TOKEN 512
 
+static sp__resolve_fn resolver;
+
+void sp__targets_set_resolver(sp__resolve_fn fn)
+{
+    resolver = fn;
+}
+
 void sp__targets_init(sp__targets *t)
 {
     memset(t, 0, sizeof(*t));
@@ -185,6 +192,17 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
         return fail(err, errlen, SP_ETARGET, token, "not an address, range, CIDR or host name");
 
     /* A host name: resolved once, first address (IPv4 preferred). */
+    if (resolver) {
+        uint8_t a[16];
+        int f = 0;
+        if (resolver(work, &f, a) != 0) {
+            snprintf(err, errlen, "cannot resolve target '%s'", token);
+            return SP_ERESOLVE;
+        }
+        out->family = (uint8_t)f;
+        out->lo = out->hi = addr_to_u128(a, f);
+        return 0;
+    }
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
@@ -477,7 +495,7 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
         return SP_ENOMEM;
     const char *p = list;
     size_t count = 0;
-    int any = 0;
+    int any = 0, lowest = 65536, highest = 0;
     while (*p) {
         const char *s = p;
         while (*p && *p != ',')
@@ -510,6 +528,10 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
         } else {
             b = a;
         }
+        if (a < lowest)
+            lowest = a;
+        if (b > highest)
+            highest = b;
         for (int v = a; v <= b; v++)
             if (!(seen[v / 8] & (1u << (v % 8)))) {
                 seen[v / 8] |= (uint8_t)(1u << (v % 8));
@@ -528,7 +550,7 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
         return SP_ENOMEM;
     }
     size_t k = 0;
-    for (int v = 1; v < 65536; v++)
+    for (int v = lowest; v <= highest; v++)
         if (seen[v / 8] & (1u << (v % 8)))
             ports[k++] = (uint16_t)v;
     free(seen);

@@ -43,6 +43,11 @@ typedef struct sp__targets {
 void sp__targets_init(sp__targets *t);
 void sp__targets_free(sp__targets *t);
 
+/* How host names are resolved: getaddrinfo() unless a test or fuzz target
+ * installs a stub, so that it can feed any text without a DNS query. */
+typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
+void sp__targets_set_resolver(sp__resolve_fn fn);
+
 /* Parses one token (no commas). allow_port: whether ":PORT" is accepted.
  * Returns 0 or an sp_code, with a message naming the token in err. */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);

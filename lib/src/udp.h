@@ -10,7 +10,7 @@
 
 #define SP__UDP_BATCH 64
 #define SP__UDP_RX_BATCH 32
-#define SP__UDP_RX_SIZE 16384
+#define SP__UDP_RX_SIZE 65536 /* the largest UDP payload fits: an oversized reply is not cut */
 
 typedef struct sp__udp {
     int fd[2]; /* [0] IPv4, [1] IPv6; -1 when not open */

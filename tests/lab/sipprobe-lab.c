@@ -46,6 +46,8 @@ typedef struct rule {
     uint8_t from[16];
     long max_answers; /* after this many answers the address goes silent (an IPS); 0: never */
     long answers;
+    int flood;   /* forged replies (bad tokens, other source addresses) after each answer */
+    int garbage; /* random datagrams (NUL bytes included) after each answer */
 } rule;
 
 static persona personas[MAX_PERSONAS];
@@ -170,6 +172,10 @@ static void load_config(const char *path, const char *dir)
         r->persona = strcmp(name, "silent") ? load_persona(dir, name) : -1;
         if (!strncmp(opt, "max-answers=", 12)) {
             r->max_answers = atol(opt + 12);
+        } else if (!strncmp(opt, "flood=", 6)) {
+            r->flood = atoi(opt + 6);
+        } else if (!strncmp(opt, "garbage=", 8)) {
+            r->garbage = atoi(opt + 8);
         } else if (!strncmp(opt, "reply-from=", 11)) {
             int fam;
             if (parse_addr(opt + 11, &fam, r->from) || fam != r->family)
@@ -337,6 +343,39 @@ static int open_socket(int family, int port)
     return fd;
 }
 
+/* A hostile network for the scanner: replies whose token was forged (the
+ * MAC is flipped) sent from other loopback addresses, and random datagrams. */
+static void hostile_extras(int fd, const rule *r, struct msghdr *sm, char *reply, size_t len)
+{
+    static unsigned seed = 12345;
+    struct cmsghdr *c = CMSG_FIRSTHDR(sm);
+    struct in_pktinfo pi;
+    memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+    char *cid = strstr(reply, "Call-ID: ");
+    char *dot = cid ? memchr(cid, '.', (size_t)(reply + len - cid)) : NULL;
+    for (int i = 0; i < r->flood && dot; i++) {
+        dot[1] = "0123456789abcdef"[rand_r(&seed) % 16]; /* almost surely a wrong MAC now */
+        dot[2] = "0123456789abcdef"[rand_r(&seed) % 16];
+        uint32_t from = htonl(0x7f000000u | (rand_r(&seed) & 0xffffff) | 1);
+        memcpy(&pi.ipi_spec_dst, &from, 4);
+        memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+        struct iovec iov = {.iov_base = reply, .iov_len = len};
+        sm->msg_iov = &iov;
+        sendmsg(fd, sm, 0);
+    }
+    for (int i = 0; i < r->garbage; i++) {
+        char junk[512];
+        size_t n = 1 + (size_t)rand_r(&seed) % sizeof(junk);
+        for (size_t k = 0; k < n; k++)
+            junk[k] = (char)(rand_r(&seed) & 0xff);
+        if (i % 2 == 0 && n > 8)
+            memcpy(junk, "SIP/2.0 ", 8); /* half of them look like SIP at first */
+        struct iovec iov = {.iov_base = junk, .iov_len = n};
+        sm->msg_iov = &iov;
+        sendmsg(fd, sm, 0);
+    }
+}
+
 static int serve_one(int fd, int family)
 {
     static char req[65536], reply[65536];
@@ -434,6 +473,8 @@ static int serve_one(int fd, int family)
         answered++;
         r->answers++;
     }
+    if (family == 4)
+        hostile_extras(fd, r, &sm, reply, len);
     return 1;
 }
 

@@ -3,6 +3,7 @@
 #include "findings.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -260,6 +261,46 @@ START_TEST(test_classify_damaged_replies)
 }
 END_TEST
 
+/* Inputs the fuzzers once crashed on (fixtures/fuzz/<target>/) are replayed
+ * through the same code on every test run. */
+START_TEST(test_classify_fuzz_regressions)
+{
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/fixtures/fuzz/fingerprints", SP_SOURCE_DIR);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *ent;
+    int files = 0;
+    while ((ent = readdir(d))) {
+        if (ent->d_name[0] == '.')
+            continue;
+        char path[1200];
+        size_t len;
+        snprintf(path, sizeof(path), "fuzz/fingerprints/%s", ent->d_name);
+        char *raw = read_fixture(path, &len);
+        ck_assert_ptr_nonnull(raw);
+        sp__fpdb fp;
+        sp__fpdb_init(&fp);
+        if (sp__fpdb_load(&fp, raw, len, path, 0, err, sizeof(err)) == 0) {
+            sp__fp_input in;
+            memset(&in, 0, sizeof(in));
+            const char *headers[] = {"X-Serialnumber: 1"};
+            in.headers = headers;
+            in.n_headers = 1;
+            in.field[SP__FIELD_SERVER] = "x";
+            sp__fp_match m;
+            if (sp__fpdb_match(&fp, &in, &m))
+                sp__fp_match_free(&m);
+        }
+        sp__fpdb_free(&fp);
+        free(raw);
+        files++;
+    }
+    closedir(d);
+    ck_assert_int_ge(files, 1);
+}
+END_TEST
+
 Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
@@ -274,6 +315,7 @@ Suite *classify_suite(void)
     tcase_add_test(tc, test_classify_user_rules_take_precedence);
     tcase_add_test(tc, test_classify_bad_rules_are_reported);
     tcase_add_test(tc, test_classify_damaged_replies);
+    tcase_add_test(tc, test_classify_fuzz_regressions);
     suite_add_tcase(s, tc);
     return s;
 }
