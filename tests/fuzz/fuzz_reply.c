@@ -19,7 +19,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     sp__fpdb_init(&db);
     sp__vulndb_init(&vulns);
-    if (sp__fpdb_load_builtin(&db, err, sizeof(err)) || sp__vulndb_load_builtin(&vulns, err, sizeof(err)))
+    if (sp__fpdb_load_builtin(&db, err, sizeof(err)) ||
+        sp__vulndb_load_builtin(&vulns, err, sizeof(err)))
         abort();
     return 0;
 }
