@@ -34,6 +34,7 @@ enum {
     OPT_SEED,
     OPT_SHARD,
     OPT_FAIL_ON,
+    OPT_BASELINE,
     OPT_DRY_RUN,
     OPT_LIST_PROBES,
     OPT_LIST_OUTPUTS,
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"list-probes", no_argument, NULL, OPT_LIST_PROBES},
     {"list-outputs", no_argument, NULL, OPT_LIST_OUTPUTS},
@@ -163,6 +165,12 @@ static const char *format_from_path(const char *path)
         return "csv";
     if (!strcasecmp(dot, ".txt"))
         return "text";
+    if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
+        return "html";
+    if (!strcasecmp(dot, ".md"))
+        return "markdown";
+    if (!strcasecmp(dot, ".xml"))
+        return "junit";
     return NULL;
 }
 
@@ -174,6 +182,7 @@ int main(int argc, char **argv)
     sp_severity fail_on = SP_SEV_NONE;
     int dry_run = 0, opt;
     unsigned long rate = 500;
+    int has_baseline = 0;
     sp_code rc;
 
     sp_scan *scan = sp_scan_new();
@@ -253,6 +262,11 @@ int main(int argc, char **argv)
             if (sp_severity_parse(optarg, &fail_on) != SP_OK)
                 usage_error("invalid severity '%s' (info, low, medium, high, critical, never)",
                             optarg);
+            rc = sp_scan_set_fail_on(scan, fail_on);
+            break;
+        case OPT_BASELINE:
+            rc = sp_scan_set_baseline(scan, optarg);
+            has_baseline = 1;
             break;
         case OPT_DRY_RUN:
             dry_run = 1;
@@ -377,8 +391,9 @@ int main(int argc, char **argv)
     if (rc != SP_OK) {
         lib_error(scan, rc);
         status = EXIT_RUNTIME;
-    } else if (fail_on != SP_SEV_NONE && sum.max_severity != SP_SEV_NONE &&
-               (int)sum.max_severity >= (int)fail_on) {
+    } else if (fail_on != SP_SEV_NONE &&
+               (int)(has_baseline ? sum.max_new_severity : sum.max_severity) >= (int)fail_on) {
+        /* With a baseline only new findings fail the run. */
         status = EXIT_FINDINGS;
     } else if (sum.interrupted) {
         /* A partial scan must not pass for a complete one in CI. */

@@ -7,10 +7,8 @@
 #include <unistd.h>
 
 static const sp__writer_type *const registry[] = {
-    &sp__writer_text,
-    &sp__writer_ndjson,
-    &sp__writer_json,
-    &sp__writer_csv,
+    &sp__writer_text, &sp__writer_ndjson,   &sp__writer_json,  &sp__writer_csv,
+    &sp__writer_html, &sp__writer_markdown, &sp__writer_junit,
 };
 
 #define N_WRITERS (sizeof(registry) / sizeof(registry[0]))
@@ -108,4 +106,39 @@ void sp__writer_abort(sp__writer *w)
     free(w->path);
     free(w->tmp_path);
     free(w);
+}
+
+void sp__service_address(const sp_service *svc, char *out, size_t len)
+{
+    if (strchr(svc->host, ':'))
+        snprintf(out, len, "[%s]:%u/%s", svc->host, svc->port, sp_transport_name(svc->transport));
+    else
+        snprintf(out, len, "%s:%u/%s", svc->host, svc->port, sp_transport_name(svc->transport));
+}
+
+void sp__each_finding_group(const sp_service *const *all, size_t n, sp_severity min_sev,
+                            void (*fn)(const sp_finding_info *info, const sp__finding_hit *hits,
+                                       size_t n_hits, void *data),
+                            void *data)
+{
+    sp__finding_hit *hits = malloc((n ? n : 1) * sizeof(*hits));
+    if (!hits)
+        return;
+    for (int sev = SP_SEV_CRITICAL; sev >= (int)min_sev; sev--)
+        for (size_t c = 0; sp_finding_catalogue(c); c++) {
+            const sp_finding_info *info = sp_finding_catalogue(c);
+            if ((int)info->severity != sev)
+                continue;
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < all[i]->n_findings; j++)
+                    if (!strcmp(all[i]->findings[j].id, info->id)) {
+                        hits[k].svc = all[i];
+                        hits[k].f = &all[i]->findings[j];
+                        k++;
+                    }
+            if (k)
+                fn(info, hits, k, data);
+        }
+    free(hits);
 }

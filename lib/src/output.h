@@ -26,6 +26,8 @@ typedef struct sp__scan_meta {
     const char *started;       /* ISO 8601 UTC */
     const char *finished;      /* ISO 8601 UTC; NULL in begin() */
     const sp_summary *summary; /* NULL in begin() */
+    const sp__strv *fixed; /* with a baseline: "host:port/udp finding-id" gone since; else NULL */
+    sp_severity fail_on;   /* SP_SEV_NONE: nothing fails */
 } sp__scan_meta;
 
 typedef struct sp__writer sp__writer;
@@ -63,6 +65,28 @@ sp__writer *sp__writer_open(const sp__writer_type *type, const char *path, char 
 int sp__writer_close(sp__writer *w, char *err, size_t errlen);
 /* Removes a writer's temporary file without publishing it. Frees w. */
 void sp__writer_abort(sp__writer *w);
+
+extern const sp__writer_type sp__writer_html;
+extern const sp__writer_type sp__writer_markdown;
+extern const sp__writer_type sp__writer_junit;
+
+/* "host:port/udp", with brackets around IPv6 hosts. */
+void sp__service_address(const sp_service *svc, char *out, size_t len);
+
+/* One service that has a given finding. */
+typedef struct sp__finding_hit {
+    const sp_service *svc;
+    const sp_finding *f;
+} sp__finding_hit;
+
+/* Calls fn once per finding id present in the services, most severe first
+ * (catalogue order within a severity), with every service that has it, so
+ * that reports give each piece of advice once. Findings below min_sev are
+ * left out. */
+void sp__each_finding_group(const sp_service *const *all, size_t n, sp_severity min_sev,
+                            void (*fn)(const sp_finding_info *info, const sp__finding_hit *hits,
+                                       size_t n_hits, void *data),
+                            void *data);
 
 /* The JSON form of a service, shared by the json and ndjson writers. */
 struct json_t;

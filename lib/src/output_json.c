@@ -104,6 +104,8 @@ json_t *sp__service_json(const sp_service *svc)
         json_object_set_new(jf, "title", jstr(f->title));
         json_object_set_new(jf, "evidence", jstr_array(f->evidence, f->n_evidence));
         json_object_set_new(jf, "remediation", jstr(f->remediation));
+        if (f->is_new >= 0)
+            json_object_set_new(jf, "new", json_boolean(f->is_new));
         json_array_append_new(findings, jf);
     }
     json_object_set_new(o, "findings", findings);
@@ -207,6 +209,12 @@ static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     }
     fputs(n ? "\n],\n\"summary\": " : "],\n\"summary\": ", fp);
     json_t *sum = summary_json(meta->summary);
+    if (meta->fixed) {
+        json_object_set_new(sum, "new_findings",
+                            json_integer((json_int_t)meta->summary->new_findings));
+        json_object_set_new(sum, "fixed",
+                            jstr_array((const char *const *)meta->fixed->v, meta->fixed->n));
+    }
     rc |= json_dumpf(sum, fp, flags);
     json_decref(sum);
     fputs("\n}\n", fp);

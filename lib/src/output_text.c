@@ -41,21 +41,12 @@ static void cell(sp__buf *b, const char *raw)
     sp__buf_free(&tmp);
 }
 
-/* "host:port/udp", with brackets around IPv6 hosts. */
-static void service_address(const sp_service *svc, char *out, size_t len)
-{
-    if (strchr(svc->host, ':'))
-        snprintf(out, len, "[%s]:%u/%s", svc->host, svc->port, sp_transport_name(svc->transport));
-    else
-        snprintf(out, len, "%s:%u/%s", svc->host, svc->port, sp_transport_name(svc->transport));
-}
-
 static void make_cells(const sp_service *svc, sp__buf cells[N_COLS])
 {
     char tmp[256];
     for (int c = 0; c < N_COLS; c++)
         sp__buf_init(&cells[c]);
-    service_address(svc, tmp, sizeof(tmp));
+    sp__service_address(svc, tmp, sizeof(tmp));
     cell(&cells[C_ADDR], tmp);
 
     sp__buf st;
@@ -100,6 +91,41 @@ static void pad(FILE *fp, const char *s, size_t w, int last)
             fputc(' ', fp);
 }
 
+typedef struct text_groups {
+    FILE *fp;
+    int *header;
+} text_groups;
+
+static void text_group(const sp_finding_info *info, const sp__finding_hit *hits, size_t n,
+                       void *data)
+{
+    text_groups *tg = data;
+    if (!*tg->header) {
+        fputs("\nFindings\n", tg->fp);
+        *tg->header = 1;
+    }
+    fprintf(tg->fp, "\n[%s] %s: %s (%zu service%s)\n", sp_severity_name(info->severity), info->id,
+            info->title, n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        char where[96];
+        sp__buf b;
+        sp__buf_init(&b);
+        sp__service_address(hits[i].svc, where, sizeof(where));
+        if (hits[i].f->is_new == 1)
+            strcat(where, " NEW");
+        sp__buf_printf(&b, "  %-24s", where);
+        for (size_t e = 0; e < hits[i].f->n_evidence; e++) {
+            if (e)
+                sp__buf_puts(&b, "\n                          ");
+            sp__buf_printable(&b, hits[i].f->evidence[e]);
+        }
+        sp__buf_puts(&b, "\n");
+        fputs(sp__buf_cstr(&b), tg->fp);
+        sp__buf_free(&b);
+    }
+    fprintf(tg->fp, "  fix: %s\n", info->remediation);
+}
+
 static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
@@ -139,45 +165,24 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     /* Findings above info, most severe first, grouped by finding so the
      * advice is given once, with each affected service and its evidence. */
     int header = 0;
-    for (int sev = SP_SEV_CRITICAL; sev > SP_SEV_INFO; sev--)
-        for (size_t c = 0; sp_finding_catalogue(c); c++) {
-            const sp_finding_info *info = sp_finding_catalogue(c);
-            if ((int)info->severity != sev)
-                continue;
+    text_groups tg = {fp, &header};
+    sp__each_finding_group(all, n, SP_SEV_LOW, text_group, &tg);
+
+    if (meta->fixed && meta->fixed->n) {
+        fputs("\nFixed since the baseline\n", fp);
+        for (size_t i = 0; i < meta->fixed->n; i++) {
             sp__buf b;
             sp__buf_init(&b);
-            size_t hits = 0;
-            for (size_t i = 0; i < n; i++)
-                for (size_t k = 0; k < all[i]->n_findings; k++) {
-                    const sp_finding *f = &all[i]->findings[k];
-                    if (strcmp(f->id, info->id))
-                        continue;
-                    char where[96];
-                    service_address(all[i], where, sizeof(where));
-                    sp__buf_printf(&b, "  %-24s", where);
-                    for (size_t e = 0; e < f->n_evidence; e++) {
-                        if (e)
-                            sp__buf_puts(&b, "\n  "
-                                             "                        ");
-                        sp__buf_printable(&b, f->evidence[e]);
-                    }
-                    sp__buf_puts(&b, "\n");
-                    hits++;
-                }
-            if (hits) {
-                if (!header) {
-                    fputs("\nFindings\n", fp);
-                    header = 1;
-                }
-                fprintf(fp, "\n[%s] %s: %s (%zu service%s)\n", sp_severity_name(info->severity),
-                        info->id, info->title, hits, hits == 1 ? "" : "s");
-                fputs(sp__buf_cstr(&b), fp);
-                fprintf(fp, "  fix: %s\n", info->remediation);
-            }
+            sp__buf_printable(&b, meta->fixed->v[i]);
+            fprintf(fp, "  %s\n", sp__buf_cstr(&b));
             sp__buf_free(&b);
         }
-
+    }
     const sp_summary *s = meta->summary;
+    if (meta->fixed)
+        fprintf(fp, "\nAgainst the baseline: %llu new finding%s, %zu fixed.",
+                (unsigned long long)s->new_findings, s->new_findings == 1 ? "" : "s",
+                meta->fixed->n);
     fprintf(fp,
             "\n%llu service%s, %llu probes sent, %llu replies, %.1f s%s; findings: %llu critical, "
             "%llu high, %llu medium, %llu low, %llu info\n",

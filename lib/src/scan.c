@@ -3,6 +3,7 @@
  * to classification and the finished services to the writers. */
 #include "sipprobe/sipprobe.h"
 
+#include "baseline.h"
 #include "classify.h"
 #include "enumerate.h"
 #include "fingerprint.h"
@@ -68,6 +69,9 @@ struct sp_scan {
     sp__fpdb fpdb;
     sp__vulndb vulns;
     int builtin_loaded;
+    sp__baseline baseline;
+    sp__strv fixed;
+    sp_severity fail_on;
 
     sp__writer *writers[MAX_WRITERS];
     size_t n_writers;
@@ -143,6 +147,8 @@ sp_scan *sp_scan_new(void)
     sp__targets_init(&s->targets);
     sp__fpdb_init(&s->fpdb);
     sp__vulndb_init(&s->vulns);
+    sp__baseline_init(&s->baseline);
+    s->fail_on = SP_SEV_NONE;
     s->rate = 500;
     s->retries = 1;
     s->wait_ms = 2000;
@@ -188,6 +194,8 @@ void sp_scan_free(sp_scan *s)
     free(s->kept);
     sp__fpdb_free(&s->fpdb); /* after services: they point into it */
     sp__vulndb_free(&s->vulns);
+    sp__baseline_free(&s->baseline);
+    sp__strv_free(&s->fixed);
     free(s);
 }
 
@@ -481,6 +489,22 @@ sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
     return SP_OK;
 }
 
+sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    sp__baseline_free(&s->baseline);
+    return (sp_code)sp__baseline_load(&s->baseline, path, s->err, sizeof(s->err));
+}
+
+sp_code sp_scan_set_fail_on(sp_scan *s, sp_severity severity)
+{
+    if (severity != SP_SEV_NONE && (severity < SP_SEV_INFO || severity > SP_SEV_CRITICAL))
+        return fail(s, SP_EINVAL, "invalid severity");
+    s->fail_on = severity;
+    return SP_OK;
+}
+
 void sp_scan_set_log(sp_scan *s, sp_log_fn fn, void *data)
 {
     s->log_fn = fn;
@@ -709,6 +733,24 @@ static void emit(sp_scan *s, entry *e)
     sp__classify_finish(svc, &s->fpdb, &s->vulns);
     svc->emitted = 1;
     s->summary.services++;
+    /* Against a baseline, each finding is new or known. */
+    for (size_t i = 0; i < svc->n_findings; i++) {
+        sp_finding *f = &svc->findings[i];
+        if (!s->baseline.loaded) {
+            f->is_new = -1;
+            continue;
+        }
+        char key[256];
+        sp__service_address(&svc->pub, key, sizeof(key) - 64);
+        strcat(key, " ");
+        strcat(key, f->id);
+        f->is_new = !sp__baseline_check(&s->baseline, key);
+        if (f->is_new) {
+            s->summary.new_findings++;
+            if ((int)f->severity > (int)s->summary.max_new_severity)
+                s->summary.max_new_severity = f->severity;
+        }
+    }
     for (size_t i = 0; i < svc->n_findings; i++) {
         sp_severity sev = svc->findings[i].severity;
         s->summary.findings_by_severity[sev]++;
@@ -1268,6 +1310,7 @@ sp_code sp_scan_run(sp_scan *s)
     s->err[0] = '\0';
     memset(&s->summary, 0, sizeof(s->summary));
     s->summary.max_severity = SP_SEV_NONE;
+    s->summary.max_new_severity = SP_SEV_NONE;
 
     run_state rs;
     memset(&rs, 0, sizeof(rs));
@@ -1343,6 +1386,11 @@ sp_code sp_scan_run(sp_scan *s)
     iso_now(finished, sizeof(finished));
     meta.finished = finished;
     meta.summary = &s->summary;
+    meta.fail_on = s->fail_on;
+    if (s->baseline.loaded) {
+        sp__baseline_fixed(&s->baseline, &s->targets, &s->fixed);
+        meta.fixed = &s->fixed;
+    }
     const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));
     for (size_t i = 0; views && i < s->n_kept; i++)
         views[i] = &s->kept[i]->pub;

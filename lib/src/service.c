@@ -88,6 +88,7 @@ int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidenc
     svc->findings[k].severity = info->severity;
     svc->findings[k].title = info->title;
     svc->findings[k].remediation = info->remediation;
+    svc->findings[k].is_new = -1;
     return 0;
 }
 

@@ -580,3 +580,12 @@ int sp__addr_equal(const sp__addr *a, const sp__addr *b)
 {
     return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
 }
+
+int sp__targets_contains(const sp__targets *t, const sp__addr *a)
+{
+    sp__u128 v = addr_to_u128(a->bytes, a->family);
+    for (size_t i = 0; i < t->n_ranges; i++)
+        if (t->ranges[i].family == a->family && v >= t->ranges[i].lo && v <= t->ranges[i].hi)
+            return 1;
+    return 0;
+}

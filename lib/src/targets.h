@@ -64,6 +64,9 @@ int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, 
 /* The index-th (address, port) pair, 0 <= index < t->pairs. */
 void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port);
 
+/* 1 if the (finalized) target set holds the address, on any port. */
+int sp__targets_contains(const sp__targets *t, const sp__addr *a);
+
 /* Parses "5060,5080,5060-5070" into a sorted, de-duplicated array (malloc'd). */
 int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size_t errlen);
 

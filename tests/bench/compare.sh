@@ -9,12 +9,17 @@ BUILD=${1:-$ROOT/build}
 SKIP_LARGE=${2:-}
 SIPPROBE=$BUILD/cli/sipprobe
 LAB=$BUILD/tests/sipprobe-lab
-PORT=25095
+# nmap's sip-methods script only runs against 5060/udp, so the lab listens there.
+PORT=5060
 WORK=$(mktemp -d /tmp/sipprobe-compare.XXXXXX)
 LAB_PID=
 trap '[ -n "$LAB_PID" ] && kill $LAB_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 command -v svmap >/dev/null || { echo "svmap (Debian sipvicious) is not installed" >&2; exit 2; }
 command -v nmap >/dev/null || { echo "nmap is not installed" >&2; exit 2; }
+if ss -lun | grep -q ":$PORT "; then
+    echo "UDP port $PORT is in use on this machine; stop that service first" >&2
+    exit 2
+fi
 
 # 127.4.0.0/24: all 254 answer. 127.5.0.0/24: 25 answer (10 %). 127.6.0.0/16: all answer.
 cat >"$WORK/lab.conf" <<CONF
@@ -65,7 +70,8 @@ run_svmap() {
 }
 run_nmap() {
     timed "$WORK/nm.txt" nmap -n -sU -p $PORT --script sip-methods "$2"
-    awk '/^Nmap scan report for/ { host = $5 } /^'$PORT'\/udp +open /{ print host }' "$WORK/nm.txt" >"$WORK/nm.found"
+    # A host counts when sip-methods reported the methods it allows.
+    awk '/^Nmap scan report for/ { host = $5 } /sip-methods:/ { print host }' "$WORK/nm.txt" >"$WORK/nm.found"
     score nmap "$1" "$3" "$WALL" "$RSS" "$WORK/nm.found"
 }
 

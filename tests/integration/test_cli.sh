@@ -53,7 +53,7 @@ for group in Targets: Probes: Timing: Output: Other: "Exit status"; do
 done
 "$SIPPROBE" --version | grep -q '^sipprobe [0-9]' || fail "--version"
 "$SIPPROBE" --list-probes | grep -q '^REGISTER ' || fail "--list-probes"
-expect_eq "$("$SIPPROBE" --list-outputs | awk '{print $1}' | tr '\n' ' ')" "text ndjson json csv " "--list-outputs"
+expect_eq "$("$SIPPROBE" --list-outputs | awk '{print $1}' | tr '\n' ' ')" "text ndjson json csv html markdown junit " "--list-outputs"
 "$SIPPROBE" --list-findings | grep -q '^register-without-auth  *critical' || fail "--list-findings"
 
 # The man page and README document every finding --list-findings lists.

@@ -105,6 +105,7 @@ typedef struct sp_finding {
     const char *const *evidence; /* lines from the replies that prove it */
     size_t n_evidence;
     const char *remediation; /* what to do about it */
+    int is_new;              /* with a baseline: 1 new, 0 already there; -1 no baseline */
 } sp_finding;
 
 /* Extension enumeration results for one service (see sp_scan_set_extensions). */
@@ -215,6 +216,14 @@ SP_API sp_code sp_scan_add_extensions_file(sp_scan *scan, const char *path);
  * they are tried before the built-in ones. */
 SP_API sp_code sp_scan_add_fingerprints_file(sp_scan *scan, const char *path);
 
+/* A result of an earlier scan (json or ndjson output) to compare with:
+ * findings are marked new or known, and findings of the baseline that are
+ * gone (on addresses this scan covers) are reported as fixed. */
+SP_API sp_code sp_scan_set_baseline(sp_scan *scan, const char *path);
+/* The severity from which findings fail a CI run (junit failures); the CLI
+ * also turns it into exit status 1. SP_SEV_NONE (the default): never. */
+SP_API sp_code sp_scan_set_fail_on(sp_scan *scan, sp_severity severity);
+
 /* Outputs: format is a name from sp_output_name(); path "-" is standard
  * output. Several outputs may be added; each receives every service. */
 SP_API sp_code sp_scan_add_output(sp_scan *scan, const char *format, const char *path);
@@ -262,6 +271,8 @@ typedef struct sp_summary {
     sp_severity max_severity;
     double elapsed_s;
     int interrupted;
+    uint64_t new_findings;        /* with a baseline: findings not in it */
+    sp_severity max_new_severity; /* highest severity among them, SP_SEV_NONE if none */
 } sp_summary;
 SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
 
