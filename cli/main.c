@@ -345,6 +345,9 @@ int main(int argc, char **argv)
      * without -o, standard output gets --format (text on a terminal, ndjson otherwise). */
     if (n_outputs == 0) {
         const char *fmt = format ? format : (isatty(STDOUT_FILENO) ? "text" : "ndjson");
+        /* Colour only for a person at a terminal, and never with NO_COLOR (no-color.org). */
+        const char *no_color = getenv("NO_COLOR");
+        sp_scan_set_color(scan, isatty(STDOUT_FILENO) && !(no_color && *no_color));
         rc = dry_run ? SP_OK : sp_scan_add_output(scan, fmt, "-");
     } else {
         rc = SP_OK;

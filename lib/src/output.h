@@ -28,6 +28,7 @@ typedef struct sp__scan_meta {
     const sp_summary *summary; /* NULL in begin() */
     const sp__strv *fixed; /* with a baseline: "host:port/udp finding-id" gone since; else NULL */
     sp_severity fail_on;   /* SP_SEV_NONE: nothing fails */
+    int color;             /* the caller asked for ANSI colours (text on a terminal) */
 } sp__scan_meta;
 
 typedef struct sp__writer sp__writer;

@@ -83,9 +83,25 @@ static void make_cells(const sp_service *svc, sp__buf cells[N_COLS])
     sp__buf_free(&f);
 }
 
-static void pad(FILE *fp, const char *s, size_t w, int last)
+/* ANSI colours for severities, on a terminal unless NO_COLOR is set. */
+static const char *sev_ansi(const char *word)
 {
-    fputs(s, fp);
+    static const char *const names[] = {"info", "low", "medium", "high", "critical"};
+    static const char *const codes[] = {"\033[2m", "\033[36m", "\033[33m", "\033[1;33m",
+                                        "\033[1;31m"};
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(word, names[i]))
+            return codes[i];
+    return NULL;
+}
+
+static void pad(FILE *fp, const char *s, size_t w, int last, int color)
+{
+    const char *code = color ? sev_ansi(s) : NULL;
+    if (code)
+        fprintf(fp, "%s%s\033[0m", code, s);
+    else
+        fputs(s, fp);
     if (!last)
         for (size_t i = width(s); i < w + 2; i++)
             fputc(' ', fp);
@@ -94,6 +110,7 @@ static void pad(FILE *fp, const char *s, size_t w, int last)
 typedef struct text_groups {
     FILE *fp;
     int *header;
+    int color;
 } text_groups;
 
 static void text_group(const sp_finding_info *info, const sp__finding_hit *hits, size_t n,
@@ -104,8 +121,10 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
         fputs("\nFindings\n", tg->fp);
         *tg->header = 1;
     }
-    fprintf(tg->fp, "\n[%s] %s: %s (%zu service%s)\n", sp_severity_name(info->severity), info->id,
-            info->title, n, n == 1 ? "" : "s");
+    const char *code = tg->color ? sev_ansi(sp_severity_name(info->severity)) : NULL;
+    fprintf(tg->fp, "\n%s[%s]%s %s: %s (%zu service%s)\n", code ? code : "",
+            sp_severity_name(info->severity), code ? "\033[0m" : "", info->id, info->title, n,
+            n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
         char where[96];
         sp__buf b;
@@ -147,11 +166,12 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     }
     if (n) {
         for (int c = 0; c < N_COLS; c++)
-            pad(fp, headings[c], widths[c], c == N_COLS - 1);
+            pad(fp, headings[c], widths[c], c == N_COLS - 1, 0);
         fputc('\n', fp);
         for (size_t i = 0; i < n; i++) {
             for (int c = 0; c < N_COLS; c++)
-                pad(fp, sp__buf_cstr(&cells[i][c]), widths[c], c == N_COLS - 1);
+                pad(fp, sp__buf_cstr(&cells[i][c]), widths[c], c == N_COLS - 1,
+                    meta->color && c == C_SEV);
             fputc('\n', fp);
         }
     } else {
@@ -165,7 +185,7 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     /* Findings above info, most severe first, grouped by finding so the
      * advice is given once, with each affected service and its evidence. */
     int header = 0;
-    text_groups tg = {fp, &header};
+    text_groups tg = {fp, &header, meta->color};
     sp__each_finding_group(all, n, SP_SEV_LOW, text_group, &tg);
 
     if (meta->fixed && meta->fixed->n) {

@@ -72,6 +72,7 @@ struct sp_scan {
     sp__baseline baseline;
     sp__strv fixed;
     sp_severity fail_on;
+    int color;
 
     sp__writer *writers[MAX_WRITERS];
     size_t n_writers;
@@ -100,6 +101,7 @@ struct sp_scan {
     sp__svc **kept;
     size_t n_kept, cap_kept;
     uint64_t expected; /* probes in the first round */
+    uint64_t planned;  /* probes the first round will send (for progress) */
     double max_rtt_ms; /* slowest round trip seen so far */
     uint64_t finals;   /* (target, probe) pairs with a final reply */
     sp_summary summary;
@@ -503,6 +505,11 @@ sp_code sp_scan_set_fail_on(sp_scan *s, sp_severity severity)
         return fail(s, SP_EINVAL, "invalid severity");
     s->fail_on = severity;
     return SP_OK;
+}
+
+void sp_scan_set_color(sp_scan *s, int on)
+{
+    s->color = on;
 }
 
 void sp_scan_set_log(sp_scan *s, sp_log_fn fn, void *data)
@@ -923,7 +930,7 @@ static void progress(sp_scan *s, run_state *rs, int force)
     rs->last_progress_ns = t;
     rs->sent_at_last_progress = s->summary.probes_sent;
     sp_progress p = {
-        .probes_total = s->expected,
+        .probes_total = s->planned,
         .probes_sent = s->summary.probes_sent,
         .replies = s->summary.replies,
         .services = s->summary.services + 0,
@@ -1348,6 +1355,7 @@ sp_code sp_scan_run(sp_scan *s)
     if (!rc) {
         sp__perm perm;
         sp__perm_init(&perm, s->targets.pairs * s->n_methods, s->seed);
+        s->planned = s->targets.pairs * s->n_methods / s->shard_count;
         unsigned rounds = s->dry_run ? 1 : s->retries + 1;
         for (unsigned r = 0; r < rounds && !rc && !s->stop; r++) {
             if (r > 0) {
@@ -1387,6 +1395,7 @@ sp_code sp_scan_run(sp_scan *s)
     meta.finished = finished;
     meta.summary = &s->summary;
     meta.fail_on = s->fail_on;
+    meta.color = s->color;
     if (s->baseline.loaded) {
         sp__baseline_fixed(&s->baseline, &s->targets, &s->fixed);
         meta.fixed = &s->fixed;

@@ -224,6 +224,9 @@ SP_API sp_code sp_scan_set_baseline(sp_scan *scan, const char *path);
  * also turns it into exit status 1. SP_SEV_NONE (the default): never. */
 SP_API sp_code sp_scan_set_fail_on(sp_scan *scan, sp_severity severity);
 
+/* ANSI colours in text output (the caller decides: a terminal, no NO_COLOR). */
+SP_API void sp_scan_set_color(sp_scan *scan, int on);
+
 /* Outputs: format is a name from sp_output_name(); path "-" is standard
  * output. Several outputs may be added; each receives every service. */
 SP_API sp_code sp_scan_add_output(sp_scan *scan, const char *format, const char *path);
