@@ -35,6 +35,9 @@ enum {
     OPT_SHARD,
     OPT_FAIL_ON,
     OPT_BASELINE,
+    OPT_UPLOAD,
+    OPT_UPLOAD_HEADER,
+    OPT_UPLOAD_BATCH,
     OPT_DRY_RUN,
     OPT_LIST_PROBES,
     OPT_LIST_OUTPUTS,
@@ -62,6 +65,9 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"upload", required_argument, NULL, OPT_UPLOAD},
+    {"upload-header", required_argument, NULL, OPT_UPLOAD_HEADER},
+    {"upload-ndjson-batch", required_argument, NULL, OPT_UPLOAD_BATCH},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"list-probes", no_argument, NULL, OPT_LIST_PROBES},
     {"list-outputs", no_argument, NULL, OPT_LIST_OUTPUTS},
@@ -183,6 +189,8 @@ int main(int argc, char **argv)
     int dry_run = 0, opt;
     unsigned long rate = 500;
     int has_baseline = 0;
+    const char *upload_url = NULL;
+    unsigned upload_batch = 0;
     sp_code rc;
 
     sp_scan *scan = sp_scan_new();
@@ -264,6 +272,17 @@ int main(int argc, char **argv)
                             optarg);
             rc = sp_scan_set_fail_on(scan, fail_on);
             break;
+        case OPT_UPLOAD:
+            upload_url = optarg;
+            break;
+        case OPT_UPLOAD_HEADER:
+            rc = sp_scan_add_upload_header(scan, optarg);
+            break;
+        case OPT_UPLOAD_BATCH:
+            upload_batch = (unsigned)parse_number(optarg, "batch size", 1000000);
+            if (!upload_batch)
+                usage_error("invalid batch size '%s' (1-1000000)", optarg);
+            break;
         case OPT_BASELINE:
             rc = sp_scan_set_baseline(scan, optarg);
             has_baseline = 1;
@@ -320,6 +339,15 @@ int main(int argc, char **argv)
     }
     for (int i = optind; i < argc; i++) {
         rc = sp_scan_add_target(scan, argv[i]);
+        if (rc != SP_OK) {
+            lib_error(scan, rc);
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+    }
+
+    if (upload_url) {
+        rc = sp_scan_set_upload(scan, upload_url, upload_batch);
         if (rc != SP_OK) {
             lib_error(scan, rc);
             sp_scan_free(scan);

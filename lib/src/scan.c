@@ -16,10 +16,12 @@
 #include "targets.h"
 #include "token.h"
 #include "udp.h"
+#include "upload.h"
 #include "vulns.h"
 #include "util.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -73,6 +75,9 @@ struct sp_scan {
     sp__strv fixed;
     sp_severity fail_on;
     int color;
+    char *upload_url;
+    unsigned upload_batch; /* 0: one json document; else ndjson, this many services per POST */
+    sp__strv upload_headers;
 
     sp__writer *writers[MAX_WRITERS];
     size_t n_writers;
@@ -197,6 +202,8 @@ void sp_scan_free(sp_scan *s)
     sp__fpdb_free(&s->fpdb); /* after services: they point into it */
     sp__vulndb_free(&s->vulns);
     sp__baseline_free(&s->baseline);
+    free(s->upload_url);
+    sp__strv_free(&s->upload_headers);
     sp__strv_free(&s->fixed);
     free(s);
 }
@@ -496,6 +503,8 @@ sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
     if (check_idle(s))
         return SP_ESTATE;
     sp__baseline_free(&s->baseline);
+    free(s->upload_url);
+    sp__strv_free(&s->upload_headers);
     return (sp_code)sp__baseline_load(&s->baseline, path, s->err, sizeof(s->err));
 }
 
@@ -504,6 +513,31 @@ sp_code sp_scan_set_fail_on(sp_scan *s, sp_severity severity)
     if (severity != SP_SEV_NONE && (severity < SP_SEV_INFO || severity > SP_SEV_CRITICAL))
         return fail(s, SP_EINVAL, "invalid severity");
     s->fail_on = severity;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_upload(sp_scan *s, const char *url, unsigned ndjson_batches)
+{
+    if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+        return fail(s, SP_EINVAL, "upload URL must start with http:// or https://: '%s'",
+                    url ? url : "");
+    char *copy = strdup(url);
+    if (!copy)
+        return fail(s, SP_ENOMEM, "out of memory");
+    free(s->upload_url);
+    s->upload_url = copy;
+    s->upload_batch = ndjson_batches;
+    s->keep_services = 1; /* the upload needs every service at the end */
+    return SP_OK;
+}
+
+sp_code sp_scan_add_upload_header(sp_scan *s, const char *header)
+{
+    const char *colon = header ? strchr(header, ':') : NULL;
+    if (!colon || colon == header || strpbrk(header, "\r\n"))
+        return fail(s, SP_EINVAL, "upload header must look like 'Name: value'");
+    if (sp__strv_push(&s->upload_headers, header, strlen(header)))
+        return fail(s, SP_ENOMEM, "out of memory");
     return SP_OK;
 }
 
@@ -1309,6 +1343,54 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
     return SP_OK;
 }
 
+/* Posts the results once every local output is safely written. */
+static int upload_results(sp_scan *s, const sp__scan_meta *meta, const sp_service **views, size_t n)
+{
+    sp__upload_result res;
+    char uerr[512];
+    if (s->upload_batch == 0) {
+        char *body = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&body, &len);
+        if (!mem)
+            return fail(s, SP_ENOMEM, "out of memory");
+        sp__writer w = {.type = &sp__writer_json, .fp = mem};
+        sp__writer_json.end(&w, meta, views, n);
+        fclose(mem);
+        int rc = sp__upload(s->upload_url, &s->upload_headers, "application/json", body, len, &res,
+                            uerr, sizeof(uerr));
+        free(body);
+        if (rc)
+            return fail(s, (sp_code)rc, "%s", uerr);
+        logf_(s, 1, "uploaded %zu bytes to %s (HTTP %ld)", len, s->upload_url, res.http_status);
+        return 0;
+    }
+    /* ndjson in batches: one POST per upload_batch services. */
+    for (size_t first = 0; first < n || (n == 0 && first == 0); first += s->upload_batch) {
+        sp__buf body;
+        sp__buf_init(&body);
+        for (size_t i = first; i < n && i < first + s->upload_batch; i++) {
+            json_t *j = sp__service_json(views[i]);
+            char *line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+            json_decref(j);
+            if (line) {
+                sp__buf_puts(&body, line);
+                sp__buf_puts(&body, "\n");
+                free(line);
+            }
+        }
+        int rc = sp__upload(s->upload_url, &s->upload_headers, "application/x-ndjson",
+                            sp__buf_cstr(&body), body.len, &res, uerr, sizeof(uerr));
+        sp__buf_free(&body);
+        if (rc)
+            return fail(s, (sp_code)rc, "%s", uerr);
+        if (n == 0)
+            break;
+    }
+    logf_(s, 1, "uploaded %zu services to %s in batches of %u", n, s->upload_url, s->upload_batch);
+    return 0;
+}
+
 sp_code sp_scan_run(sp_scan *s)
 {
     if (s->running || s->ran)
@@ -1415,6 +1497,11 @@ sp_code sp_scan_run(sp_scan *s)
         s->writers[i] = NULL;
     }
     s->n_writers = 0;
+    if (s->upload_url && !s->dry_run && views) {
+        int urc = upload_results(s, &meta, views, s->n_kept);
+        if (urc && !rc)
+            rc = (sp_code)urc;
+    }
     free(views);
     sp__udp_rx_free(&rs.rx);
     sp__udp_close(&rs.udp);

@@ -44,7 +44,8 @@ extern "C" {
     X(SP_ETOOBIG, "target set too large")                                                          \
     X(SP_EDATA, "malformed data file")                                                             \
     X(SP_ENOTARGETS, "no targets to scan")                                                         \
-    X(SP_ESTATE, "call not allowed in this state")
+    X(SP_ESTATE, "call not allowed in this state")                                                 \
+    X(SP_EUPLOAD, "upload failed")
 
 typedef enum {
 #define SP__ENUM(code, text) code,
@@ -223,6 +224,14 @@ SP_API sp_code sp_scan_set_baseline(sp_scan *scan, const char *path);
 /* The severity from which findings fail a CI run (junit failures); the CLI
  * also turns it into exit status 1. SP_SEV_NONE (the default): never. */
 SP_API sp_code sp_scan_set_fail_on(sp_scan *scan, sp_severity severity);
+
+/* After the outputs are written, POST the results to an HTTP(S) URL: the
+ * json document, or with ndjson_batches > 0 ndjson in batches of that many
+ * services. Retries on 5xx and network errors; a failed upload is
+ * SP_EUPLOAD from sp_scan_run, with every local output already written. */
+SP_API sp_code sp_scan_set_upload(sp_scan *scan, const char *url, unsigned ndjson_batches);
+/* An extra request header for the upload, e.g. "Authorization: Bearer ...". */
+SP_API sp_code sp_scan_add_upload_header(sp_scan *scan, const char *header);
 
 /* ANSI colours in text output (the caller decides: a terminal, no NO_COLOR). */
 SP_API void sp_scan_set_color(sp_scan *scan, int on);
