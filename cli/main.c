@@ -36,6 +36,8 @@ enum {
     OPT_FAIL_ON,
     OPT_BASELINE,
     OPT_UPLOAD,
+    OPT_RESUME,
+    OPT_RESUME_FILE,
     OPT_UPLOAD_HEADER,
     OPT_UPLOAD_BATCH,
     OPT_DRY_RUN,
@@ -66,6 +68,8 @@ static const struct option long_options[] = {
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"upload", required_argument, NULL, OPT_UPLOAD},
+    {"resume", required_argument, NULL, OPT_RESUME},
+    {"resume-file", required_argument, NULL, OPT_RESUME_FILE},
     {"upload-header", required_argument, NULL, OPT_UPLOAD_HEADER},
     {"upload-ndjson-batch", required_argument, NULL, OPT_UPLOAD_BATCH},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
@@ -190,6 +194,8 @@ int main(int argc, char **argv)
     unsigned long rate = 500;
     int has_baseline = 0;
     const char *upload_url = NULL;
+    const char *resume = NULL, *resume_file = NULL;
+    char default_resume[64];
     unsigned upload_batch = 0;
     sp_code rc;
 
@@ -275,6 +281,12 @@ int main(int argc, char **argv)
         case OPT_UPLOAD:
             upload_url = optarg;
             break;
+        case OPT_RESUME:
+            resume = optarg;
+            break;
+        case OPT_RESUME_FILE:
+            resume_file = optarg;
+            break;
         case OPT_UPLOAD_HEADER:
             rc = sp_scan_add_upload_header(scan, optarg);
             break;
@@ -336,6 +348,26 @@ int main(int argc, char **argv)
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
+    }
+    if (resume) {
+        /* The journal holds the targets and settings of the scan to continue. */
+        if (optind < argc)
+            usage_error("--resume takes targets and settings from '%s'; give no targets", resume);
+        rc = sp_scan_resume(scan, resume);
+        if (rc != SP_OK) {
+            lib_error(scan, rc);
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+        resume_file = resume;
+    } else if (!dry_run) {
+        /* By default the resume file goes to the current directory, if it is writable. */
+        if (!resume_file && access(".", W_OK) == 0) {
+            snprintf(default_resume, sizeof(default_resume), "sipprobe-%ld.resume", (long)getpid());
+            resume_file = default_resume;
+        }
+        if (resume_file)
+            sp_scan_set_resume_file(scan, resume_file);
     }
     for (int i = optind; i < argc; i++) {
         rc = sp_scan_add_target(scan, argv[i]);
@@ -434,7 +466,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
                 sum.probes_sent);
     else if (sum.interrupted && !g_quiet)
-        fprintf(stderr, "sipprobe: interrupted; results so far were written\n");
+        fprintf(stderr,
+                "sipprobe: interrupted; results so far were written. Continue with:\n"
+                "  sipprobe --resume %s [outputs]\n",
+                resume_file ? resume_file : "?");
     sp_scan_free(scan);
     return status;
 }

@@ -11,6 +11,7 @@
 #include "permute.h"
 #include "probe.h"
 #include "ratelimit.h"
+#include "resume.h"
 #include "service.h"
 #include "siphash.h"
 #include "targets.h"
@@ -75,6 +76,12 @@ struct sp_scan {
     sp__strv fixed;
     sp_severity fail_on;
     int color;
+    char *resume_path; /* journal for interrupt/resume */
+    sp__journal journal;
+    sp__resume_state resume; /* loaded by sp_scan_resume */
+    int resuming;
+    unsigned pos_round; /* where sending is: the round and the walk index */
+    uint64_t pos_j;
     char *upload_url;
     unsigned upload_batch; /* 0: one json document; else ndjson, this many services per POST */
     sp__strv upload_headers;
@@ -203,6 +210,9 @@ void sp_scan_free(sp_scan *s)
     sp__vulndb_free(&s->vulns);
     sp__baseline_free(&s->baseline);
     free(s->upload_url);
+    free(s->resume_path);
+    sp__journal_close(&s->journal, 1);
+    sp__resume_free(&s->resume);
     sp__strv_free(&s->upload_headers);
     sp__strv_free(&s->fixed);
     free(s);
@@ -541,6 +551,92 @@ sp_code sp_scan_add_upload_header(sp_scan *s, const char *header)
     return SP_OK;
 }
 
+sp_code sp_scan_set_resume_file(sp_scan *s, const char *path)
+{
+    free(s->resume_path);
+    s->resume_path = path ? strdup(path) : NULL;
+    return path && !s->resume_path ? fail(s, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+/* The settings a journal needs to continue the scan. */
+static json_t *settings_json(const sp_scan *s)
+{
+    json_t *o = json_object();
+    json_t *t = json_array(), *x = json_array();
+    for (size_t i = 0; i < s->target_specs.n; i++)
+        json_array_append_new(t, json_string(s->target_specs.v[i]));
+    for (size_t i = 0; i < s->exclude_specs.n; i++)
+        json_array_append_new(x, json_string(s->exclude_specs.v[i]));
+    json_object_set_new(o, "targets", t);
+    json_object_set_new(o, "excludes", x);
+    json_object_set_new(o, "ports", json_string(s->ports_spec ? s->ports_spec : "5060"));
+    json_object_set_new(o, "methods", json_string(s->methods_spec));
+    json_object_set_new(o, "rate", json_integer(s->rate));
+    json_object_set_new(o, "retries", json_integer(s->retries));
+    json_object_set_new(o, "wait_ms", json_integer(s->wait_ms));
+    char seed[32];
+    snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->seed);
+    json_object_set_new(o, "seed", json_string(seed)); /* a string: JSON numbers lose 64 bits */
+    json_object_set_new(o, "shard", json_pack("[ii]", s->shard_index + 1, s->shard_count));
+    json_object_set_new(o, "user_agent", json_string(s->user_agent));
+    json_object_set_new(o, "from_user", json_string(s->from_user));
+    json_object_set_new(o, "to_user", json_string(s->to_user));
+    json_object_set_new(o, "extensions", json_boolean(s->exts.count > 0));
+    return o;
+}
+
+sp_code sp_scan_resume(sp_scan *s, const char *path)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    sp__resume_free(&s->resume);
+    int rc = sp__resume_load(path, &s->resume, s->err, sizeof(s->err));
+    if (rc)
+        return (sp_code)rc;
+    json_t *st = s->resume.settings;
+    if (json_is_true(json_object_get(st, "extensions")))
+        return fail(s, SP_EDATA, "'%s': a scan with --extensions cannot be resumed", path);
+    sp_code r = SP_OK;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(st, "targets"), i, v) if (!r) r =
+        sp_scan_add_target(s, json_string_value(v) ? json_string_value(v) : "");
+    json_array_foreach(json_object_get(st, "excludes"), i, v) if (!r) r =
+        sp_scan_add_exclude(s, json_string_value(v) ? json_string_value(v) : "");
+    const char *seed = json_string_value(json_object_get(st, "seed"));
+    json_t *shard = json_object_get(st, "shard");
+    if (!r)
+        r = sp_scan_set_ports(s, json_string_value(json_object_get(st, "ports")));
+    if (!r)
+        r = sp_scan_set_methods(s, json_string_value(json_object_get(st, "methods")));
+    if (!r)
+        r = sp_scan_set_rate(s, (uint32_t)json_integer_value(json_object_get(st, "rate")));
+    if (!r)
+        r = sp_scan_set_retries(s, (unsigned)json_integer_value(json_object_get(st, "retries")));
+    if (!r)
+        r = sp_scan_set_wait_ms(s, (unsigned)json_integer_value(json_object_get(st, "wait_ms")));
+    if (!r && seed)
+        r = sp_scan_set_seed(s, strtoull(seed, NULL, 10));
+    if (!r)
+        r = sp_scan_set_shard(s, (unsigned)json_integer_value(json_array_get(shard, 0)),
+                              (unsigned)json_integer_value(json_array_get(shard, 1)));
+    if (!r)
+        r = sp_scan_set_user_agent(s, json_string_value(json_object_get(st, "user_agent")));
+    if (!r)
+        r = sp_scan_set_from_user(s, json_string_value(json_object_get(st, "from_user")));
+    if (!r)
+        r = sp_scan_set_to_user(s, json_string_value(json_object_get(st, "to_user")));
+    if (r) {
+        char inner[sizeof(s->err)];
+        snprintf(inner, sizeof(inner), "%s", s->err);
+        return fail(s, SP_EDATA, "'%s': bad settings: %s", path, inner);
+    }
+    if (sp_scan_set_resume_file(s, path))
+        return SP_ENOMEM;
+    s->resuming = 1;
+    return SP_OK;
+}
+
 void sp_scan_set_color(sp_scan *s, int on)
 {
     s->color = on;
@@ -767,11 +863,17 @@ static entry *table_find(sp_scan *s, const sp__addr *a, uint16_t port, uint8_t t
     return e;
 }
 
-static void emit(sp_scan *s, entry *e)
+/* Hands a finished service to everyone: the callback, streaming writers,
+ * the journal, and the list document writers get at the end. A service
+ * read back from a journal is classified already and journaled already. */
+static void emit_service(sp_scan *s, entry *e, int from_journal)
 {
     sp__svc *svc = e->svc;
     e->svc = NULL;
-    sp__classify_finish(svc, &s->fpdb, &s->vulns);
+    if (!from_journal) {
+        sp__classify_finish(svc, &s->fpdb, &s->vulns);
+        sp__journal_service(&s->journal, &svc->pub);
+    }
     svc->emitted = 1;
     s->summary.services++;
     /* Against a baseline, each finding is new or known. */
@@ -819,6 +921,11 @@ static void emit(sp_scan *s, entry *e)
     } else {
         sp__svc_free(svc);
     }
+}
+
+static void emit(sp_scan *s, entry *e)
+{
+    emit_service(s, e, 0);
 }
 
 /* ---- Replies ---- */
@@ -1094,8 +1201,10 @@ static int sender_flush(sp_scan *s, run_state *rs, sender *snd)
 
 /* Sends one probe when the rate allows, processing replies meanwhile.
  * Returns SP_OK, or an error; a stop request makes it return SP_OK unsent. */
-static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id *id)
+static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id *id, int *queued)
 {
+    if (queued)
+        *queued = 0;
     while (snd->tokens == 0 && !s->dry_run) {
         unsigned want = snd->burst < SP__UDP_BATCH ? (unsigned)(snd->burst < 1 ? 1 : snd->burst)
                                                    : SP__UDP_BATCH;
@@ -1131,6 +1240,8 @@ static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id 
         if (s->dry_fn)
             s->dry_fn(dest, buf, len, s->dry_data);
         s->summary.probes_sent++;
+        if (queued)
+            *queued = 1;
         return SP_OK;
     }
     snd->out[snd->n].dst = id->addr;
@@ -1140,6 +1251,8 @@ static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id 
     snd->family = id->addr.family;
     snd->n++;
     snd->tokens--;
+    if (queued)
+        *queued = 1;
     /* Sending comes first: replies wait in the socket buffer (sized for the
      * rate) and are processed while the bucket refills and after the last send. */
     if ((snd->tokens == 0 || snd->n == SP__UDP_BATCH) && sender_flush(s, rs, snd) < 0)
@@ -1150,14 +1263,24 @@ static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id 
 
 /* One pass over this shard's permutation. Round 0 sends everything; later
  * rounds only re-probe (target, probe) pairs that got no reply at all. */
-static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsigned round)
+static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsigned round,
+                          uint64_t start_j)
 {
     static sender snd;
     sp__walk walk;
     uint64_t p;
     sender_init(s, &snd);
     sp__walk_init(&walk, perm, s->shard_index, s->shard_count);
-    while (!s->stop && sp__walk_next(&walk, &p)) {
+    if (start_j > walk.next_j)
+        walk.next_j = start_j; /* resuming: start_j lies on this shard's stride */
+    s->pos_round = round;
+    s->pos_j = walk.next_j;
+    for (;;) {
+        if (s->stop)
+            break;
+        uint64_t j_before = walk.next_j;
+        if (!sp__walk_next(&walk, &p))
+            break;
         sp__probe_id id;
         memset(&id, 0, sizeof(id));
         id.probe = (uint8_t)s->methods[p % s->n_methods];
@@ -1171,9 +1294,16 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
             if (e && (e->seen_mask & (1u << id.probe)))
                 continue;
         }
-        sp_code rc = sender_push(s, rs, &snd, &id);
+        int queued;
+        sp_code rc = sender_push(s, rs, &snd, &id, &queued);
         if (rc)
             return rc;
+        /* A probe a stop request kept back is sent again on resume. */
+        s->pos_j = queued ? walk.next_j : j_before;
+    }
+    if (!s->stop) {
+        s->pos_round = round + 1;
+        s->pos_j = 0;
     }
     return sender_flush(s, rs, &snd) < 0 ? SP_ESOCKET : SP_OK;
 }
@@ -1243,7 +1373,7 @@ static sp_code enumerate_phase(sp_scan *s, run_state *rs)
         id.transport = list[j]->transport;
         id.probe = (uint8_t)probe;
         id.ext = SP__EXT_BASELINE;
-        rc = sender_push(s, rs, &snd, &id);
+        rc = sender_push(s, rs, &snd, &id, NULL);
     }
     if (!rc && sender_flush(s, rs, &snd) < 0)
         rc = SP_ESOCKET;
@@ -1277,7 +1407,7 @@ static sp_code enumerate_phase(sp_scan *s, run_state *rs)
                 id.attempt = (uint8_t)round;
                 id.ext = (uint32_t)i + 1;
                 en->sent++;
-                rc = sender_push(s, rs, &snd, &id);
+                rc = sender_push(s, rs, &snd, &id, NULL);
             }
         }
         if (!rc && sender_flush(s, rs, &snd) < 0)
@@ -1434,20 +1564,63 @@ sp_code sp_scan_run(sp_scan *s)
             s->writers[i]->type->begin(s->writers[i], &meta);
 
     s->start_ns = now_ns();
+    if (!rc && !s->dry_run && s->resume_path) {
+        json_t *settings = settings_json(s);
+        if (sp__journal_open(&s->journal, s->resume_path, settings, s->resuming, s->err,
+                             sizeof(s->err)) != 0)
+            logf_(s, 0, "%s; continuing without one", s->err);
+        json_decref(settings);
+    }
+    unsigned first_round = 0;
+    uint64_t first_j = 0;
+    if (!rc && s->resuming) {
+        /* What the interrupted scan found goes to the outputs again and
+         * counts as answered, so those targets are not probed twice. */
+        size_t i;
+        json_t *o;
+        json_array_foreach(s->resume.services, i, o)
+        {
+            sp__svc *svc = sp__service_from_json(o);
+            entry *e = svc ? table_find(s, &svc->host, svc->port, svc->transport, 1) : NULL;
+            if (!e || e->svc || e->seen_mask) {
+                sp__svc_free(svc);
+                continue;
+            }
+            e->seen_mask = svc->seen_mask;
+            e->final_mask = svc->final_mask;
+            for (uint32_t m = svc->final_mask & s->method_mask; m; m &= m - 1)
+                s->finals++;
+            e->svc = svc;
+            emit_service(s, e, 1);
+        }
+        if (s->resume.has_position) {
+            first_round = s->resume.round;
+            first_j = s->resume.next_j;
+        }
+        logf_(s, 1, "resuming: %zu services found before, sending from round %u", i, first_round);
+    }
     if (!rc) {
         sp__perm perm;
         sp__perm_init(&perm, s->targets.pairs * s->n_methods, s->seed);
         s->planned = s->targets.pairs * s->n_methods / s->shard_count;
+        if (first_round > 0 || first_j > 0) {
+            /* The probes sent before the interrupt still count as expected. */
+            sp__walk w;
+            uint64_t v;
+            sp__walk_init(&w, &perm, s->shard_index, s->shard_count);
+            while ((first_round > 0 || w.next_j < first_j) && sp__walk_next(&w, &v))
+                s->expected++;
+        }
         unsigned rounds = s->dry_run ? 1 : s->retries + 1;
-        for (unsigned r = 0; r < rounds && !rc && !s->stop; r++) {
-            if (r > 0) {
+        for (unsigned r = first_round; r < rounds && !rc && !s->stop; r++) {
+            if (r > first_round || (r > 0 && first_j == 0)) {
                 /* Give replies to the previous round time to arrive first. */
                 wait_phase(s, &rs, 0, 1);
                 if (all_answered(s))
                     break;
             }
             uint64_t before = s->summary.probes_sent, t0 = now_ns();
-            rc = send_round(s, &rs, &perm, r);
+            rc = send_round(s, &rs, &perm, r, r == first_round ? first_j : 0);
             double dt = (double)(now_ns() - t0) / 1e9;
             if (!s->dry_run)
                 logf_(s, 1, "round %u: sent %llu probes in %.2f s (%.0f probes/s)", r,
@@ -1463,6 +1636,12 @@ sp_code sp_scan_run(sp_scan *s)
     if (!rc && !s->dry_run && s->exts.count && !s->stop)
         rc = enumerate_phase(s, &rs);
     s->summary.interrupted = s->stop > 0;
+    if (s->journal.fp) {
+        if (s->summary.interrupted)
+            sp__journal_position(&s->journal, s->pos_round, s->pos_j);
+        /* A completed scan needs no journal; an interrupted one keeps it. */
+        sp__journal_close(&s->journal, s->summary.interrupted);
+    }
 
     /* Services still waiting for a final reply to some probe are reported as they are. */
     for (size_t i = 0; i < s->table_cap; i++)

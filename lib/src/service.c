@@ -38,6 +38,7 @@ void sp__svc_free(sp__svc *svc)
     sp__strv_free(&svc->record_routes);
     sp__strv_free(&svc->sdp_addrs);
     sp__strv_free(&svc->headers);
+    sp__strv_free(&svc->owned);
     free(svc->header_order);
     free(svc->fp_version);
     free(svc->fp_cpe);

@@ -233,6 +233,16 @@ SP_API sp_code sp_scan_set_upload(sp_scan *scan, const char *url, unsigned ndjso
 /* An extra request header for the upload, e.g. "Authorization: Bearer ...". */
 SP_API sp_code sp_scan_add_upload_header(sp_scan *scan, const char *header);
 
+/* Interrupt and resume. While scanning, a journal (ndjson: settings, each
+ * service found) is kept at path; a scan that completes removes it, an
+ * interrupted one adds where sending stopped and keeps it. NULL: none. */
+SP_API sp_code sp_scan_set_resume_file(sp_scan *scan, const char *path);
+/* Takes settings, targets and the services found from a journal and makes
+ * sp_scan_run continue where that scan stopped, without probing finished
+ * targets again; the journal goes on at the same path. Outputs are added
+ * as usual and receive the earlier services too. */
+SP_API sp_code sp_scan_resume(sp_scan *scan, const char *path);
+
 /* ANSI colours in text output (the caller decides: a terminal, no NO_COLOR). */
 SP_API void sp_scan_set_color(sp_scan *scan, int on);
 
