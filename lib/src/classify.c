@@ -2,6 +2,7 @@
 
 #include "findings.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,17 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     merge_list(&svc->headers, &msg->headers);
     take_string(&svc->header_order, msg->header_order);
     return 1;
+}
+
+void sp__classify_echo(sp__svc *svc, const char *sent_to_uri, const sp__parsed *msg)
+{
+    if (svc->alg_evidence || !sent_to_uri || !msg->to_uri || !strcmp(sent_to_uri, msg->to_uri))
+        return;
+    size_t n = strlen(sent_to_uri) + strlen(msg->to_uri) + 64;
+    svc->alg_evidence = malloc(n);
+    if (svc->alg_evidence)
+        snprintf(svc->alg_evidence, n, "To rewritten in transit: sent <%s>, received <%s>",
+                 sent_to_uri, msg->to_uri);
 }
 
 void sp__classify_finish(sp__svc *svc, const sp__fpdb *db, const sp__vulndb *vulns)

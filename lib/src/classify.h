@@ -15,6 +15,11 @@
 int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, const sp__parsed *msg,
                        double rtt_ms, size_t bytes, size_t req_bytes);
 
+/* Compares the To URI of a reply with the one sent (RFC 3261 says the server
+ * copies To verbatim, tag aside): a difference means a SIP ALG on the path
+ * rewrote it, which svc records as evidence. */
+void sp__classify_echo(sp__svc *svc, const char *sent_to_uri, const sp__parsed *msg);
+
 /* Fingerprints the service and evaluates findings (vulns may be NULL);
  * then publishes the view. */
 void sp__classify_finish(sp__svc *svc, const sp__fpdb *db, const sp__vulndb *vulns);

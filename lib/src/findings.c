@@ -12,6 +12,12 @@ static const sp_finding_info catalogue[] = {
      "Require digest authentication for every REGISTER (e.g. Asterisk: auth= on every "
      "endpoint; Kamailio: www_authorize before save). An attacker can register as any "
      "extension, take its calls and place calls billed to you."},
+    {"sip-exposed-through-nat", SP_SEV_HIGH,
+     "A SIP device behind NAT is reachable from outside through the router",
+     "The router forwards SIP to a device on its LAN (a port forward, DMZ or a built-in "
+     "pinhole for the ISP's VoIP), even if its firewall claims to block everything. Remove "
+     "the forward, or allow only your SIP provider's addresses to reach it, and require "
+     "strong digest passwords on every extension."},
     {"known-vulnerable-version", SP_SEV_HIGH, "Version has known vulnerabilities",
      "Upgrade to a fixed release (see the CVEs in the evidence); until then restrict who can "
      "reach the service and hide the version banner."},
@@ -21,6 +27,10 @@ static const sp_finding_info catalogue[] = {
      "chan_sip: alwaysauthreject=yes; Kamailio: challenge before looking the user up), and "
      "block sources of failed registrations (fail2ban, Kamailio pike). Enumeration is the "
      "first step of password guessing."},
+    {"sip-alg-detected", SP_SEV_MEDIUM, "A SIP ALG on the path rewrites SIP messages",
+     "A router's SIP helper (ALG) changed headers the server must echo unchanged. ALGs break "
+     "registrations and calls and can open pinholes; turn the SIP ALG off on the router "
+     "(often 'SIP ALG', 'SIP passthrough' or nf_conntrack_sip / a ct helper)."},
     {"scanner-user-agent-seen", SP_SEV_MEDIUM, "A known SIP attack tool answered",
      "A host on this network runs a SIP scanner or brute-forcer (or a honeypot imitating "
      "one). Find out which machine it is and why."},
@@ -222,6 +232,40 @@ void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
         leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
         if (n)
             sp__svc_add_finding(svc, "private-address-leak", ev, n);
+    }
+
+    if (svc->alg_evidence) {
+        const char *ev[] = {svc->alg_evidence};
+        sp__svc_add_finding(svc, "sip-alg-detected", ev, 1);
+    }
+
+    /* A device (not the router itself) answering on a public address, with
+     * its LAN addressing leaking out or a SIP ALG rewriting its replies: the
+     * router forwards SIP to it. */
+    if (svc->responder_s[0] && !is_private(responder_ip) &&
+        !(svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "router"))) {
+        const char *ev[6];
+        char lines[6][256];
+        size_t n = 0;
+        leak_check(&svc->contacts, "Contact", 0, ev, lines, &n);
+        leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, &n);
+        leak_check(&svc->vias, "Via", 1, ev, lines, &n);
+        leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
+        if (svc->alg_evidence) {
+            snprintf(lines[n], sizeof(lines[0]), "%.200s (a router's SIP helper in front)",
+                     svc->alg_evidence);
+            ev[n] = lines[n];
+            n++;
+        }
+        if (n) {
+            snprintf(lines[n], sizeof(lines[0]), "%s%s%s answers on the public address %s",
+                     svc->has_fp ? svc->fp.product : "a SIP device",
+                     svc->has_fp && svc->fp.type ? " " : "",
+                     svc->has_fp && svc->fp.type ? svc->fp.type : "", svc->responder_s);
+            ev[n] = lines[n];
+            n++;
+            sp__svc_add_finding(svc, "sip-exposed-through-nat", ev, n);
+        }
     }
 
     for (size_t i = 0; i < svc->n_replies; i++) {

@@ -29,8 +29,9 @@ static const struct {
     const char *marker;
     sp__seg_kind kind;
 } markers[] = {
-    {SP__MARK_TARGET, SP__SEG_TARGET}, {SP__MARK_LOCAL, SP__SEG_LOCAL}, {SP__MARK_MAC, SP__SEG_MAC},
-    {SP__MARK_CALLID, SP__SEG_CALLID}, {SP__MARK_USER, SP__SEG_USER},
+    {SP__MARK_TARGET, SP__SEG_TARGET}, {SP__MARK_LOCAL, SP__SEG_LOCAL},
+    {SP__MARK_MAC, SP__SEG_MAC},       {SP__MARK_CALLID, SP__SEG_CALLID},
+    {SP__MARK_USER, SP__SEG_USER},     {SP__MARK_HOST, SP__SEG_HOST},
 };
 
 int sp__template_build(sp__template *t, const sp__probe_type *type, const sp__probe_params *params)
@@ -133,8 +134,12 @@ size_t sp__template_fill(const sp__template *t, const sp__probe_fields *f, char 
             src = f->call_id;
             len = strlen(src);
             break;
-        default:
+        case SP__SEG_USER:
             src = f->user;
+            len = strlen(src);
+            break;
+        default:
+            src = f->host;
             len = strlen(src);
             break;
         }

@@ -23,6 +23,7 @@ typedef struct sp__probe_params {
 #define SP__MARK_MAC "ZZspMACZZ"
 #define SP__MARK_CALLID "ZZspCALLIDZZ"
 #define SP__MARK_USER "ZZspUSERZZ"
+#define SP__MARK_HOST "ZZspHOSTZZ"
 
 typedef struct sp__probe_type {
     const char *name;
@@ -48,7 +49,8 @@ typedef enum {
     SP__SEG_LOCAL,
     SP__SEG_MAC,
     SP__SEG_CALLID,
-    SP__SEG_USER
+    SP__SEG_USER,
+    SP__SEG_HOST
 } sp__seg_kind;
 
 typedef struct sp__template {
@@ -67,6 +69,7 @@ typedef struct sp__probe_fields {
     const char *mac;    /* 16 hex digits */
     const char *call_id;
     const char *user; /* the user the request is addressed to (To, R-URI) */
+    const char *host; /* the target address alone, for To ("[v6]" bracketed) */
 } sp__probe_fields;
 
 /* Builds a template with libosip2. Returns 0 or -1 (a value libosip2 refused). */

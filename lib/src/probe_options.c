@@ -9,7 +9,9 @@ static void options_fill(const sp__probe_params *params, sp__request_spec *spec,
 {
     (void)params;
     snprintf(scratch[0], 256, "sip:%s@%s", SP__MARK_USER, SP__MARK_TARGET);
-    snprintf(scratch[1], 256, "<sip:%s@%s>", SP__MARK_USER, SP__MARK_TARGET);
+    /* To carries the host without port: the server must echo it verbatim, so
+     * a SIP ALG that rewrites it (adding ":5060", say) gives itself away. */
+    snprintf(scratch[1], 256, "<sip:%s@%s>", SP__MARK_USER, SP__MARK_HOST);
     spec->method = "OPTIONS";
     spec->request_uri = scratch[0];
     spec->to = scratch[1];

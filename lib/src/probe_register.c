@@ -11,8 +11,8 @@ static void register_fill(const sp__probe_params *params, sp__request_spec *spec
 {
     snprintf(scratch[0], 256, "sip:%s", SP__MARK_TARGET);
     (void)params;
-    snprintf(scratch[1], 256, "<sip:%s@%s>", SP__MARK_USER, SP__MARK_TARGET);
-    snprintf(scratch[2], 256, "<sip:%s@%s>;tag=%s", SP__MARK_USER, SP__MARK_TARGET, SP__MARK_MAC);
+    snprintf(scratch[1], 256, "<sip:%s@%s>", SP__MARK_USER, SP__MARK_HOST);
+    snprintf(scratch[2], 256, "<sip:%s@%s>;tag=%s", SP__MARK_USER, SP__MARK_HOST, SP__MARK_MAC);
     spec->method = "REGISTER";
     spec->request_uri = scratch[0];
     spec->to = scratch[1];

@@ -796,7 +796,14 @@ static size_t build_probe(const sp_scan *s, const sp__probe_id *id, char *out, s
         snprintf(user, sizeof(user), "%s", s->baseline_user);
     else
         sp__extlist_get(&s->exts, id->ext - 1, user, sizeof(user));
-    sp__probe_fields f = {target, s->local[id->addr.family == 6], mac_hex, callid, user};
+    char host[80];
+    sp__addr_format(&id->addr, host + 1, sizeof(host) - 2);
+    if (id->addr.family == 6) {
+        host[0] = '[';
+        strcat(host, "]");
+    }
+    sp__probe_fields f = {target, s->local[id->addr.family == 6],        mac_hex, callid,
+                          user,   id->addr.family == 6 ? host : host + 1};
     return sp__template_fill(&s->tmpl[id->probe], &f, out, cap);
 }
 
@@ -1033,6 +1040,11 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
     char probe[PROBE_MAX];
     size_t req_len = build_probe(s, &id, probe, sizeof(probe));
     const char *name = sp__probe_get(id.probe)->name;
+    char sent_to[128], host[64];
+    sp__addr_format(&id.addr, host, sizeof(host));
+    snprintf(sent_to, sizeof(sent_to), id.addr.family == 6 ? "sip:%s@[%s]" : "sip:%s@%s",
+             s->to_user, host);
+    sp__classify_echo(e->svc, sent_to, &msg);
     if (sp__classify_reply(e->svc, id.probe, name, &msg, rtt, in->len, req_len)) {
         s->summary.replies++;
         e->seen_mask |= bit;

@@ -40,6 +40,7 @@ void sp__svc_free(sp__svc *svc)
     sp__strv_free(&svc->headers);
     sp__strv_free(&svc->owned);
     free(svc->header_order);
+    free(svc->alg_evidence);
     free(svc->fp_version);
     free(svc->fp_cpe);
     for (size_t i = 0; i < svc->n_findings; i++)

@@ -30,7 +30,8 @@ typedef struct sp__svc {
     char *to_tag;
     sp__strv allow, supported, contacts, vias, warnings, record_routes, sdp_addrs, headers;
     char *header_order;
-    sp__strv owned; /* strings the record owns for its view (a service read back from JSON) */
+    char *alg_evidence; /* how a header the server echoes verbatim came back changed */
+    sp__strv owned;     /* strings the record owns for its view (a service read back from JSON) */
 
     sp_fingerprint fp;
     int has_fp;

@@ -205,6 +205,13 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
     tag = NULL;
     if (msg->to && osip_to_get_tag(msg->to, &tag) == 0 && tag)
         out->to_tag = dup_or_null(tag->gvalue);
+    if (msg->to && msg->to->url) {
+        char *u = NULL;
+        if (osip_uri_to_str(msg->to->url, &u) == 0) {
+            out->to_uri = strdup(u);
+            osip_free(u);
+        }
+    }
 
     for (int i = 0; i < osip_list_size(&msg->vias) && i < 32; i++) {
         osip_via_t *via = osip_list_get(&msg->vias, i);
@@ -303,6 +310,7 @@ void sp__parsed_free(sp__parsed *p)
     free(p->user_agent);
     free(p->from_tag);
     free(p->to_tag);
+    free(p->to_uri);
     free(p->via_branch);
     free(p->realm);
     free(p->algorithm);

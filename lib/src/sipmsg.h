@@ -41,6 +41,7 @@ typedef struct sp__parsed {
     char *user_agent;
     char *from_tag;
     char *to_tag;
+    char *to_uri;     /* the To URI as received, without parameters */
     char *via_branch; /* branch parameter of the top Via */
     int challenged;   /* a WWW-Authenticate or Proxy-Authenticate header is present */
     char *realm;

@@ -55,6 +55,10 @@ static int n_personas;
 static rule rules[MAX_RULES];
 static int n_rules;
 static volatile sig_atomic_t stop;
+/* --allow-from: also answer this IPv4 network. Only for labs inside network
+ * namespaces a test creates, where such addresses cannot leave the sandbox. */
+static uint32_t allow_net, allow_mask;
+static int allow_set;
 static unsigned long answered, ignored;
 
 static void on_signal(int sig)
@@ -317,8 +321,9 @@ static int open_socket(int family, int port)
     if (fd < 0)
         return -1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    /* Best effort: receive only on the loopback interface. */
-    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3);
+    /* Best effort: receive only on the loopback interface (not in a namespace lab). */
+    if (!allow_set)
+        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3);
     int big = 16 << 20;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
@@ -410,9 +415,10 @@ static int serve_one(int fd, int family)
     }
     /* Loopback only: never answer anything else, whatever the bug elsewhere. */
     int loop_src;
-    if (family == 4)
-        loop_src = (ntohl(((const struct sockaddr_in *)&src)->sin_addr.s_addr) >> 24) == 127;
-    else
+    if (family == 4) {
+        uint32_t a = ntohl(((const struct sockaddr_in *)&src)->sin_addr.s_addr);
+        loop_src = (a >> 24) == 127 || (allow_set && (a & allow_mask) == allow_net);
+    } else
         loop_src = IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&src)->sin6_addr);
     if (!have_dst || !loop_src) {
         ignored++;
@@ -482,11 +488,14 @@ int main(int argc, char **argv)
 {
     const char *config = NULL, *dir = "fixtures/personas", *ready = NULL;
     int port = 5060, max_seconds = 300, opt;
-    static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'},     {"personas", required_argument, NULL, 'd'},
-        {"port", required_argument, NULL, 'p'},       {"max-seconds", required_argument, NULL, 't'},
-        {"ready-file", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
-    while ((opt = getopt_long(argc, argv, "c:d:p:t:r:", longopts, NULL)) != -1) {
+    static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+                                             {"personas", required_argument, NULL, 'd'},
+                                             {"port", required_argument, NULL, 'p'},
+                                             {"max-seconds", required_argument, NULL, 't'},
+                                             {"ready-file", required_argument, NULL, 'r'},
+                                             {"allow-from", required_argument, NULL, 'a'},
+                                             {NULL, 0, NULL, 0}};
+    while ((opt = getopt_long(argc, argv, "c:d:p:t:r:a:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             config = optarg;
@@ -503,9 +512,21 @@ int main(int argc, char **argv)
         case 'r':
             ready = optarg;
             break;
+        case 'a': {
+            char net[64];
+            int bits = 32;
+            struct in_addr in;
+            if (sscanf(optarg, "%63[0-9.]/%d", net, &bits) < 1 ||
+                inet_pton(AF_INET, net, &in) != 1 || bits < 8 || bits > 32)
+                die("bad --allow-from (an IPv4 CIDR of /8 or longer)", optarg);
+            allow_mask = bits == 32 ? 0xffffffffu : ~((1u << (32 - bits)) - 1);
+            allow_net = ntohl(in.s_addr) & allow_mask;
+            allow_set = 1;
+            break;
+        }
         default:
             fprintf(stderr, "usage: sipprobe-lab --config FILE [--personas DIR] [--port N] "
-                            "[--max-seconds N] [--ready-file F]\n");
+                            "[--max-seconds N] [--ready-file F] [--allow-from CIDR]\n");
             return 2;
         }
     }

@@ -340,6 +340,52 @@ START_TEST(test_findings_enumeration_verdicts)
 }
 END_TEST
 
+START_TEST(test_findings_exposed_through_nat_and_alg)
+{
+    /* A LAN Contact in a reply from a public address: exposed through NAT. */
+    sp__svc *svc = classify_fixture("replies/nat-pbx.OPTIONS.sip", "OPTIONS", "203.0.113.10");
+    const sp_finding *f = finding(svc, "sip-exposed-through-nat");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->severity, SP_SEV_HIGH);
+    ck_assert_ptr_nonnull(strstr(f->evidence[f->n_evidence - 1], "FreePBX pbx answers"));
+    ck_assert_ptr_null(finding(svc, "sip-alg-detected"));
+    sp__svc_free(svc);
+
+    /* The echoed To came back changed: an ALG, and exposure through NAT. */
+    size_t len;
+    char *raw = read_fixture("replies/freepbx.OPTIONS.sip", &len);
+    sp__parsed m;
+    ck_assert_int_eq(sp__sipmsg_parse(raw, len, &m), 0);
+    sp__addr h = addr("203.0.113.10");
+    svc = sp__svc_new(&h, 5060, 0);
+    sp__svc_set_responder(svc, &h, 5060);
+    sp__classify_echo(svc, "sip:100@203.0.113.10", &m); /* the fixture echoes ...:5060 */
+    sp__classify_reply(svc, 0, "OPTIONS", &m, 1, len, 400);
+    sp__classify_finish(svc, &db, &vulns);
+    ck_assert_ptr_nonnull(finding(svc, "sip-alg-detected"));
+    ck_assert_ptr_nonnull(finding(svc, "sip-exposed-through-nat"));
+    sp__svc_free(svc);
+
+    /* Echoed verbatim: no ALG. Same reply from a LAN address: no exposure. */
+    svc = sp__svc_new(&h, 5060, 0);
+    sp__addr lan = addr("192.168.1.20");
+    sp__svc_set_responder(svc, &lan, 5060);
+    sp__classify_echo(svc, "sip:100@203.0.113.10:5060", &m);
+    sp__classify_reply(svc, 0, "OPTIONS", &m, 1, len, 400);
+    sp__classify_finish(svc, &db, &vulns);
+    ck_assert_ptr_null(finding(svc, "sip-alg-detected"));
+    ck_assert_ptr_null(finding(svc, "sip-exposed-through-nat"));
+    sp__svc_free(svc);
+    sp__parsed_free(&m);
+    free(raw);
+
+    /* The router itself answering is no exposure of a device behind it. */
+    svc = classify_fixture("replies/fritzbox.OPTIONS.sip", "OPTIONS", "203.0.113.10");
+    ck_assert_ptr_null(finding(svc, "sip-exposed-through-nat"));
+    sp__svc_free(svc);
+}
+END_TEST
+
 Suite *findings_suite(void)
 {
     Suite *s = suite_create("findings");
@@ -354,6 +400,7 @@ Suite *findings_suite(void)
     tcase_add_test(tc, test_findings_scanner_and_methods);
     tcase_add_test(tc, test_findings_extension_list);
     tcase_add_test(tc, test_findings_enumeration_verdicts);
+    tcase_add_test(tc, test_findings_exposed_through_nat_and_alg);
     suite_add_tcase(s, tc);
     return s;
 }

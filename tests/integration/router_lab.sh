@@ -1,0 +1,69 @@
+# The home-router lab, run by test_router_lab.sh inside `unshare --net
+# --mount`: no packet can leave the sandbox. Namespaces:
+#   lan  192.168.1.20   an office PBX (the loopback lab's office-pbx persona)
+#   rtr  192.168.1.1 / 203.0.113.1   NAT (masquerade), filter "block all"
+#        inbound, and switchable: the kernel SIP helper (nftables ct helper
+#        "sip") and a 5060 DNAT pinhole to the PBX
+#   wan  203.0.113.2    where sipprobe runs
+# Usage: router_lab.sh HELPER(0|1) PINHOLE(0|1) OUTFILE
+set -euo pipefail
+helper=$1 pinhole=$2 out=$3
+mount -t tmpfs tmpfs /run
+mkdir -p /run/netns
+cleanup() {
+    [ -n "${LAB:-}" ] && kill "$LAB" 2>/dev/null && wait "$LAB" 2>/dev/null
+    for ns in lan rtr wan; do ip netns del $ns 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+for ns in lan rtr wan; do ip netns add $ns; ip -n $ns link set lo up; done
+ip link add rl type veth peer name lr
+ip link set rl netns rtr
+ip link set lr netns lan
+ip link add rw type veth peer name wr
+ip link set rw netns rtr
+ip link set wr netns wan
+ip -n lan addr add 192.168.1.20/24 dev lr
+ip -n lan link set lr up
+ip -n lan route add default via 192.168.1.1
+ip -n rtr addr add 192.168.1.1/24 dev rl
+ip -n rtr link set rl up
+ip -n rtr addr add 203.0.113.1/24 dev rw
+ip -n rtr link set rw up
+ip -n wan addr add 203.0.113.2/24 dev wr
+ip -n wan link set wr up
+ip netns exec rtr sysctl -qw net.ipv4.ip_forward=1
+
+dnat=""
+[ "$pinhole" = 1 ] && dnat='iifname "rw" udp dport 5060 dnat to 192.168.1.20'
+assign=""
+[ "$helper" = 1 ] && assign='udp dport 5060 ct helper set "sip-5060"'
+ip netns exec rtr nft -f - <<NFT
+table ip nat {
+    chain prerouting { type nat hook prerouting priority dstnat; $dnat; }
+    chain postrouting { type nat hook postrouting priority srcnat; oifname "rw" masquerade; }
+}
+table ip filter {
+    ct helper sip-5060 { type "sip" protocol udp; l3proto ip; }
+    chain pre { type filter hook prerouting priority filter; $assign; }
+    chain forward {
+        type filter hook forward priority filter; policy drop;
+        ct state established,related accept
+        iifname "rl" oifname "rw" accept
+        iifname "rw" ct status dnat accept
+    }
+    chain input {
+        type filter hook input priority filter; policy drop;
+        ct state established,related accept
+        iifname "rl" accept
+        iifname "lo" accept
+    }
+}
+NFT
+
+echo "192.168.1.20 office-pbx" >"$out.lab.conf"
+ip netns exec lan "$SIPPROBE_LAB" --config "$out.lab.conf" --personas "$SP_SOURCE_DIR/fixtures/personas" \
+    --port 5060 --max-seconds 30 --allow-from 203.0.113.0/24 --ready-file "$out.ready" 2>"$out.lab.log" &
+LAB=$!
+for _ in $(seq 50); do [ -s "$out.ready" ] && break; sleep 0.1; done
+ip netns exec wan "$SIPPROBE" -q -m OPTIONS,REGISTER --wait 700 -f ndjson 203.0.113.1 >"$out"

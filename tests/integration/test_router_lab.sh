@@ -1,0 +1,44 @@
+# The seed scenario on a real (namespaced) home router: with the 5060
+# pinhole, a scan of the router's WAN address finds the LAN PBX, fingerprinted
+# as itself, and reports sip-exposed-through-nat with evidence; with the
+# kernel SIP helper on, the ALG's rewriting shows as sip-alg-detected;
+# without the pinhole ("block all" really blocks), nothing is found.
+# Everything runs inside unshare --net --mount: nothing leaves the sandbox.
+source "$(dirname "$0")/lib.sh"
+need jq
+need nft
+need ip
+need unshare
+[ "$(id -u)" = 0 ] || skip "network namespaces need root"
+unshare --net --mount true 2>/dev/null || skip "cannot create network namespaces here"
+export SIPPROBE SIPPROBE_LAB SP_SOURCE_DIR
+
+ids() { jq -r '[.findings[].id] | sort | join(",")' "$1"; }
+for helper in 0 1; do
+    for pinhole in 0 1; do
+        out="$WORK/h${helper}p$pinhole.ndjson"
+        unshare --net --mount bash "$SP_SOURCE_DIR/tests/integration/router_lab.sh" \
+            $helper $pinhole "$out" || fail "lab (helper=$helper pinhole=$pinhole) failed"
+        if [ $pinhole = 0 ]; then
+            expect_eq "$(wc -l <"$out")" 0 "helper=$helper, no pinhole: nothing reachable"
+            continue
+        fi
+        expect_eq "$(wc -l <"$out")" 1 "helper=$helper, pinhole: one service"
+        expect_eq "$(jq -r '.host + " " + .responder' "$out")" "203.0.113.1 203.0.113.1:5060" "found on the WAN address"
+        expect_eq "$(jq -r '.fingerprint.product + " " + .fingerprint.type' "$out")" "FreePBX pbx" "fingerprinted as the PBX, not the router"
+        f=$(ids "$out")
+        case ",$f," in *,sip-exposed-through-nat,*) ;; *) fail "helper=$helper: no sip-exposed-through-nat in $f" ;; esac
+        ev=$(jq -r '.findings[] | select(.id == "sip-exposed-through-nat") | .evidence | join(" | ")' "$out")
+        if [ $helper = 0 ]; then
+            case "$ev" in *"Contact: <sip:192.168.1.20:5060> (private address 192.168.1.20)"*) ;;
+            *) fail "helper off: evidence should be the LAN Contact: $ev" ;; esac
+            case ",$f," in *,sip-alg-detected,*) fail "ALG reported without the helper" ;; esac
+        else
+            case "$ev" in *"To rewritten in transit: sent <sip:100@203.0.113.1>, received <sip:100@203.0.113.1:5060>"*) ;;
+            *) fail "helper on: evidence should be the ALG's rewrite: $ev" ;; esac
+            case ",$f," in *,sip-alg-detected,*) ;; *) fail "helper on: no sip-alg-detected in $f" ;; esac
+            expect_eq "$(jq -r '.contacts[0]' "$out")" "<sip:203.0.113.1:5060>" "the helper rewrote Contact"
+        fi
+    done
+done
+echo "PASS"
