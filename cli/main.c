@@ -37,6 +37,10 @@ enum {
     OPT_BASELINE,
     OPT_UPLOAD,
     OPT_RESUME,
+    OPT_TOKEN,
+    OPT_TRANSPORT,
+    OPT_LISTEN,
+    OPT_MAX_SECONDS,
     OPT_RESUME_FILE,
     OPT_UPLOAD_HEADER,
     OPT_UPLOAD_BATCH,
@@ -69,6 +73,10 @@ static const struct option long_options[] = {
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"upload", required_argument, NULL, OPT_UPLOAD},
     {"resume", required_argument, NULL, OPT_RESUME},
+    {"token", required_argument, NULL, OPT_TOKEN},
+    {"transport", required_argument, NULL, OPT_TRANSPORT},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
     {"resume-file", required_argument, NULL, OPT_RESUME_FILE},
     {"upload-header", required_argument, NULL, OPT_UPLOAD_HEADER},
     {"upload-ndjson-batch", required_argument, NULL, OPT_UPLOAD_BATCH},
@@ -184,6 +192,66 @@ static const char *format_from_path(const char *path)
     return NULL;
 }
 
+static void on_reflect_signal(int sig)
+{
+    (void)sig;
+    sp_reflect_stop();
+}
+
+/* sipprobe reflect: the ALG-check reflector, for a host outside the office. */
+static int reflect_main(int argc, char **argv)
+{
+    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+                                         {"token", required_argument, NULL, 't'},
+                                         {"max-seconds", required_argument, NULL, 'm'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *listen_addr = "0.0.0.0:5060", *tok = NULL;
+    unsigned long max_seconds = 0;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "l:t:m:qh", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'l':
+            listen_addr = optarg;
+            break;
+        case 't':
+            tok = optarg;
+            break;
+        case 'm':
+            max_seconds = parse_number(optarg, "max-seconds", 86400 * 30);
+            break;
+        case 'q':
+            g_quiet = 1;
+            break;
+        case 'h':
+            print_usage(stdout);
+            return EXIT_DONE;
+        default:
+            usage_error("usage: sipprobe reflect --token SECRET [--listen ADDR:PORT] "
+                        "[--max-seconds N]");
+        }
+    }
+    if (optind != argc)
+        usage_error("reflect takes no targets ('%s')", argv[optind]);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_reflect_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    g_verbose = 1;
+    char err[512] = "";
+    sp_code rc =
+        sp_reflect(listen_addr, tok, (unsigned)max_seconds, on_log, NULL, err, sizeof(err));
+    if (rc != SP_OK) {
+        fprintf(stderr, "sipprobe: %s\n", err[0] ? err : sp_strerror(rc));
+        return rc == SP_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    return EXIT_DONE;
+}
+
 int main(int argc, char **argv)
 {
     const char *outputs[16];
@@ -195,10 +263,19 @@ int main(int argc, char **argv)
     int has_baseline = 0;
     const char *upload_url = NULL;
     const char *resume = NULL, *resume_file = NULL;
+    const char *token = NULL, *transports = NULL;
+    int alg_mode = 0;
     char default_resume[64];
     unsigned upload_batch = 0;
     sp_code rc;
 
+    if (argc > 1 && !strcmp(argv[1], "reflect"))
+        return reflect_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "alg-check")) {
+        alg_mode = 1;
+        argc--;
+        argv++;
+    }
     sp_scan *scan = sp_scan_new();
     if (!scan) {
         fprintf(stderr, "sipprobe: out of memory\n");
@@ -284,6 +361,15 @@ int main(int argc, char **argv)
         case OPT_RESUME:
             resume = optarg;
             break;
+        case OPT_TOKEN:
+            token = optarg;
+            break;
+        case OPT_TRANSPORT:
+            transports = optarg;
+            break;
+        case OPT_LISTEN:
+        case OPT_MAX_SECONDS:
+            usage_error("--listen and --max-seconds belong to 'sipprobe reflect'");
         case OPT_RESUME_FILE:
             resume_file = optarg;
             break;
@@ -349,6 +435,20 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (alg_mode) {
+        if (optind + 1 != argc)
+            usage_error("alg-check takes one reflector address, e.g. 'sipprobe alg-check "
+                        "--token SECRET 198.51.100.7'");
+        rc = sp_scan_set_alg_check(scan, argv[optind], token, transports);
+        if (rc != SP_OK) {
+            lib_error(scan, rc);
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+        optind = argc; /* the reflector is no scan target */
+    } else if (token || transports) {
+        usage_error("--token and --transport belong to 'sipprobe alg-check'");
+    }
     if (resume) {
         /* The journal holds the targets and settings of the scan to continue. */
         if (optind < argc)
@@ -360,7 +460,7 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         resume_file = resume;
-    } else if (!dry_run) {
+    } else if (!dry_run && !alg_mode) {
         /* By default the resume file goes to the current directory, if it is writable. */
         if (!resume_file && access(".", W_OK) == 0) {
             snprintf(default_resume, sizeof(default_resume), "sipprobe-%ld.resume", (long)getpid());
@@ -388,8 +488,8 @@ int main(int argc, char **argv)
     }
 
     uint64_t probes = 0, addresses = 0;
-    rc = sp_scan_probe_count(scan, &probes);
-    if (rc == SP_OK)
+    rc = alg_mode ? SP_OK : sp_scan_probe_count(scan, &probes);
+    if (rc == SP_OK && !alg_mode)
         rc = sp_scan_address_count(scan, &addresses);
     if (rc != SP_OK) {
         if (rc == SP_ENOTARGETS && optind == argc)

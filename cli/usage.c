@@ -6,6 +6,8 @@ void print_usage(FILE *fp)
 {
     fputs(
         "Usage: sipprobe [OPTIONS] TARGET...\n"
+        "       sipprobe alg-check --token SECRET [--transport udp,tcp] [OPTIONS] REFLECTOR\n"
+        "       sipprobe reflect --token SECRET [--listen ADDR:PORT] [--max-seconds N]\n"
         "Find SIP services, identify them and report how dangerous each one is.\n"
         "\n"
         "TARGET is an address, CIDR, range or host name, optionally with :PORT:\n"
@@ -52,6 +54,12 @@ void print_usage(FILE *fp)
         "                           (http/https; retried on 5xx and network errors)\n"
         "      --upload-header H    extra header for the upload, e.g. 'Authorization: ...'\n"
         "      --upload-ndjson-batch N  upload ndjson, N services per POST, instead of json\n"
+        "\n"
+        "SIP ALG check (is the router rewriting SIP?):\n"
+        "      --token SECRET       shared secret between alg-check and reflect (8+ chars)\n"
+        "      --transport LIST     alg-check over udp, tcp or udp,tcp (default udp)\n"
+        "      --listen ADDR:PORT   reflect: where to listen (default 0.0.0.0:5060)\n"
+        "      --max-seconds N      reflect: stop after N seconds (default: until Ctrl-C)\n"
         "\n"
         "Interrupt and resume:\n"
         "      --resume FILE        continue an interrupted scan from its resume file (its\n"

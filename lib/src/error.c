@@ -42,5 +42,5 @@ sp_code sp_severity_parse(const char *name, sp_severity *out)
 
 const char *sp_transport_name(sp_transport t)
 {
-    return t == SP_TRANSPORT_UDP ? "udp" : "?";
+    return t == SP_TRANSPORT_UDP ? "udp" : t == SP_TRANSPORT_TCP ? "tcp" : "?";
 }

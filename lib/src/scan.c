@@ -3,6 +3,7 @@
  * to classification and the finished services to the writers. */
 #include "sipprobe/sipprobe.h"
 
+#include "alg.h"
 #include "baseline.h"
 #include "classify.h"
 #include "enumerate.h"
@@ -82,6 +83,10 @@ struct sp_scan {
     int resuming;
     unsigned pos_round; /* where sending is: the round and the walk index */
     uint64_t pos_j;
+    char *alg_host; /* alg-check mode: the reflector */
+    uint16_t alg_port;
+    char *alg_token;
+    int alg_udp, alg_tcp;
     char *upload_url;
     unsigned upload_batch; /* 0: one json document; else ndjson, this many services per POST */
     sp__strv upload_headers;
@@ -210,6 +215,8 @@ void sp_scan_free(sp_scan *s)
     sp__vulndb_free(&s->vulns);
     sp__baseline_free(&s->baseline);
     free(s->upload_url);
+    free(s->alg_host);
+    free(s->alg_token);
     free(s->resume_path);
     sp__journal_close(&s->journal, 1);
     sp__resume_free(&s->resume);
@@ -635,6 +642,38 @@ sp_code sp_scan_resume(sp_scan *s, const char *path)
         return SP_ENOMEM;
     s->resuming = 1;
     return SP_OK;
+}
+
+sp_code sp_scan_set_alg_check(sp_scan *s, const char *reflector, const char *token,
+                              const char *transports)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    sp__range r;
+    int rc = sp__target_parse(reflector ? reflector : "", 1, &r, s->err, sizeof(s->err));
+    if (rc)
+        return (sp_code)rc;
+    if (r.lo != r.hi)
+        return fail(s, SP_ETARGET, "alg-check needs one reflector address, not '%s'", reflector);
+    if (!token || strlen(token) < 8)
+        return fail(s, SP_EINVAL, "alg-check needs the reflector's --token (8+ characters)");
+    sp__addr a;
+    memset(&a, 0, sizeof(a));
+    a.family = r.family;
+    for (int i = (r.family == 4 ? 3 : 15), k = 0; i >= 0; i--, k++)
+        a.bytes[i] = (uint8_t)(r.lo >> (8 * k));
+    char text[64];
+    sp__addr_format(&a, text, sizeof(text));
+    free(s->alg_host);
+    free(s->alg_token);
+    s->alg_host = strdup(text);
+    s->alg_token = strdup(token);
+    s->alg_port = r.port > 0 ? (uint16_t)r.port : 5060;
+    s->alg_udp = !transports || strstr(transports, "udp") != NULL;
+    s->alg_tcp = transports && strstr(transports, "tcp") != NULL;
+    if (transports && !s->alg_udp && !s->alg_tcp)
+        return fail(s, SP_EINVAL, "transports are udp and/or tcp, not '%s'", transports);
+    return s->alg_host && s->alg_token ? SP_OK : fail(s, SP_ENOMEM, "out of memory");
 }
 
 void sp_scan_set_color(sp_scan *s, int on)
@@ -1485,6 +1524,82 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
     return SP_OK;
 }
 
+/* alg-check mode: one exchange per transport with the reflector; the
+ * reflector's record carries sip-alg-detected when the path rewrote. */
+static sp_code run_alg_check(sp_scan *s)
+{
+    char started[32], finished[32];
+    iso_now(started, sizeof(started));
+    s->start_ns = now_ns();
+    sp__strv target = {0};
+    sp__strv_push(&target, s->alg_host, strlen(s->alg_host));
+    char port[8];
+    snprintf(port, sizeof(port), "%u", s->alg_port);
+    sp__scan_meta meta = {.version = SP_VERSION,
+                          .targets = &target,
+                          .excludes = &s->exclude_specs,
+                          .ports = port,
+                          .methods = "INVITE,REGISTER (alg-check)",
+                          .rate = s->rate,
+                          .wait_ms = s->wait_ms,
+                          .shard_index = 1,
+                          .shard_count = 1,
+                          .user_agent = s->user_agent,
+                          .started = started,
+                          .fail_on = s->fail_on,
+                          .color = s->color};
+    s->summary.max_severity = SP_SEV_NONE;
+    s->summary.max_new_severity = SP_SEV_NONE;
+    sp_code rc = SP_OK;
+    int transports[2] = {s->alg_udp ? 0 : -1, s->alg_tcp ? 1 : -1};
+    for (int t = 0; t < 2; t++) {
+        if (transports[t] < 0)
+            continue;
+        sp__svc *svc = NULL;
+        int r = sp__alg_check(s->alg_host, s->alg_port, transports[t], s->alg_token, s->user_agent,
+                              s->wait_ms, &svc, s->err, sizeof(s->err));
+        s->summary.probes_sent += 2;
+        if (r) {
+            logf_(s, 0, "%s", s->err);
+            if (!rc)
+                rc = (sp_code)r;
+            continue;
+        }
+        s->summary.replies += 2;
+        if (!svc->n_findings)
+            logf_(s, 1, "no ALG on this path (%s)", transports[t] ? "tcp" : "udp");
+        entry *e = table_find(s, &svc->host, svc->port, svc->transport, 1);
+        if (e) {
+            e->svc = svc;
+            emit_service(s, e, 1);
+            continue;
+        }
+        sp__svc_free(svc);
+    }
+    s->summary.elapsed_s = (double)(now_ns() - s->start_ns) / 1e9;
+    iso_now(finished, sizeof(finished));
+    meta.finished = finished;
+    meta.summary = &s->summary;
+    const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));
+    for (size_t i = 0; views && i < s->n_kept; i++)
+        views[i] = &s->kept[i]->pub;
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (views && w->type->end)
+            w->type->end(w, &meta, views, s->n_kept);
+        char werr[512];
+        int wrc = sp__writer_close(w, werr, sizeof(werr));
+        if (wrc && !rc)
+            rc = fail(s, (sp_code)wrc, "%s", werr);
+        s->writers[i] = NULL;
+    }
+    s->n_writers = 0;
+    free(views);
+    sp__strv_free(&target);
+    s->ran = 1;
+    return rc;
+}
+
 /* Posts the results once every local output is safely written. */
 static int upload_results(sp_scan *s, const sp__scan_meta *meta, const sp_service **views, size_t n)
 {
@@ -1546,6 +1661,8 @@ sp_code sp_scan_run(sp_scan *s)
     run_state rs;
     memset(&rs, 0, sizeof(rs));
     sp__udp_init(&rs.udp);
+    if (s->alg_host)
+        return run_alg_check(s);
     sp_code rc = prepare(s);
     if (!rc && sp__udp_rx_init(&rs.rx) < 0)
         rc = fail(s, SP_ENOMEM, "out of memory");

@@ -68,8 +68,29 @@ int sp__sipmsg_build(const sp__request_spec *spec, char **out, size_t *len)
         goto done;
     if (spec->accept && osip_message_set_accept(msg, spec->accept) != 0)
         goto done;
-    if (osip_message_set_content_length(msg, "0") != 0)
+    for (size_t i = 0; i < spec->n_extra; i++) {
+        const char *colon = strchr(spec->extra[i], ':');
+        if (!colon)
+            goto done;
+        char name[64];
+        size_t nlen = (size_t)(colon - spec->extra[i]);
+        if (nlen >= sizeof(name))
+            goto done;
+        memcpy(name, spec->extra[i], nlen);
+        name[nlen] = '\0';
+        const char *v = colon + 1;
+        while (*v == ' ')
+            v++;
+        if (osip_message_set_header(msg, name, v) != 0)
+            goto done;
+    }
+    if (spec->body) {
+        if (osip_message_set_content_type(msg, spec->content_type) != 0 ||
+            osip_message_set_body(msg, spec->body, strlen(spec->body)) != 0)
+            goto done;
+    } else if (osip_message_set_content_length(msg, "0") != 0) {
         goto done;
+    }
     if (osip_message_to_str(msg, &text, &n) != 0)
         goto done;
     *out = malloc(n + 1);

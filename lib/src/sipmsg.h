@@ -17,11 +17,15 @@ typedef struct sp__request_spec {
     const char *from;        /* "<sip:100@host>;tag=..." */
     const char *to;          /* "<sip:100@host>" */
     const char *call_id;
-    const char *cseq;       /* "1 OPTIONS" */
-    const char *contact;    /* "<sip:100@host:port>" */
-    const char *user_agent; /* NULL: no header */
-    const char *expires;    /* NULL: no header */
-    const char *accept;     /* NULL: no header */
+    const char *cseq;         /* "1 OPTIONS" */
+    const char *contact;      /* "<sip:100@host:port>" */
+    const char *user_agent;   /* NULL: no header */
+    const char *expires;      /* NULL: no header */
+    const char *accept;       /* NULL: no header */
+    const char *const *extra; /* more "Name: value" headers */
+    size_t n_extra;
+    const char *content_type; /* with body */
+    const char *body;         /* NULL: none */
 } sp__request_spec;
 
 /* Builds a request with libosip2. *out is malloc'd (free()), NUL-terminated.

@@ -5,9 +5,11 @@
 #        inbound, and switchable: the kernel SIP helper (nftables ct helper
 #        "sip") and a 5060 DNAT pinhole to the PBX
 #   wan  203.0.113.2    where sipprobe runs
-# Usage: router_lab.sh HELPER(0|1) PINHOLE(0|1) OUTFILE
+# Then, from the LAN, `sipprobe alg-check` against a reflector on the WAN
+# host, over UDP and TCP (the inside view).
+# Usage: router_lab.sh HELPER(0|1) PINHOLE(0|1) OUTFILE ALGFILE
 set -euo pipefail
-helper=$1 pinhole=$2 out=$3
+helper=$1 pinhole=$2 out=$3 algout=$4
 mount -t tmpfs tmpfs /run
 mkdir -p /run/netns
 cleanup() {
@@ -37,7 +39,7 @@ ip netns exec rtr sysctl -qw net.ipv4.ip_forward=1
 dnat=""
 [ "$pinhole" = 1 ] && dnat='iifname "rw" udp dport 5060 dnat to 192.168.1.20'
 assign=""
-[ "$helper" = 1 ] && assign='udp dport 5060 ct helper set "sip-5060"'
+[ "$helper" = 1 ] && assign='udp dport 5060 ct helper set "sip-5060"; tcp dport 5060 ct helper set "sip-5060t"'
 ip netns exec rtr nft -f - <<NFT
 table ip nat {
     chain prerouting { type nat hook prerouting priority dstnat; $dnat; }
@@ -45,6 +47,7 @@ table ip nat {
 }
 table ip filter {
     ct helper sip-5060 { type "sip" protocol udp; l3proto ip; }
+    ct helper sip-5060t { type "sip" protocol tcp; l3proto ip; }
     chain pre { type filter hook prerouting priority filter; $assign; }
     chain forward {
         type filter hook forward priority filter; policy drop;
@@ -67,3 +70,15 @@ ip netns exec lan "$SIPPROBE_LAB" --config "$out.lab.conf" --personas "$SP_SOURC
 LAB=$!
 for _ in $(seq 50); do [ -s "$out.ready" ] && break; sleep 0.1; done
 ip netns exec wan "$SIPPROBE" -q -m OPTIONS,REGISTER --wait 700 -f ndjson 203.0.113.1 >"$out"
+
+ip netns exec wan "$SIPPROBE" reflect --listen 203.0.113.2:5060 --token lab-s3cret \
+    --max-seconds 20 2>"$algout.reflector.log" &
+REFLECTOR=$!
+sleep 0.3
+set +e
+ip netns exec lan "$SIPPROBE" alg-check -q --token lab-s3cret --transport udp,tcp --wait 2000 \
+    --fail-on medium -f ndjson 203.0.113.2 >"$algout"
+echo $? >"$algout.status"
+set -e
+kill $REFLECTOR 2>/dev/null || true
+wait $REFLECTOR 2>/dev/null || true

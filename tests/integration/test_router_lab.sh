@@ -2,7 +2,9 @@
 # pinhole, a scan of the router's WAN address finds the LAN PBX, fingerprinted
 # as itself, and reports sip-exposed-through-nat with evidence; with the
 # kernel SIP helper on, the ALG's rewriting shows as sip-alg-detected;
-# without the pinhole ("block all" really blocks), nothing is found.
+# without the pinhole ("block all" really blocks), nothing is found. From the
+# LAN, alg-check against a reflector outside finds the ALG exactly when the
+# helper is on, over UDP and TCP, with a diff of what it rewrote.
 # Everything runs inside unshare --net --mount: nothing leaves the sandbox.
 source "$(dirname "$0")/lib.sh"
 need jq
@@ -17,8 +19,23 @@ ids() { jq -r '[.findings[].id] | sort | join(",")' "$1"; }
 for helper in 0 1; do
     for pinhole in 0 1; do
         out="$WORK/h${helper}p$pinhole.ndjson"
+        alg="$WORK/h${helper}p$pinhole.alg"
         unshare --net --mount bash "$SP_SOURCE_DIR/tests/integration/router_lab.sh" \
-            $helper $pinhole "$out" || fail "lab (helper=$helper pinhole=$pinhole) failed"
+            $helper $pinhole "$out" "$alg" || fail "lab (helper=$helper pinhole=$pinhole) failed"
+        # The inside view: alg-check from the LAN to a reflector outside.
+        expect_eq "$(wc -l <"$alg")" 2 "alg-check: a record per transport (helper=$helper)"
+        for t in udp tcp; do
+            got=$(jq -r "select(.transport == \"$t\") | [.findings[].id] | join(\",\")" "$alg")
+            if [ $helper = 1 ]; then
+                expect_eq "$got" sip-alg-detected "alg-check over $t with the helper"
+                jq -r "select(.transport == \"$t\") | .findings[0].evidence[]" "$alg" |
+                    grep -q "Contact: <sip:100@192.168.1.20:[0-9]*>', reflector received 'Contact: <sip:100@203.0.113.1:" ||
+                    fail "alg-check over $t: the Contact rewrite is not in the evidence: $(jq -c . "$alg")"
+            else
+                expect_eq "$got" "" "alg-check over $t without the helper: no ALG"
+            fi
+        done
+        expect_eq "$(cat "$alg.status")" $((helper == 1 ? 1 : 0)) "alg-check exit status follows --fail-on"
         if [ $pinhole = 0 ]; then
             expect_eq "$(wc -l <"$out")" 0 "helper=$helper, no pinhole: nothing reachable"
             continue

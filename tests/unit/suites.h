@@ -11,6 +11,7 @@ Suite *probe_suite(void);
 Suite *classify_suite(void);
 Suite *output_suite(void);
 Suite *findings_suite(void);
+Suite *alg_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);

@@ -72,7 +72,7 @@ SP_API const char *sp_severity_name(sp_severity sev);
 /* Parse a severity name; returns SP_EINVAL for an unknown name. "never" gives SP_SEV_NONE. */
 SP_API sp_code sp_severity_parse(const char *name, sp_severity *out);
 
-typedef enum { SP_TRANSPORT_UDP = 0 } sp_transport;
+typedef enum { SP_TRANSPORT_UDP = 0, SP_TRANSPORT_TCP = 1 } sp_transport;
 SP_API const char *sp_transport_name(sp_transport t);
 
 /* ---- The result model: one responding service (host, port, transport). ---- */
@@ -243,6 +243,14 @@ SP_API sp_code sp_scan_set_resume_file(sp_scan *scan, const char *path);
  * as usual and receive the earlier services too. */
 SP_API sp_code sp_scan_resume(sp_scan *scan, const char *path);
 
+/* ALG check mode: instead of scanning, sp_scan_run sends requests carrying
+ * this host's address in Via, Contact and SDP to a sipprobe reflector at
+ * host[:port] (default 5060) over the transports ("udp,tcp") and reports
+ * sip-alg-detected with a diff of what the path rewrote. The token must
+ * match the reflector's. */
+SP_API sp_code sp_scan_set_alg_check(sp_scan *scan, const char *reflector, const char *token,
+                                     const char *transports);
+
 /* ANSI colours in text output (the caller decides: a terminal, no NO_COLOR). */
 SP_API void sp_scan_set_color(sp_scan *scan, int on);
 
@@ -297,6 +305,17 @@ typedef struct sp_summary {
     sp_severity max_new_severity; /* highest severity among them, SP_SEV_NONE if none */
 } sp_summary;
 SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
+
+/* The reflector: answers sipprobe alg-check requests carrying the token
+ * with exactly what it received (hex-encoded so that no ALG can rewrite
+ * it), over UDP and TCP on addr ("ADDR:PORT", "[v6]:PORT"). A reply is
+ * never larger than its request and each source gets at most 10 replies a
+ * second, so the reflector cannot be abused as an amplifier. Runs until
+ * max_seconds (0: until sp_reflect_stop) and logs through log. */
+SP_API sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp_log_fn log,
+                          void *data, char *err, size_t errlen);
+/* Asks a running sp_reflect to return. Async-signal-safe. */
+SP_API void sp_reflect_stop(void);
 
 #ifdef __cplusplus
 }
