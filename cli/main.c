@@ -532,6 +532,9 @@ int main(int argc, char **argv)
 
     if (dry_run)
         sp_scan_set_dry_run(scan, on_dry_probe, NULL);
+    /* alg-check's verdict "no ALG on this path" is worth saying even without -v. */
+    if (alg_mode && !g_quiet && g_verbose < 1)
+        g_verbose = 1;
     sp_scan_set_log(scan, on_log, NULL);
     if (!g_quiet && !dry_run && isatty(STDERR_FILENO))
         sp_scan_set_progress(scan, on_progress, NULL);
