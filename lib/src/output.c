@@ -142,3 +142,32 @@ void sp__each_finding_group(const sp_service *const *all, size_t n, sp_severity 
         }
     free(hits);
 }
+
+void sp__fput_markup(FILE *fp, const char *raw)
+{
+    sp__buf b;
+    sp__buf_init(&b);
+    sp__buf_printable(&b, raw ? raw : "");
+    for (const char *p = sp__buf_cstr(&b); *p; p++) {
+        switch (*p) {
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        case '\'':
+            fputs("&#39;", fp);
+            break;
+        default:
+            fputc(*p, fp);
+        }
+    }
+    sp__buf_free(&b);
+}

@@ -71,6 +71,11 @@ extern const sp__writer_type sp__writer_html;
 extern const sp__writer_type sp__writer_markdown;
 extern const sp__writer_type sp__writer_junit;
 
+/* Writes network text into HTML or XML: invalid UTF-8 repaired, control
+ * characters (not allowed in XML 1.0, dangerous on terminals) made '?', and
+ * & < > " ' escaped. */
+void sp__fput_markup(FILE *fp, const char *raw);
+
 /* "host:port/udp", with brackets around IPv6 hosts. */
 void sp__service_address(const sp_service *svc, char *out, size_t len);
 

@@ -10,34 +10,9 @@
 
 static const char *const sev_colour[] = {"#5b7083", "#2f7ed8", "#d9a400", "#e8590c", "#c92a2a"};
 
-/* Escapes text for HTML element content and attribute values. */
 static void esc(FILE *fp, const char *raw)
 {
-    sp__buf b;
-    sp__buf_init(&b);
-    sp__buf_printable(&b, raw ? raw : "");
-    for (const char *p = sp__buf_cstr(&b); *p; p++) {
-        switch (*p) {
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        case '\'':
-            fputs("&#39;", fp);
-            break;
-        default:
-            fputc(*p, fp);
-        }
-    }
-    sp__buf_free(&b);
+    sp__fput_markup(fp, raw);
 }
 
 static const char style[] =

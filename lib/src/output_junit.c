@@ -1,40 +1,14 @@
 /* JUnit XML writer for CI (GitLab, Jenkins): one testcase per service; a
  * failure for each finding at or above --fail-on (only new findings when a
  * baseline is given). Text is XML-escaped and characters XML 1.0 forbids
- * are dropped, so a hostile banner cannot break the file. */
+ * become "?", so a hostile banner cannot break the file. */
 #include "output.h"
 
 #include <string.h>
 
 static void esc(FILE *fp, const char *raw)
 {
-    sp__buf b;
-    sp__buf_init(&b);
-    sp__buf_utf8(&b, raw ? raw : "");
-    for (const unsigned char *p = (const unsigned char *)sp__buf_cstr(&b); *p; p++) {
-        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-            continue; /* not allowed in XML 1.0 */
-        switch (*p) {
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        case '\'':
-            fputs("&apos;", fp);
-            break;
-        default:
-            fputc(*p, fp);
-        }
-    }
-    sp__buf_free(&b);
+    sp__fput_markup(fp, raw);
 }
 
 static int fails(const sp__scan_meta *meta, const sp_finding *f)

@@ -237,32 +237,31 @@ static sp_code check_idle(sp_scan *s)
     return SP_OK;
 }
 
-sp_code sp_scan_add_target(sp_scan *s, const char *spec)
+/* Targets and excludes: parsed now (errors name the token), and the spec
+ * kept as typed for reports and resume files. */
+static sp_code add_spec(sp_scan *s, const char *spec, int exclude)
 {
     if (check_idle(s))
         return SP_ESTATE;
     if (!spec)
-        return fail(s, SP_EINVAL, "no target given");
-    int rc = sp__targets_add(&s->targets, spec, s->err, sizeof(s->err));
+        return fail(s, SP_EINVAL, "no %s given", exclude ? "exclude" : "target");
+    int rc = exclude ? sp__targets_exclude(&s->targets, spec, s->err, sizeof(s->err))
+                     : sp__targets_add(&s->targets, spec, s->err, sizeof(s->err));
     if (rc)
         return (sp_code)rc;
-    if (sp__strv_push(&s->target_specs, spec, strlen(spec)))
+    if (sp__strv_push(exclude ? &s->exclude_specs : &s->target_specs, spec, strlen(spec)))
         return fail(s, SP_ENOMEM, "out of memory");
     return SP_OK;
 }
 
+sp_code sp_scan_add_target(sp_scan *s, const char *spec)
+{
+    return add_spec(s, spec, 0);
+}
+
 sp_code sp_scan_add_exclude(sp_scan *s, const char *spec)
 {
-    if (check_idle(s))
-        return SP_ESTATE;
-    if (!spec)
-        return fail(s, SP_EINVAL, "no exclude given");
-    int rc = sp__targets_exclude(&s->targets, spec, s->err, sizeof(s->err));
-    if (rc)
-        return (sp_code)rc;
-    if (sp__strv_push(&s->exclude_specs, spec, strlen(spec)))
-        return fail(s, SP_ENOMEM, "out of memory");
-    return SP_OK;
+    return add_spec(s, spec, 1);
 }
 
 /* Reads a list file: one spec per line, '#' comments, "-" is stdin. */
