@@ -40,6 +40,9 @@ typedef struct sp__writer_type {
     int streaming;
     int (*begin)(sp__writer *w, const sp__scan_meta *meta);
     int (*service)(sp__writer *w, const sp_service *svc); /* streaming writers */
+    /* Optional: the same, given the service's compact JSON line (made once
+     * per service and shared with the resume journal). */
+    int (*service_line)(sp__writer *w, const char *line);
     int (*end)(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n);
 } sp__writer_type;
 
@@ -93,6 +96,9 @@ void sp__each_finding_group(const sp_service *const *all, size_t n, sp_severity 
                             void (*fn)(const sp_finding_info *info, const sp__finding_hit *hits,
                                        size_t n_hits, void *data),
                             void *data);
+
+/* The compact one-line JSON of a service (malloc'd; free()), or NULL. */
+char *sp__service_line(const sp_service *svc);
 
 /* The JSON form of a service, shared by the json and ndjson writers. */
 struct json_t;

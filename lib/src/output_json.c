@@ -116,24 +116,31 @@ json_t *sp__service_json(const sp_service *svc)
     return o;
 }
 
-static int dump_line(sp__writer *w, json_t *j)
+char *sp__service_line(const sp_service *svc)
 {
-    /* One string, one write: each line is complete on disk as soon as it
-     * is written, at one system call per service. */
+    json_t *j = sp__service_json(svc);
     char *line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
     json_decref(j);
-    if (!line || fputs(line, w->fp) == EOF || fputc('\n', w->fp) == EOF || fflush(w->fp) != 0) {
-        free(line);
+    return line;
+}
+
+static int ndjson_line(sp__writer *w, const char *line)
+{
+    /* One line, one write: each line is complete on disk as soon as it is
+     * written, at one system call per service. */
+    if (fputs(line, w->fp) == EOF || fputc('\n', w->fp) == EOF || fflush(w->fp) != 0) {
         w->failed = 1;
         return -1;
     }
-    free(line);
     return 0;
 }
 
 static int ndjson_service(sp__writer *w, const sp_service *svc)
 {
-    return dump_line(w, sp__service_json(svc));
+    char *line = sp__service_line(svc);
+    int rc = line ? ndjson_line(w, line) : -1;
+    free(line);
+    return rc;
 }
 
 const sp__writer_type sp__writer_ndjson = {
@@ -141,6 +148,7 @@ const sp__writer_type sp__writer_ndjson = {
     .description = "one JSON object per service and line, written as services are found",
     .streaming = 1,
     .service = ndjson_service,
+    .service_line = ndjson_line,
 };
 
 static json_t *scan_json(const sp__scan_meta *m)

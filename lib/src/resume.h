@@ -21,7 +21,8 @@ typedef struct sp__journal {
  * (resuming) opens it for more lines. Returns 0 or an sp_code. */
 int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, int append,
                      char *err, size_t errlen);
-void sp__journal_service(sp__journal *j, const sp_service *svc);
+/* Appends a service given as its compact JSON line (sp__service_line). */
+void sp__journal_service(sp__journal *j, const char *line);
 void sp__journal_position(sp__journal *j, unsigned round, uint64_t next_j);
 /* Closes the journal; keep = 0 removes the file (the scan completed). */
 void sp__journal_close(sp__journal *j, int keep);

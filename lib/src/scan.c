@@ -915,10 +915,8 @@ static void emit_service(sp_scan *s, entry *e, int from_journal)
 {
     sp__svc *svc = e->svc;
     e->svc = NULL;
-    if (!from_journal) {
+    if (!from_journal)
         sp__classify_finish(svc, &s->fpdb, &s->vulns);
-        sp__journal_service(&s->journal, &svc->pub);
-    }
     svc->emitted = 1;
     s->summary.services++;
     /* Against a baseline, each finding is new or known. */
@@ -947,9 +945,25 @@ static void emit_service(sp_scan *s, entry *e, int from_journal)
     }
     if (s->service_fn)
         s->service_fn(&svc->pub, s->service_data);
+    /* The JSON line is made once for the ndjson writers and the journal. */
+    int streaming = 0;
     for (size_t i = 0; i < s->n_writers; i++)
-        if (s->writers[i]->type->streaming)
-            s->writers[i]->type->service(s->writers[i], &svc->pub);
+        streaming |= s->writers[i]->type->streaming;
+    char *line = NULL;
+    if ((s->journal.fp && !from_journal) || streaming)
+        line = sp__service_line(&svc->pub);
+    if (!from_journal)
+        sp__journal_service(&s->journal, line);
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (!w->type->streaming)
+            continue;
+        if (line && w->type->service_line)
+            w->type->service_line(w, line);
+        else
+            w->type->service(w, &svc->pub);
+    }
+    free(line);
     if (s->keep_services) {
         if (s->n_kept == s->cap_kept) {
             size_t cap = s->cap_kept ? s->cap_kept * 2 : 64;
