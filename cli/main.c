@@ -144,10 +144,15 @@ static void on_progress(const sp_progress *p, void *data)
     double pct = p->probes_total ? 100.0 * (double)p->probes_sent / (double)p->probes_total : 0;
     if (pct > 100)
         pct = 100;
+    /* ETA of the first round from the recent rate; the final wait comes on top. */
+    char eta[32] = "";
+    if (p->rate_pps > 0 && p->probes_total > p->probes_sent)
+        snprintf(eta, sizeof(eta), "  ETA %.0fs",
+                 (double)(p->probes_total - p->probes_sent) / p->rate_pps);
     fprintf(stderr,
             "\r\033[Ksent %" PRIu64 " (%.0f%%)  replies %" PRIu64 "  services %" PRIu64
-            "  %.0f probes/s  %.1fs",
-            p->probes_sent, pct, p->replies, p->services, p->rate_pps, p->elapsed_s);
+            "  %.0f probes/s  %.1fs%s",
+            p->probes_sent, pct, p->replies, p->services, p->rate_pps, p->elapsed_s, eta);
     g_progress_shown = 1;
 }
 

@@ -13,6 +13,10 @@ grep -q $'\033\\[1;31mcritical' "$WORK/tty.out" || fail "no colour on a terminal
 grep -q 'sent 2 (100%)  replies 2  services' "$WORK/tty.out" || fail "no progress line on a terminal"
 grep -q 'SERVICE  ' "$WORK/tty.out" || fail "no table on a terminal"
 
+# A longer scan shows its ETA while it runs.
+script -qec "$SIPPROBE --ports $PORT --rate 300 --wait 300 127.0.21.0/24" /dev/null >"$WORK/eta.out"
+tr '\r' '\n' <"$WORK/eta.out" | grep -q 'probes/s  [0-9.]*s  ETA [0-9]*s' || fail "no ETA in the progress line"
+
 NO_COLOR=1 script -qec "$cmd" /dev/null >"$WORK/nocolor.out"
 grep -q $'\033\\[1;31m' "$WORK/nocolor.out" && fail "colour despite NO_COLOR"
 grep -q 'critical' "$WORK/nocolor.out" || fail "NO_COLOR lost the severity"
