@@ -171,3 +171,16 @@ void sp__fput_markup(FILE *fp, const char *raw)
     }
     sp__buf_free(&b);
 }
+
+void sp__service_product(const sp_service *svc, char *out, size_t len)
+{
+    const sp_fingerprint *f = svc->fingerprint;
+    if (f)
+        snprintf(out, len, "%s%s%s", f->product, f->version ? " " : "",
+                 f->version ? f->version : "");
+    else
+        snprintf(out, len, "%s",
+                 svc->server       ? svc->server
+                 : svc->user_agent ? svc->user_agent
+                                   : "");
+}

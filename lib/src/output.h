@@ -79,6 +79,10 @@ extern const sp__writer_type sp__writer_junit;
  * & < > " ' escaped. */
 void sp__fput_markup(FILE *fp, const char *raw);
 
+/* What answers, for tables: "Product version" from the fingerprint, else
+ * the Server or User-Agent banner as received, else "". Raw text: escape it. */
+void sp__service_product(const sp_service *svc, char *out, size_t len);
+
 /* "host:port/udp", with brackets around IPv6 hosts. */
 void sp__service_address(const sp_service *svc, char *out, size_t len);
 

@@ -217,13 +217,9 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         fputs("</td><td>", fp);
         esc(fp, v->responder_differs ? v->responder : "");
         fputs("</td><td>", fp);
-        if (v->fingerprint) {
-            esc(fp, v->fingerprint->product);
-            fputs(" ", fp);
-            esc(fp, v->fingerprint->version ? v->fingerprint->version : "");
-        } else {
-            esc(fp, v->server ? v->server : v->user_agent);
-        }
+        char product[512];
+        sp__service_product(v, product, sizeof(product));
+        esc(fp, product);
         fputs("</td><td>", fp);
         if (v->max_severity != SP_SEV_NONE)
             fprintf(fp, "<span class=\"sev sev-%s\">%s</span>", sp_severity_name(v->max_severity),

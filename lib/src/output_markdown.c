@@ -114,13 +114,9 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
         fputs(" | ", fp);
         esc(fp, v->responder_differs ? v->responder : "");
         fputs(" | ", fp);
-        if (v->fingerprint) {
-            esc(fp, v->fingerprint->product);
-            fputs(" ", fp);
-            esc(fp, v->fingerprint->version ? v->fingerprint->version : "");
-        } else {
-            esc(fp, v->server ? v->server : v->user_agent);
-        }
+        char product[512];
+        sp__service_product(v, product, sizeof(product));
+        esc(fp, product);
         fprintf(fp, " | %s |\n",
                 v->max_severity == SP_SEV_NONE ? "" : sp_severity_name(v->max_severity));
     }

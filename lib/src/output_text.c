@@ -63,14 +63,8 @@ static void make_cells(const sp_service *svc, sp__buf cells[N_COLS])
 
     cell(&cells[C_RESPONDER], svc->responder_differs ? svc->responder : "-");
 
-    if (svc->fingerprint) {
-        snprintf(tmp, sizeof(tmp), "%s%s%s", svc->fingerprint->product,
-                 svc->fingerprint->version ? " " : "",
-                 svc->fingerprint->version ? svc->fingerprint->version : "");
-        cell(&cells[C_PRODUCT], tmp);
-    } else {
-        cell(&cells[C_PRODUCT], svc->server ? svc->server : svc->user_agent);
-    }
+    sp__service_product(svc, tmp, sizeof(tmp));
+    cell(&cells[C_PRODUCT], tmp[0] ? tmp : NULL);
     cell(&cells[C_SEV],
          svc->max_severity == SP_SEV_NONE ? "-" : sp_severity_name(svc->max_severity));
     sp__buf f;
