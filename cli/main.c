@@ -39,6 +39,8 @@ enum {
     OPT_RESUME,
     OPT_TOKEN,
     OPT_TRANSPORT,
+    OPT_MAX_CONNECTIONS,
+    OPT_CONNECT_TIMEOUT,
     OPT_LISTEN,
     OPT_MAX_SECONDS,
     OPT_RESUME_FILE,
@@ -75,6 +77,8 @@ static const struct option long_options[] = {
     {"resume", required_argument, NULL, OPT_RESUME},
     {"token", required_argument, NULL, OPT_TOKEN},
     {"transport", required_argument, NULL, OPT_TRANSPORT},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
     {"resume-file", required_argument, NULL, OPT_RESUME_FILE},
@@ -159,7 +163,7 @@ static void on_progress(const sp_progress *p, void *data)
 static void on_dry_probe(const char *dest, const char *bytes, size_t len, void *data)
 {
     (void)data;
-    printf("# to %s/udp (%zu bytes)\n", dest, len);
+    printf("# to %s (%zu bytes)\n", dest, len);
     fwrite(bytes, 1, len, stdout);
     printf("\n");
 }
@@ -371,6 +375,16 @@ int main(int argc, char **argv)
             break;
         case OPT_TRANSPORT:
             transports = optarg;
+            if (!alg_mode)
+                rc = sp_scan_set_transports(scan, optarg);
+            break;
+        case OPT_MAX_CONNECTIONS:
+            rc = sp_scan_set_max_connections(
+                scan, (unsigned)parse_number(optarg, "connection limit", 65536));
+            break;
+        case OPT_CONNECT_TIMEOUT:
+            rc = sp_scan_set_connect_timeout_ms(
+                scan, (unsigned)parse_number(optarg, "connect timeout", 600000));
             break;
         case OPT_LISTEN:
         case OPT_MAX_SECONDS:
@@ -451,8 +465,8 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         optind = argc; /* the reflector is no scan target */
-    } else if (token || transports) {
-        usage_error("--token and --transport belong to 'sipprobe alg-check'");
+    } else if (token) {
+        usage_error("--token belongs to 'sipprobe alg-check' and 'sipprobe reflect'");
     }
     if (resume) {
         /* The journal holds the targets and settings of the scan to continue. */

@@ -42,5 +42,8 @@ sp_code sp_severity_parse(const char *name, sp_severity *out)
 
 const char *sp_transport_name(sp_transport t)
 {
-    return t == SP_TRANSPORT_UDP ? "udp" : t == SP_TRANSPORT_TCP ? "tcp" : "?";
+    return t == SP_TRANSPORT_UDP   ? "udp"
+           : t == SP_TRANSPORT_TCP ? "tcp"
+           : t == SP_TRANSPORT_TLS ? "tls"
+                                   : "?";
 }

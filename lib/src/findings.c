@@ -48,6 +48,16 @@ static const sp_finding_info catalogue[] = {
      "Over UDP a spoofed request makes this service send much more to a victim. Keep replies "
      "small (drop optional headers), rate-limit per source, or answer unknown sources only "
      "over TCP/TLS."},
+    {"tls-weak-protocol", SP_SEV_MEDIUM, "TLS service accepts a protocol older than TLS 1.2",
+     "TLS 1.0 and 1.1 are deprecated (RFC 8996) and open to downgrade and decryption attacks. "
+     "Allow only TLS 1.2 and 1.3 (Asterisk: method=tlsv1_2 in the transport; Kamailio tls.cfg: "
+     "method = TLSv1.2+), upgrading the device firmware if it cannot."},
+    {"tls-certificate-expired", SP_SEV_MEDIUM, "TLS certificate has expired (or is not yet valid)",
+     "Phones and trunks that verify certificates will refuse this server, and users learn to "
+     "click through warnings. Renew the certificate and automate renewal."},
+    {"tls-self-signed", SP_SEV_INFO, "TLS certificate is self-signed",
+     "Clients cannot tell this server from an impostor unless they pin the certificate. Use a "
+     "certificate from a CA the phones trust (a public CA or your own PBX CA)."},
     {"sip-service-exposed", SP_SEV_INFO, "SIP service answers on this address",
      "Make sure this service is meant to be reachable from where the scan ran. Restrict it "
      "with a firewall to the networks and SIP trunks that need it."},
@@ -152,6 +162,32 @@ static void leak_check(const sp__strv *values, const char *label, size_t first, 
             ev[*n] = lines[*n];
             (*n)++;
         }
+    }
+}
+
+/* What the handshake showed: weak protocol, expiry, self-signature. */
+static void tls_findings(sp__svc *svc, const sp_tls_info *t)
+{
+    char line[2][512];
+    if (t->version && (!strcmp(t->version, "TLSv1") || !strcmp(t->version, "TLSv1.1") ||
+                       !strncmp(t->version, "SSL", 3))) {
+        snprintf(line[0], sizeof(line[0]), "negotiated %s (cipher %s)", t->version,
+                 t->cipher ? t->cipher : "?");
+        const char *ev[] = {line[0]};
+        sp__svc_add_finding(svc, "tls-weak-protocol", ev, 1);
+    }
+    if (t->expired) {
+        snprintf(line[0], sizeof(line[0]), "valid from %s to %s",
+                 t->not_before ? t->not_before : "?", t->not_after ? t->not_after : "?");
+        snprintf(line[1], sizeof(line[1]), "subject %s", t->subject ? t->subject : "?");
+        const char *ev[] = {line[0], line[1]};
+        sp__svc_add_finding(svc, "tls-certificate-expired", ev, 2);
+    }
+    if (t->self_signed) {
+        snprintf(line[0], sizeof(line[0]), "subject = issuer = %s", t->subject ? t->subject : "?");
+        snprintf(line[1], sizeof(line[1]), "SHA-256 %s", t->sha256 ? t->sha256 : "?");
+        const char *ev[] = {line[0], line[1]};
+        sp__svc_add_finding(svc, "tls-self-signed", ev, 2);
     }
 }
 
@@ -268,7 +304,10 @@ void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
         }
     }
 
-    for (size_t i = 0; i < svc->n_replies; i++) {
+    if (svc->tls)
+        tls_findings(svc, &svc->tls->pub);
+
+    for (size_t i = 0; i < svc->n_replies && svc->transport == SP_TRANSPORT_UDP; i++) {
         const sp_reply *r = &svc->replies[i];
         if (r->request_bytes && r->bytes >= 3 * r->request_bytes) {
             snprintf(line[0], sizeof(line[0]), "%s: %zu-byte request, %zu-byte reply (%.1fx)",

@@ -16,6 +16,7 @@ typedef struct sp__scan_meta {
     const sp__strv *targets;
     const sp__strv *excludes;
     const char *ports;
+    const char *transports; /* "udp,tcp,tls" */
     const char *methods;
     uint32_t rate;
     unsigned retries;

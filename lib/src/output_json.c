@@ -63,6 +63,26 @@ json_t *sp__service_json(const sp_service *svc)
     json_object_set_new(o, "contacts", jstr_array(svc->contacts, svc->n_contacts));
     json_object_set_new(o, "vias", jstr_array(svc->vias, svc->n_vias));
 
+    if (svc->tls) {
+        const sp_tls_info *t = svc->tls;
+        json_t *jt = json_object();
+        json_object_set_new(jt, "version", jstr(t->version));
+        json_object_set_new(jt, "cipher", jstr(t->cipher));
+        json_object_set_new(jt, "subject", jstr(t->subject));
+        json_object_set_new(jt, "issuer", jstr(t->issuer));
+        json_object_set_new(jt, "sans", jstr_array(t->sans, t->n_sans));
+        json_object_set_new(jt, "not_before", jstr(t->not_before));
+        json_object_set_new(jt, "not_after", jstr(t->not_after));
+        json_object_set_new(jt, "expired", json_boolean(t->expired));
+        json_object_set_new(jt, "self_signed", json_boolean(t->self_signed));
+        json_object_set_new(jt, "key_type", jstr(t->key_type));
+        json_object_set_new(jt, "key_bits", json_integer(t->key_bits));
+        json_object_set_new(jt, "sha256", jstr(t->sha256));
+        json_object_set_new(o, "tls", jt);
+    } else {
+        json_object_set_new(o, "tls", json_null());
+    }
+
     if (svc->fingerprint) {
         const sp_fingerprint *f = svc->fingerprint;
         json_t *jf = json_object();
@@ -161,6 +181,7 @@ static json_t *scan_json(const sp__scan_meta *m)
     json_object_set_new(s, "excludes",
                         jstr_array((const char *const *)m->excludes->v, m->excludes->n));
     json_object_set_new(s, "ports", jstr(m->ports));
+    json_object_set_new(s, "transports", jstr(m->transports));
     json_object_set_new(s, "methods", jstr(m->methods));
     json_object_set_new(s, "rate", json_integer(m->rate));
     json_object_set_new(s, "retries", json_integer(m->retries));
@@ -182,6 +203,13 @@ static json_t *summary_json(const sp_summary *sum)
     json_object_set_new(s, "replies", json_integer((json_int_t)sum->replies));
     json_object_set_new(s, "unmatched_datagrams", json_integer((json_int_t)sum->bad_replies));
     json_object_set_new(s, "services", json_integer((json_int_t)sum->services));
+    json_t *c = json_object();
+    json_object_set_new(c, "attempts", json_integer((json_int_t)sum->connections));
+    json_object_set_new(c, "refused", json_integer((json_int_t)sum->conn_refused));
+    json_object_set_new(c, "filtered", json_integer((json_int_t)sum->conn_filtered));
+    json_object_set_new(c, "no_reply", json_integer((json_int_t)sum->conn_no_reply));
+    json_object_set_new(c, "tls_failed", json_integer((json_int_t)sum->tls_failed));
+    json_object_set_new(s, "connections", c);
     json_t *by = json_object();
     for (int i = SP_SEV_INFO; i <= SP_SEV_CRITICAL; i++)
         json_object_set_new(by, sp_severity_name((sp_severity)i),

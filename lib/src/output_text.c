@@ -139,6 +139,45 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
     fprintf(tg->fp, "  fix: %s\n", info->remediation);
 }
 
+/* One "  label  value" line; the value is the peer's text, made harmless. */
+static void tls_line(FILE *fp, const char *label, const char *value, const char *note)
+{
+    sp__buf b;
+    sp__buf_init(&b);
+    sp__buf_printable(&b, value ? value : "?");
+    fprintf(fp, "  %-8s %s%s\n", label, sp__buf_cstr(&b), note ? note : "");
+    sp__buf_free(&b);
+}
+
+/* The certificate evidence of TLS services, one block each. */
+static void tls_section(FILE *fp, const sp_service *const *all, size_t n)
+{
+    int header = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sp_tls_info *t = all[i]->tls;
+        if (!t)
+            continue;
+        if (!header) {
+            fputs("\nTLS\n", fp);
+            header = 1;
+        }
+        char addr[160], key[64];
+        sp__service_address(all[i], addr, sizeof(addr));
+        fprintf(fp, "\n%s\n", addr);
+        tls_line(fp, "protocol", t->version, NULL);
+        tls_line(fp, "cipher", t->cipher, NULL);
+        tls_line(fp, "subject", t->subject, NULL);
+        tls_line(fp, "issuer", t->issuer, t->self_signed ? " (self-signed)" : NULL);
+        tls_line(fp, "from", t->not_before, NULL);
+        tls_line(fp, "until", t->not_after, t->expired ? " (EXPIRED)" : NULL);
+        snprintf(key, sizeof(key), "%s %d bits", t->key_type ? t->key_type : "?", t->key_bits);
+        tls_line(fp, "key", key, NULL);
+        for (size_t k = 0; k < t->n_sans; k++)
+            tls_line(fp, "san", t->sans[k], NULL);
+        tls_line(fp, "sha256", t->sha256, NULL);
+    }
+}
+
 static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
@@ -176,6 +215,8 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
             sp__buf_free(&cells[i][c]);
     free(cells);
 
+    tls_section(fp, all, n);
+
     /* Findings above info, most severe first, grouped by finding so the
      * advice is given once, with each affected service and its evidence. */
     int header = 0;
@@ -208,6 +249,13 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
             (unsigned long long)s->findings_by_severity[SP_SEV_MEDIUM],
             (unsigned long long)s->findings_by_severity[SP_SEV_LOW],
             (unsigned long long)s->findings_by_severity[SP_SEV_INFO]);
+    if (s->connections)
+        fprintf(fp,
+                "TCP/TLS: %llu connection attempts; without a service: %llu refused, %llu "
+                "filtered, %llu no SIP reply, %llu TLS handshake failed\n",
+                (unsigned long long)s->connections, (unsigned long long)s->conn_refused,
+                (unsigned long long)s->conn_filtered, (unsigned long long)s->conn_no_reply,
+                (unsigned long long)s->tls_failed);
     return ferror(fp) ? -1 : 0;
 }
 

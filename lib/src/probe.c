@@ -47,8 +47,10 @@ int sp__template_build(sp__template *t, const sp__probe_type *type, const sp__pr
         strstr(params->to_user, "ZZsp"))
         return -1;
 
-    snprintf(via, sizeof(via), "SIP/2.0/UDP %s;branch=z9hG4bK%s;rport", SP__MARK_LOCAL,
-             SP__MARK_MAC);
+    static const char *const via_transport[] = {"UDP", "TCP", "TLS"};
+    snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=z9hG4bK%s;rport",
+             via_transport[params->transport >= 0 && params->transport < 3 ? params->transport : 0],
+             SP__MARK_LOCAL, SP__MARK_MAC);
     snprintf(from, sizeof(from), "<sip:%s@%s>;tag=%s", params->from_user, SP__MARK_LOCAL,
              SP__MARK_MAC);
     snprintf(contact, sizeof(contact), "<sip:%s@%s>", params->from_user, SP__MARK_LOCAL);

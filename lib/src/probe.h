@@ -15,6 +15,7 @@ typedef struct sp__probe_params {
     const char *from_user;
     const char *to_user;
     const char *user_agent;
+    int transport; /* sp_transport: names the Via transport */
 } sp__probe_params;
 
 /* Markers that libosip2 carries through unchanged and we replace later. */

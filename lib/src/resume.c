@@ -5,6 +5,7 @@
 #include "sipprobe/sipprobe.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,13 +186,25 @@ sp__svc *sp__service_from_json(json_t *o)
     memset(&a, 0, sizeof(a));
     if (!host)
         return NULL;
-    if (inet_pton(AF_INET, host, a.bytes) == 1)
+    char ip[80];
+    snprintf(ip, sizeof(ip), "%s", host);
+    char *zone = strchr(ip, '%');
+    if (zone)
+        *zone++ = '\0';
+    if (inet_pton(AF_INET, ip, a.bytes) == 1)
         a.family = 4;
-    else if (inet_pton(AF_INET6, host, a.bytes) == 1)
+    else if (inet_pton(AF_INET6, ip, a.bytes) == 1)
         a.family = 6;
     else
         return NULL;
-    sp__svc *svc = sp__svc_new(&a, (uint16_t)json_integer_value(json_object_get(o, "port")), 0);
+    if (zone && a.family == 6 && !(a.scope = if_nametoindex(zone)))
+        a.scope = (uint32_t)strtoul(zone, NULL, 10);
+    const char *tname = str(o, "transport");
+    uint8_t transport = tname && !strcmp(tname, "tcp")   ? SP_TRANSPORT_TCP
+                        : tname && !strcmp(tname, "tls") ? SP_TRANSPORT_TLS
+                                                         : SP_TRANSPORT_UDP;
+    sp__svc *svc =
+        sp__svc_new(&a, (uint16_t)json_integer_value(json_object_get(o, "port")), transport);
     if (!svc)
         return NULL;
     sp__addr r;
@@ -228,6 +241,30 @@ sp__svc *sp__service_from_json(json_t *o)
     str_list(&svc->supported, json_object_get(o, "supported"));
     str_list(&svc->contacts, json_object_get(o, "contacts"));
     str_list(&svc->vias, json_object_get(o, "vias"));
+
+    json_t *tls = json_object_get(o, "tls");
+    if (json_is_object(tls)) {
+        sp_tls_info t;
+        memset(&t, 0, sizeof(t));
+        const char *sans[16];
+        t.version = str(tls, "version");
+        t.cipher = str(tls, "cipher");
+        t.subject = str(tls, "subject");
+        t.issuer = str(tls, "issuer");
+        t.not_before = str(tls, "not_before");
+        t.not_after = str(tls, "not_after");
+        t.key_type = str(tls, "key_type");
+        t.sha256 = str(tls, "sha256");
+        t.expired = json_is_true(json_object_get(tls, "expired"));
+        t.self_signed = json_is_true(json_object_get(tls, "self_signed"));
+        t.key_bits = (int)json_integer_value(json_object_get(tls, "key_bits"));
+        json_t *js;
+        json_array_foreach(json_object_get(tls, "sans"), i,
+                           js) if (t.n_sans < 16 && json_string_value(js)) sans[t.n_sans++] =
+            json_string_value(js);
+        t.sans = sans;
+        svc->tls = sp__tls_cert_new(&t);
+    }
 
     json_t *fp = json_object_get(o, "fingerprint");
     if (json_is_object(fp)) {

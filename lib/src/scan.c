@@ -15,7 +15,9 @@
 #include "resume.h"
 #include "service.h"
 #include "siphash.h"
+#include "stream.h"
 #include "targets.h"
+#include "tlscert.h"
 #include "token.h"
 #include "udp.h"
 #include "upload.h"
@@ -25,6 +27,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,9 +57,13 @@ struct sp_scan {
 
     sp__targets targets;
     sp__strv target_specs, exclude_specs;
-    uint16_t *ports;
+    uint16_t *ports; /* NULL: each transport's default port */
     size_t n_ports;
     char *ports_spec;
+    unsigned transports; /* bits 1 << sp_transport */
+    char transports_spec[32];
+    unsigned max_conns; /* 0: from the rate */
+    unsigned connect_timeout_ms;
     int methods[SP__MAX_PROBES];
     size_t n_methods;
     uint32_t method_mask;
@@ -110,17 +117,19 @@ struct sp_scan {
 
     /* Run state. */
     uint8_t key[16];
-    sp__template tmpl[SP__MAX_PROBES];
+    sp__template tmpl[SP__MAX_PROBES][3]; /* per probe and transport */
     char local[2][80];
     uint64_t start_ns;
     entry *table;
     size_t table_cap, table_used;
     sp__svc **kept;
     size_t n_kept, cap_kept;
-    uint64_t expected; /* probes in the first round */
-    uint64_t planned;  /* probes the first round will send (for progress) */
-    double max_rtt_ms; /* slowest round trip seen so far */
-    uint64_t finals;   /* (target, probe) pairs with a final reply */
+    uint64_t expected;      /* probes in the first round */
+    uint64_t planned;       /* probes the first round will send (for progress) */
+    double max_rtt_ms;      /* slowest round trip seen so far */
+    uint64_t finals;        /* UDP (target, probe) pairs with a final reply */
+    uint64_t streams_ended; /* TCP/TLS probes whose connection is over */
+    int use_streams;        /* some target is scanned over TCP or TLS */
     sp_summary summary;
 };
 
@@ -171,6 +180,9 @@ sp_scan *sp_scan_new(void)
     s->rate = 500;
     s->retries = 1;
     s->wait_ms = 2000;
+    s->connect_timeout_ms = 3000;
+    s->transports = 1u << SP_TRANSPORT_UDP;
+    snprintf(s->transports_spec, sizeof(s->transports_spec), "udp");
     s->shard_count = 1;
     s->user_agent = strdup("sipprobe/" SP_VERSION);
     s->from_user = strdup("100");
@@ -204,7 +216,8 @@ void sp_scan_free(sp_scan *s)
     for (size_t i = 0; i < s->n_writers; i++)
         sp__writer_abort(s->writers[i]);
     for (size_t i = 0; i < SP__MAX_PROBES; i++)
-        sp__template_free(&s->tmpl[i]);
+        for (size_t t = 0; t < 3; t++)
+            sp__template_free(&s->tmpl[i][t]);
     for (size_t i = 0; i < s->table_cap; i++)
         sp__svc_free(s->table[i].svc);
     free(s->table);
@@ -353,6 +366,54 @@ sp_code sp_scan_set_ports(sp_scan *s, const char *list)
     s->ports = ports;
     s->n_ports = n;
     s->ports_spec = strdup(list);
+    return SP_OK;
+}
+
+sp_code sp_scan_set_transports(sp_scan *s, const char *list)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    unsigned mask = 0;
+    char buf[64];
+    if (!list || strlen(list) >= sizeof(buf))
+        return fail(s, SP_EINVAL, "bad transport list (udp, tcp, tls)");
+    snprintf(buf, sizeof(buf), "%s", list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int t = !strcasecmp(tok, "udp")   ? SP_TRANSPORT_UDP
+                : !strcasecmp(tok, "tcp") ? SP_TRANSPORT_TCP
+                : !strcasecmp(tok, "tls") ? SP_TRANSPORT_TLS
+                                          : -1;
+        if (t < 0)
+            return fail(s, SP_EINVAL, "unknown transport '%s' (udp, tcp, tls)", tok);
+        mask |= 1u << t;
+    }
+    if (!mask)
+        return fail(s, SP_EINVAL, "no transport given (udp, tcp, tls)");
+    s->transports = mask;
+    s->transports_spec[0] = '\0';
+    for (int t = 0; t < 3; t++)
+        if (mask & (1u << t)) {
+            if (s->transports_spec[0])
+                strcat(s->transports_spec, ",");
+            strcat(s->transports_spec, sp_transport_name((sp_transport)t));
+        }
+    return SP_OK;
+}
+
+sp_code sp_scan_set_max_connections(sp_scan *s, unsigned n)
+{
+    if (n == 0 || n > 65536)
+        return fail(s, SP_EINVAL, "max connections must be between 1 and 65536");
+    s->max_conns = n;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_connect_timeout_ms(sp_scan *s, unsigned ms)
+{
+    if (ms < 10 || ms > 600000)
+        return fail(s, SP_EINVAL, "connect timeout must be between 10 and 600000 ms");
+    s->connect_timeout_ms = ms;
     return SP_OK;
 }
 
@@ -575,7 +636,9 @@ static json_t *settings_json(const sp_scan *s)
         json_array_append_new(x, json_string(s->exclude_specs.v[i]));
     json_object_set_new(o, "targets", t);
     json_object_set_new(o, "excludes", x);
-    json_object_set_new(o, "ports", json_string(s->ports_spec ? s->ports_spec : "5060"));
+    if (s->ports_spec)
+        json_object_set_new(o, "ports", json_string(s->ports_spec));
+    json_object_set_new(o, "transports", json_string(s->transports_spec));
     json_object_set_new(o, "methods", json_string(s->methods_spec));
     json_object_set_new(o, "rate", json_integer(s->rate));
     json_object_set_new(o, "retries", json_integer(s->retries));
@@ -611,8 +674,10 @@ sp_code sp_scan_resume(sp_scan *s, const char *path)
         sp_scan_add_exclude(s, json_string_value(v) ? json_string_value(v) : "");
     const char *seed = json_string_value(json_object_get(st, "seed"));
     json_t *shard = json_object_get(st, "shard");
-    if (!r)
+    if (!r && json_object_get(st, "ports"))
         r = sp_scan_set_ports(s, json_string_value(json_object_get(st, "ports")));
+    if (!r && json_object_get(st, "transports"))
+        r = sp_scan_set_transports(s, json_string_value(json_object_get(st, "transports")));
     if (!r)
         r = sp_scan_set_methods(s, json_string_value(json_object_get(st, "methods")));
     if (!r)
@@ -732,14 +797,14 @@ const char *sp_probe_description(size_t i)
 
 static sp_code prepare_targets(sp_scan *s)
 {
-    if (!s->ports) {
-        sp_code rc = sp_scan_set_ports(s, "5060");
-        if (rc)
-            return rc;
-    }
-    int rc = sp__targets_finalize(&s->targets, s->ports, s->n_ports, s->err, sizeof(s->err));
+    int rc = sp__targets_finalize(&s->targets, s->ports, s->n_ports, s->transports, s->err,
+                                  sizeof(s->err));
     if (rc)
         return (sp_code)rc;
+    s->use_streams = 0;
+    for (size_t i = 0; i < s->targets.n_eps; i++)
+        if (s->targets.eps[i].transport != SP_TRANSPORT_UDP)
+            s->use_streams = 1;
     if ((uint64_t)s->targets.pairs * s->n_methods > SP__MAX_PAIRS * 4)
         return fail(s, SP_ETOOBIG, "target set too large");
     return SP_OK;
@@ -784,7 +849,7 @@ static sp_code prepare(sp_scan *s)
     }
     if (getrandom(s->key, sizeof(s->key), 0) != sizeof(s->key))
         return fail(s, SP_EIO, "cannot get random bytes for the scan key");
-    sp__probe_params params = {s->from_user, s->to_user, s->user_agent};
+    sp__probe_params params = {s->from_user, s->to_user, s->user_agent, 0};
     int needed[SP__MAX_PROBES + 1];
     size_t n_needed = 0;
     for (size_t i = 0; i < s->n_methods; i++)
@@ -805,9 +870,13 @@ static sp_code prepare(sp_scan *s)
     }
     for (size_t i = 0; i < n_needed; i++) {
         int idx = needed[i];
-        if (sp__template_build(&s->tmpl[idx], sp__probe_get((size_t)idx), &params) != 0)
-            return fail(s, SP_EINVAL, "cannot build the %s probe from these settings",
-                        sp__probe_get((size_t)idx)->name);
+        for (int t = 0; t < 3; t++) {
+            params.transport = t;
+            sp__template_free(&s->tmpl[idx][t]);
+            if (sp__template_build(&s->tmpl[idx][t], sp__probe_get((size_t)idx), &params) != 0)
+                return fail(s, SP_EINVAL, "cannot build the %s probe from these settings",
+                            sp__probe_get((size_t)idx)->name);
+        }
     }
     return SP_OK;
 }
@@ -819,11 +888,20 @@ static uint32_t now_units(const sp_scan *s)
     return (uint32_t)((now_ns() - s->start_ns) / 100000); /* 0.1 ms */
 }
 
-static size_t build_probe(const sp_scan *s, const sp__probe_id *id, char *out, size_t cap)
+/* The probe for id; local is our "ip:port" (NULL: the UDP socket's). */
+static size_t build_probe(const sp_scan *s, const sp__probe_id *id, const char *local, char *out,
+                          size_t cap)
 {
-    char target[80], callid[SP__TOKEN_MAX], mac_hex[17];
+    char target[128], callid[SP__TOKEN_MAX], mac_hex[17];
     uint64_t mac;
-    sp__addr_format_port(&id->addr, id->port, target, sizeof(target));
+    sp__addr plain = id->addr;
+    plain.scope = 0; /* a zone is local to us: it never goes into a URI */
+    sp__addr_format_port(&plain, id->port, target, sizeof(target));
+    if (id->transport != SP_TRANSPORT_UDP) {
+        size_t tl = strlen(target);
+        snprintf(target + tl, sizeof(target) - tl, ";transport=%s",
+                 sp_transport_name((sp_transport)id->transport));
+    }
     if (!sp__token_encode(s->key, id, callid, sizeof(callid), &mac))
         return 0;
     snprintf(mac_hex, sizeof(mac_hex), "%016llx", (unsigned long long)mac);
@@ -835,14 +913,15 @@ static size_t build_probe(const sp_scan *s, const sp__probe_id *id, char *out, s
     else
         sp__extlist_get(&s->exts, id->ext - 1, user, sizeof(user));
     char host[80];
-    sp__addr_format(&id->addr, host + 1, sizeof(host) - 2);
+    sp__addr_format(&plain, host + 1, sizeof(host) - 2);
     if (id->addr.family == 6) {
         host[0] = '[';
         strcat(host, "]");
     }
-    sp__probe_fields f = {target, s->local[id->addr.family == 6],        mac_hex, callid,
+    sp__probe_fields f = {target, local ? local : s->local[id->addr.family == 6], mac_hex, callid,
                           user,   id->addr.family == 6 ? host : host + 1};
-    return sp__template_fill(&s->tmpl[id->probe], &f, out, cap);
+    return sp__template_fill(&s->tmpl[id->probe][id->transport < 3 ? id->transport : 0], &f, out,
+                             cap);
 }
 
 /* ---- Service table ---- */
@@ -1041,7 +1120,9 @@ static void on_enum_reply(sp_scan *s, const sp__udp_in *in, const sp__probe_id *
     sp__parsed_free(&msg);
 }
 
-static void on_datagram(sp_scan *s, const sp__udp_in *in)
+/* A reply, from a datagram or framed from a TCP/TLS connection (with the
+ * handshake's evidence in tls). Matched by its token either way. */
+static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const sp_tls_info *tls)
 {
     const char *cid;
     size_t clen;
@@ -1050,10 +1131,13 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
     if (in->len < 12 || memcmp(in->buf, "SIP/2.0 ", 8) != 0 ||
         !find_call_id(in->buf, in->len, &cid, &clen) ||
         !sp__token_decode(s->key, cid, clen, &id, NULL) || id.probe >= SP__MAX_PROBES ||
+        id.transport != transport ||
         !(id.ext ? s->exts.count > 0 : (s->method_mask & (1u << id.probe)) != 0)) {
         s->summary.bad_replies++;
         return;
     }
+    if (sp__addr_equal(&id.addr, &in->from))
+        id.addr.scope = in->from.scope; /* the token does not carry the zone */
     if (id.ext) {
         on_enum_reply(s, in, &id);
         return;
@@ -1086,11 +1170,15 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
         }
     }
     sp__svc_set_responder(e->svc, &in->from, in->from_port);
+    if (tls && !e->svc->tls)
+        e->svc->tls = sp__tls_cert_new(tls);
     double rtt = (double)(now_units(s) - id.sent_ms) / 10.0;
     if (rtt > s->max_rtt_ms && rtt < 60000)
         s->max_rtt_ms = rtt;
+    /* The request size matters for amplification, a UDP-only concern. */
     char probe[PROBE_MAX];
-    size_t req_len = build_probe(s, &id, probe, sizeof(probe));
+    size_t req_len =
+        transport == SP_TRANSPORT_UDP ? build_probe(s, &id, NULL, probe, sizeof(probe)) : 0;
     const char *name = sp__probe_get(id.probe)->name;
     char sent_to[128], host[64];
     sp__addr_format(&id.addr, host, sizeof(host));
@@ -1102,7 +1190,8 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
         e->seen_mask |= bit;
         if (msg.status >= 200) {
             e->final_mask |= bit;
-            s->finals++;
+            if (transport == SP_TRANSPORT_UDP)
+                s->finals++; /* a stream probe counts when its connection ends */
         }
     }
     sp__parsed_free(&msg);
@@ -1113,9 +1202,62 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
 
 /* ---- The engine ---- */
 
+static void on_datagram(sp_scan *s, const sp__udp_in *in)
+{
+    on_reply(s, in, SP_TRANSPORT_UDP, NULL);
+}
+
+/* ---- TCP and TLS connections (stream.c) call back here ---- */
+
+static size_t stream_build(void *ctx, const sp__probe_id *id, const char *local, char *out,
+                           size_t cap)
+{
+    return build_probe(ctx, id, local, out, cap);
+}
+
+static void stream_wrote(void *ctx, const sp__probe_id *id, size_t len)
+{
+    (void)id;
+    (void)len;
+    ((sp_scan *)ctx)->summary.probes_sent++;
+}
+
+static void stream_message(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
+                           const sp__addr *from, uint16_t from_port, const sp_tls_info *tls)
+{
+    sp__udp_in in = {.buf = (char *)buf, .len = len, .from = *from, .from_port = from_port};
+    on_reply(ctx, &in, id->transport, tls);
+}
+
+static void stream_ended(void *ctx, const sp__probe_id *id, sp__conn_end how)
+{
+    sp_scan *s = ctx;
+    if (!id->ext)
+        s->streams_ended++;
+    switch (how) {
+    case SP__CONN_REFUSED:
+        s->summary.conn_refused++;
+        break;
+    case SP__CONN_FILTERED:
+        s->summary.conn_filtered++;
+        break;
+    case SP__CONN_NO_REPLY:
+        s->summary.conn_no_reply++;
+        break;
+    case SP__CONN_TLS_FAILED:
+        s->summary.tls_failed++;
+        break;
+    default:
+        break;
+    }
+}
+
+static const sp__stream_ops stream_ops = {stream_build, stream_wrote, stream_message, stream_ended};
+
 typedef struct run_state {
     sp__udp udp;
     sp__udp_rx rx;
+    sp__streams streams;
     uint64_t last_send_ns;
     uint64_t last_progress_ns;
     uint64_t sent_at_last_progress;
@@ -1152,7 +1294,7 @@ static int drain_some(sp_scan *s, run_state *rs, int rounds)
 {
     int total = 0;
     for (int round = 0; round < rounds; round++) {
-        int got = 0;
+        int got = sp__streams_poll(&rs->streams, now_ns());
         for (int fam = 4; fam <= 6; fam += 2) {
             int n = sp__udp_recv(&rs->udp, fam, &rs->rx);
             for (int i = 0; i < n; i++)
@@ -1175,7 +1317,13 @@ static int all_answered(const sp_scan *s)
 {
     if (s->enumerating)
         return s->enum_done >= s->enum_expected;
-    return s->expected > 0 && s->finals >= s->expected;
+    return s->expected > 0 && s->finals + s->streams_ended >= s->expected;
+}
+
+/* Sleeps until a UDP socket or a TCP/TLS connection has something, or timeout_ns. */
+static void io_wait(run_state *rs, uint64_t timeout_ns)
+{
+    sp__udp_wait(&rs->udp, rs->streams.active ? sp__streams_fd(&rs->streams) : -1, timeout_ns);
 }
 
 /* How long to listen after the last send: --wait at most (1 s at most
@@ -1207,14 +1355,19 @@ static void wait_phase(sp_scan *s, run_state *rs, int final, int stop_level)
         progress(s, rs, 0);
         uint64_t t = now_ns();
         uint64_t until = rs->last_send_ns + wait_ns(s, final);
-        if (all_answered(s) || s->stop >= stop_level || t >= start + wait_ns(s, 1) + 10000000000ull)
+        /* Open connections end by their own deadlines, at the latest. */
+        uint64_t cap = wait_ns(s, 1) + s->connect_timeout_ms * 1000000ull + 10000000000ull;
+        int open = rs->streams.active > 0;
+        if ((all_answered(s) && !open) || s->stop >= stop_level || t >= start + cap)
             return;
-        if (t >= until && !got)
+        if (t >= until && !got && !open)
             return;
         if (got)
             continue;
         uint64_t left = until > t ? until - t : 1000000ull;
-        sp__udp_wait(&rs->udp, left < 50000000ull ? left : 50000000ull);
+        if (open && left > 5000000ull)
+            left = 5000000ull; /* deadlines are swept every few ms */
+        io_wait(rs, left < 50000000ull ? left : 50000000ull);
     }
 }
 
@@ -1263,6 +1416,36 @@ static int sender_flush(sp_scan *s, run_state *rs, sender *snd)
     return rc;
 }
 
+/* A TCP/TLS probe: a connection as soon as one of the --max-connections
+ * slots is free. The rate token is taken already. */
+static sp_code stream_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id *id, int *queued)
+{
+    if (sender_flush(s, rs, snd) < 0) /* keep the order of UDP probes before this one */
+        return SP_ESOCKET;
+    for (;;) {
+        id->sent_ms = now_units(s);
+        int r = sp__streams_start(&rs->streams, id, now_ns(), s->err, sizeof(s->err));
+        if (r == 0)
+            break;
+        if (r != 1)
+            return (sp_code)r;
+        if (s->stop)
+            return SP_OK;
+        /* Every slot is busy: serve connections until one ends (each is
+         * bounded by its deadline). */
+        if (drain_some(s, rs, 4) == 0)
+            io_wait(rs, 5000000ull);
+        progress(s, rs, 0);
+    }
+    s->summary.connections++;
+    rs->last_send_ns = now_ns();
+    snd->tokens--;
+    if (queued)
+        *queued = 1;
+    progress(s, rs, 0);
+    return SP_OK;
+}
+
 /* Sends one probe when the rate allows, processing replies meanwhile.
  * Returns SP_OK, or an error; a stop request makes it return SP_OK unsent. */
 static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id *id, int *queued)
@@ -1284,10 +1467,12 @@ static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id 
         progress(s, rs, 0);
         uint64_t w = sp__bucket_wait_ns(&snd->bucket, now_ns(), want);
         if (w)
-            sp__udp_wait(&rs->udp, w > 20000000ull ? 20000000ull : w);
+            io_wait(rs, w > 20000000ull ? 20000000ull : w);
     }
     if (s->stop)
         return SP_OK;
+    if (id->transport != SP_TRANSPORT_UDP && !s->dry_run)
+        return stream_push(s, rs, snd, id, queued);
     if (snd->n && (snd->n == SP__UDP_BATCH || snd->family != id->addr.family)) {
         if (sender_flush(s, rs, snd) < 0)
             return SP_ESOCKET;
@@ -1295,12 +1480,14 @@ static sp_code sender_push(sp_scan *s, run_state *rs, sender *snd, sp__probe_id 
     }
     id->sent_ms = now_units(s);
     char *buf = snd->bufs[snd->n];
-    size_t len = build_probe(s, id, buf, PROBE_MAX);
+    size_t len = build_probe(s, id, NULL, buf, PROBE_MAX);
     if (!len)
         return fail(s, SP_EINVAL, "a probe did not fit in %d bytes", PROBE_MAX);
     if (s->dry_run) {
-        char dest[80];
-        sp__addr_format_port(&id->addr, id->port, dest, sizeof(dest));
+        char dest[96];
+        sp__addr_format_port(&id->addr, id->port, dest, sizeof(dest) - 8);
+        strcat(dest, "/");
+        strcat(dest, sp_transport_name((sp_transport)id->transport));
         if (s->dry_fn)
             s->dry_fn(dest, buf, len, s->dry_data);
         s->summary.probes_sent++;
@@ -1348,12 +1535,13 @@ static sp_code send_round(sp_scan *s, run_state *rs, const sp__perm *perm, unsig
         sp__probe_id id;
         memset(&id, 0, sizeof(id));
         id.probe = (uint8_t)s->methods[p % s->n_methods];
-        sp__targets_get(&s->targets, p / s->n_methods, &id.addr, &id.port);
-        id.transport = SP_TRANSPORT_UDP;
+        sp__targets_get(&s->targets, p / s->n_methods, &id.addr, &id.port, &id.transport);
         id.attempt = (uint8_t)round;
         if (round == 0) {
             s->expected++;
         } else {
+            if (id.transport != SP_TRANSPORT_UDP)
+                continue; /* TCP retransmits by itself; a retry would not see more */
             entry *e = table_find(s, &id.addr, id.port, id.transport, 0);
             if (e && (e->seen_mask & (1u << id.probe)))
                 continue;
@@ -1522,7 +1710,7 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
         sp__addr a;
         uint16_t port;
         /* The source address toward the family's first target stands for all. */
-        sp__targets_get(&s->targets, first ? s->targets.cum[first - 1] : 0, &a, &port);
+        sp__targets_get(&s->targets, first ? s->targets.cum[first - 1] : 0, &a, &port, NULL);
         if (sp__udp_local_for(&rs->udp, &a, port, s->local[fam == 6], sizeof(s->local[0])) < 0) {
             if (s->dry_run) { /* no route is no reason not to show the probes */
                 snprintf(s->local[fam == 6], sizeof(s->local[0]),
@@ -1661,6 +1849,25 @@ static int upload_results(sp_scan *s, const sp__scan_meta *meta, const sp_servic
     return 0;
 }
 
+/* "5060 (udp, tcp), 5061 (tls)" or "5060-5070 (udp)": what reports show. */
+static void describe_ports(const sp_scan *s, char *out, size_t len)
+{
+    if (s->ports_spec) {
+        snprintf(out, len, "%s (%s)", s->ports_spec, s->transports_spec);
+        return;
+    }
+    int stream = (s->transports & 3u) != 0, tls = (s->transports & 4u) != 0;
+    char lower[32] = "";
+    for (int t = 0; t < 2; t++)
+        if (s->transports & (1u << t)) {
+            if (lower[0])
+                strcat(lower, ",");
+            strcat(lower, sp_transport_name((sp_transport)t));
+        }
+    snprintf(out, len, "%s%s%s%s%s", stream ? "5060 (" : "", lower, stream ? ")" : "",
+             stream && tls ? ", " : "", tls ? "5061 (tls)" : "");
+}
+
 sp_code sp_scan_run(sp_scan *s)
 {
     if (s->running || s->ran)
@@ -1674,6 +1881,7 @@ sp_code sp_scan_run(sp_scan *s)
     run_state rs;
     memset(&rs, 0, sizeof(rs));
     sp__udp_init(&rs.udp);
+    rs.streams.epfd = -1;
     if (s->alg_host)
         return run_alg_check(s);
     sp_code rc = prepare(s);
@@ -1683,14 +1891,24 @@ sp_code sp_scan_run(sp_scan *s)
      * shown carry the real local address and port. */
     if (!rc)
         rc = open_sockets(s, &rs);
+    if (!rc && s->use_streams && !s->dry_run) {
+        unsigned conns = s->max_conns;
+        if (!conns) /* about a second's worth of connections at the rate */
+            conns = s->rate < 64 ? 64 : s->rate > 1024 ? 1024 : s->rate;
+        rc = (sp_code)sp__streams_open(&rs.streams, conns, s->connect_timeout_ms * 1000000ull,
+                                       s->wait_ms * 1000000ull, &stream_ops, s, s->err,
+                                       sizeof(s->err));
+    }
 
-    char started[32], finished[32];
+    char started[32], finished[32], ports_desc[200];
     iso_now(started, sizeof(started));
+    describe_ports(s, ports_desc, sizeof(ports_desc));
     sp__scan_meta meta = {
         .version = SP_VERSION,
         .targets = &s->target_specs,
         .excludes = &s->exclude_specs,
-        .ports = s->ports_spec,
+        .ports = ports_desc,
+        .transports = s->transports_spec,
         .methods = s->methods_spec,
         .rate = s->rate,
         .retries = s->retries,
@@ -1826,6 +2044,7 @@ sp_code sp_scan_run(sp_scan *s)
     free(views);
     sp__udp_rx_free(&rs.rx);
     sp__udp_close(&rs.udp);
+    sp__streams_close(&rs.streams);
     s->running = 0;
     s->ran = 1;
     return rc;

@@ -49,6 +49,7 @@ void sp__svc_free(sp__svc *svc)
     free(svc->evidence);
     sp__enum_free(svc->en);
     sp__strv_free(&svc->en_found);
+    sp__tls_cert_free(svc->tls);
     free(svc);
 }
 
@@ -149,4 +150,5 @@ void sp__svc_publish(sp__svc *svc)
     }
     p->findings = svc->findings;
     p->n_findings = svc->n_findings;
+    p->tls = svc->tls ? &svc->tls->pub : NULL;
 }

@@ -8,6 +8,7 @@
 #include "enumerate.h"
 #include "probe.h"
 #include "targets.h"
+#include "tlscert.h"
 #include "util.h"
 
 typedef struct sp__svc {
@@ -47,6 +48,8 @@ typedef struct sp__svc {
     int has_enum;
     sp__strv en_found;
     char en_note[256];
+
+    sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */

@@ -5,10 +5,12 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define MAX_TOKEN 512
@@ -31,7 +33,13 @@ void sp__targets_free(sp__targets *t)
     free(t->excl);
     free(t->ranges);
     free(t->cum);
+    free(t->eps);
     sp__targets_init(t);
+}
+
+uint16_t sp__default_port(int transport)
+{
+    return transport == SP_TRANSPORT_TLS ? 5061 : 5060;
 }
 
 static sp__u128 addr_to_u128(const uint8_t *bytes, int family)
@@ -180,6 +188,27 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
     if (dash)
         *dash = '-';
 
+    char *zone = strchr(work, '%');
+    if (zone) {
+        /* A zone names the interface of a link-local IPv6 address:
+         * "fe80::1%eth0", or "%25eth0" as RFC 6874 writes it in URIs. */
+        *zone++ = '\0';
+        if (!strncmp(zone, "25", 2) && zone[2])
+            zone += 2;
+        if (parse_literal(work, &lo) != 6)
+            return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
+        unsigned idx = 0;
+        if (*zone && looks_numeric(zone) && !strchr(zone, '.') && strlen(zone) < 10)
+            idx = (unsigned)strtoul(zone, NULL, 10);
+        else if (*zone && strlen(zone) < IF_NAMESIZE)
+            idx = if_nametoindex(zone);
+        if (idx == 0)
+            return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
+        out->family = 6;
+        out->lo = out->hi = lo;
+        out->scope = idx;
+        return 0;
+    }
     fam = parse_literal(work, &lo);
     if (fam) {
         out->family = (uint8_t)fam;
@@ -232,52 +261,140 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
     return 0;
 }
 
-int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen)
+/* Splits "host", "host:port", "[v6]" or "[v6]:port" into host and port. */
+static int split_hostport(const char *hp, const char *token, char *host, size_t hostlen, int *port,
+                          char *err, size_t errlen)
 {
-    char host[MAX_TOKEN];
-    int port = -1;
-    size_t n = strlen(token);
-
-    memset(out, 0, sizeof(*out));
-    out->port = -1;
-    if (n == 0)
-        return fail(err, errlen, SP_ETARGET, token, "empty");
-    if (n >= MAX_TOKEN)
-        return fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
-
-    if (token[0] == '[') {
-        const char *close = strchr(token, ']');
+    *port = -1;
+    if (hp[0] == '[') {
+        const char *close = strchr(hp, ']');
         if (!close)
             return fail(err, errlen, SP_ETARGET, token, "missing ']'");
-        memcpy(host, token + 1, (size_t)(close - token - 1));
-        host[close - token - 1] = '\0';
+        if ((size_t)(close - hp - 1) >= hostlen)
+            return fail(err, errlen, SP_ETARGET, token, "address too long");
+        memcpy(host, hp + 1, (size_t)(close - hp - 1));
+        host[close - hp - 1] = '\0';
         if (close[1] == ':') {
-            if (parse_port(close + 2, &port) < 0)
+            if (parse_port(close + 2, port) < 0)
                 return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
         } else if (close[1] != '\0') {
             return fail(err, errlen, SP_ETARGET, token, "unexpected text after ']'");
         }
         if (!strchr(host, ':'))
             return fail(err, errlen, SP_ETARGET, token, "brackets are for IPv6 addresses");
-    } else {
-        const char *first = strchr(token, ':');
-        const char *last = strrchr(token, ':');
-        snprintf(host, sizeof(host), "%s", token);
-        if (first && first == last) {
-            host[first - token] = '\0';
-            if (parse_port(first + 1, &port) < 0)
-                return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
-        }
-        /* Several colons: a bare IPv6 literal, CIDR or range, without port. */
+        return 0;
     }
+    const char *first = strchr(hp, ':');
+    const char *last = strrchr(hp, ':');
+    snprintf(host, hostlen, "%s", hp);
+    if (first && first == last) {
+        host[first - hp] = '\0';
+        if (parse_port(first + 1, port) < 0)
+            return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
+    }
+    /* Several colons: a bare IPv6 literal, CIDR or range, without port. */
+    return 0;
+}
+
+/* "udp://", "tcp://", "tls://": returns the transport and skips the
+ * scheme; -1 if the token has none of them. */
+static int url_scheme(const char **p)
+{
+    static const char *const names[] = {"udp://", "tcp://", "tls://"};
+    for (int i = 0; i < 3; i++)
+        if (!strncasecmp(*p, names[i], 6)) {
+            *p += 6;
+            return i;
+        }
+    return -1;
+}
+
+/* A SIP URI (RFC 3261 section 19.1): "sip:" or "sips:", an optional user
+ * part, host[:port], then ";param"s of which transport= counts. Rewrites
+ * hp to the host[:port] part; returns the transport or -1 (none given). */
+static int sip_uri(const char *uri, const char *token, char *hp, size_t hplen, int *transport,
+                   char *err, size_t errlen)
+{
+    int secure = !strncasecmp(uri, "sips:", 5);
+    const char *p = uri + (secure ? 5 : 4);
+    const char *at = strchr(p, '@');
+    const char *semi = strchr(p, ';');
+    if (at && (!semi || at < semi))
+        p = at + 1;
+    size_t n = strcspn(p, ";?");
+    if (n == 0 || n >= hplen)
+        return fail(err, errlen, SP_ETARGET, token, "no host in the SIP URI");
+    memcpy(hp, p, n);
+    hp[n] = '\0';
+    *transport = secure ? SP_TRANSPORT_TLS : -1;
+    for (const char *q = p + n; *q == ';';) {
+        q++;
+        size_t len = strcspn(q, ";?");
+        if (len > 10 && !strncasecmp(q, "transport=", 10)) {
+            const char *v = q + 10;
+            size_t vl = len - 10;
+            int t = vl == 3 && !strncasecmp(v, "udp", 3)   ? SP_TRANSPORT_UDP
+                    : vl == 3 && !strncasecmp(v, "tcp", 3) ? SP_TRANSPORT_TCP
+                    : vl == 3 && !strncasecmp(v, "tls", 3) ? SP_TRANSPORT_TLS
+                                                           : -2;
+            if (t == -2)
+                return fail(err, errlen, SP_ETARGET, token, "transport= must be udp, tcp or tls");
+            /* sips: is TLS whatever transport= says (RFC 3261 26.2.2). */
+            if (!secure)
+                *transport = t;
+        }
+        q += len;
+    }
+    return 0;
+}
+
+int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen)
+{
+    char host[MAX_TOKEN], hp[MAX_TOKEN];
+    int port = -1, transport = -1;
+    size_t n = strlen(token);
+
+    memset(out, 0, sizeof(*out));
+    out->port = -1;
+    out->transport = -1;
+    if (n == 0)
+        return fail(err, errlen, SP_ETARGET, token, "empty");
+    if (n >= MAX_TOKEN)
+        return fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
+
+    const char *rest = token;
+    if ((transport = url_scheme(&rest)) >= 0) {
+        snprintf(hp, sizeof(hp), "%s", rest);
+        size_t l = strlen(hp);
+        if (l && hp[l - 1] == '/')
+            hp[l - 1] = '\0';
+        if (strchr(hp, '/') || strchr(hp, '@') || strchr(hp, ';'))
+            return fail(err, errlen, SP_ETARGET, token, "a URL target is scheme://host[:port]");
+    } else if (!strncasecmp(token, "sip:", 4) || !strncasecmp(token, "sips:", 5)) {
+        int rc = sip_uri(token, token, hp, sizeof(hp), &transport, err, errlen);
+        if (rc)
+            return rc;
+        if (strchr(hp, '/'))
+            return fail(err, errlen, SP_ETARGET, token, "a SIP URI names one host");
+    } else {
+        snprintf(hp, sizeof(hp), "%s", token);
+        if (strstr(hp, "://"))
+            return fail(err, errlen, SP_ETARGET, token, "unknown scheme (udp://, tcp://, tls://)");
+    }
+    if (transport >= 0 && !allow_port)
+        return fail(err, errlen, SP_ETARGET, token, "a URI is not allowed here");
+    int rc = split_hostport(hp, token, host, sizeof(host), &port, err, errlen);
+    if (rc)
+        return rc;
     if (port != -1 && !allow_port)
         return fail(err, errlen, SP_ETARGET, token, "a port is not allowed here");
     if (!host[0])
         return fail(err, errlen, SP_ETARGET, token, "no address");
-    int rc = parse_hostpart(host, token, out, err, errlen);
+    rc = parse_hostpart(host, token, out, err, errlen);
     if (rc)
         return rc;
     out->port = port;
+    out->transport = (int8_t)transport;
     return 0;
 }
 
@@ -346,12 +463,17 @@ static int range_cmp(const void *a, const void *b)
         return x->family < y->family ? -1 : 1;
     if (x->port != y->port)
         return x->port < y->port ? -1 : 1;
+    if (x->transport != y->transport)
+        return x->transport < y->transport ? -1 : 1;
+    if (x->scope != y->scope)
+        return x->scope < y->scope ? -1 : 1;
     if (x->lo != y->lo)
         return x->lo < y->lo ? -1 : 1;
     return 0;
 }
 
-/* Merges overlapping or adjacent ranges of the same family and port, in place. */
+/* Merges overlapping or adjacent ranges of the same family, port, transport
+ * and zone, in place. */
 static size_t merge_ranges(sp__range *v, size_t n)
 {
     if (n == 0)
@@ -361,6 +483,7 @@ static size_t merge_ranges(sp__range *v, size_t n)
     for (size_t i = 1; i < n; i++) {
         sp__range *cur = &v[out];
         if (v[i].family == cur->family && v[i].port == cur->port &&
+            v[i].transport == cur->transport && v[i].scope == cur->scope &&
             (v[i].lo <= cur->hi || v[i].lo - 1 == cur->hi)) {
             if (v[i].hi > cur->hi)
                 cur->hi = v[i].hi;
@@ -371,17 +494,55 @@ static size_t merge_ranges(sp__range *v, size_t n)
     return out + 1;
 }
 
-int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, char *err,
-                         size_t errlen)
+/* Gives the range its slice of endpoints, shared with every earlier range
+ * of the same port and transport. Returns 0 or SP_ENOMEM. */
+static int assign_endpoints(sp__targets *t, sp__range *r, const sp__range *done, size_t n_done,
+                            const uint16_t *ports, size_t n_ports, unsigned transports)
+{
+    for (size_t i = 0; i < n_done; i++)
+        if (done[i].port == r->port && done[i].transport == r->transport) {
+            r->ep_off = done[i].ep_off;
+            r->ep_n = done[i].ep_n;
+            return 0;
+        }
+    size_t need = 3 * (n_ports ? n_ports : 1);
+    sp__endpoint *eps = realloc(t->eps, (t->n_eps + need) * sizeof(*eps));
+    if (!eps)
+        return SP_ENOMEM;
+    t->eps = eps;
+    r->ep_off = (uint32_t)t->n_eps;
+    for (int tr = 0; tr < 3; tr++) {
+        if (r->transport >= 0 ? tr != r->transport : !(transports & (1u << tr)))
+            continue;
+        if (r->port >= 0) {
+            eps[t->n_eps++] = (sp__endpoint){(uint8_t)tr, (uint16_t)r->port};
+        } else if (n_ports) {
+            for (size_t i = 0; i < n_ports; i++)
+                eps[t->n_eps++] = (sp__endpoint){(uint8_t)tr, ports[i]};
+        } else {
+            eps[t->n_eps++] = (sp__endpoint){(uint8_t)tr, sp__default_port(tr)};
+        }
+    }
+    r->ep_n = (uint32_t)(t->n_eps - r->ep_off);
+    return 0;
+}
+
+int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, unsigned transports,
+                         char *err, size_t errlen)
 {
     free(t->ranges);
     free(t->cum);
+    free(t->eps);
     t->ranges = NULL;
     t->cum = NULL;
+    t->eps = NULL;
+    t->n_eps = 0;
     t->n_ranges = 0;
     t->pairs = t->addresses = 0;
-    t->ports = ports;
-    t->n_ports = n_ports;
+    if (!ports)
+        n_ports = 0;
+    if (!(transports & 7u))
+        transports = 1u << SP_TRANSPORT_UDP;
 
     /* Excludes apply to every port; merge them ignoring their (absent) port. */
     sp__range *ex = NULL;
@@ -439,8 +600,13 @@ int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, 
     }
     uint64_t total = 0, addrs = 0;
     for (size_t i = 0; i < n; i++) {
+        if (assign_endpoints(t, &out[i], out, i, ports, n_ports, transports)) {
+            free(out);
+            free(cum);
+            return SP_ENOMEM;
+        }
         sp__u128 count = out[i].hi - out[i].lo + 1;
-        sp__u128 np = out[i].port >= 0 ? 1 : n_ports;
+        sp__u128 np = out[i].ep_n;
         if (out[i].family == 6 && out[i].hi - out[i].lo >= (sp__u128)SP__MAX_PAIRS) {
             free(out);
             free(cum);
@@ -465,7 +631,8 @@ int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, 
     return 0;
 }
 
-void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port)
+void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port,
+                     uint8_t *transport)
 {
     size_t lo = 0, hi = t->n_ranges - 1;
     while (lo < hi) { /* first range whose cumulative count exceeds index */
@@ -477,9 +644,13 @@ void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint1
     }
     const sp__range *r = &t->ranges[lo];
     uint64_t off = index - (lo ? t->cum[lo - 1] : 0);
-    uint64_t np = r->port >= 0 ? 1 : t->n_ports;
+    uint64_t np = r->ep_n;
     u128_to_addr(r->lo + off / np, r->family, addr);
-    *port = r->port >= 0 ? (uint16_t)r->port : t->ports[off % np];
+    addr->scope = r->scope;
+    const sp__endpoint *ep = &t->eps[r->ep_off + off % np];
+    *port = ep->port;
+    if (transport)
+        *transport = ep->transport;
 }
 
 static int port_cmp(const void *a, const void *b)
@@ -562,8 +733,18 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
 
 void sp__addr_format(const sp__addr *a, char *buf, size_t len)
 {
-    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len))
+    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len)) {
         snprintf(buf, len, "?");
+        return;
+    }
+    if (a->family == 6 && a->scope) {
+        char name[IF_NAMESIZE];
+        size_t n = strlen(buf);
+        if (if_indextoname(a->scope, name))
+            snprintf(buf + n, len - n, "%%%s", name);
+        else
+            snprintf(buf + n, len - n, "%%%u", a->scope);
+    }
 }
 
 void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len)
@@ -574,6 +755,48 @@ void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t le
         snprintf(buf, len, "[%s]:%u", ip, port);
     else
         snprintf(buf, len, "%s:%u", ip, port);
+}
+
+void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
+                          unsigned *len)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (a->family == 4) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        memcpy(&sin->sin_addr, a->bytes, 4);
+        *len = sizeof(*sin);
+    } else {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        sin6->sin6_scope_id = a->scope;
+        memcpy(&sin6->sin6_addr, a->bytes, 16);
+        *len = sizeof(*sin6);
+    }
+}
+
+void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port)
+{
+    memset(a, 0, sizeof(*a));
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+        a->family = 4;
+        memcpy(a->bytes, &sin->sin_addr, 4);
+        *port = ntohs(sin->sin_port);
+    } else {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            a->family = 4;
+            memcpy(a->bytes, sin6->sin6_addr.s6_addr + 12, 4);
+        } else {
+            a->family = 6;
+            memcpy(a->bytes, sin6->sin6_addr.s6_addr, 16);
+            a->scope = sin6->sin6_scope_id;
+        }
+        *port = ntohs(sin6->sin6_port);
+    }
 }
 
 int sp__addr_equal(const sp__addr *a, const sp__addr *b)

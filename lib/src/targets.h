@@ -9,18 +9,30 @@
 
 typedef unsigned __int128 sp__u128;
 
-/* An address: family 4 uses bytes[0..3], family 6 all 16. */
+/* An address: family 4 uses bytes[0..3], family 6 all 16. scope is the
+ * interface index of a scoped (link-local) IPv6 address, else 0. */
 typedef struct sp__addr {
     uint8_t family;
     uint8_t bytes[16];
+    uint32_t scope;
 } sp__addr;
 
-/* An inclusive range of addresses of one family, with an optional explicit port. */
+/* An inclusive range of addresses of one family, with an optional explicit
+ * port and transport (a URI target sets the transport). */
 typedef struct sp__range {
     uint8_t family;
+    int8_t transport; /* -1: the scan's transports; else an sp_transport */
     sp__u128 lo, hi;
-    int port; /* -1: use the scan's port list */
+    int port;              /* -1: the scan's port list */
+    uint32_t scope;        /* IPv6 zone (interface index), 0 if none */
+    uint32_t ep_off, ep_n; /* set by finalize: the range's slice of endpoints */
 } sp__range;
+
+/* Where a probe goes besides the address: transport and port. */
+typedef struct sp__endpoint {
+    uint8_t transport;
+    uint16_t port;
+} sp__endpoint;
 
 typedef struct sp__targets {
     sp__range *given; /* targets as parsed, in order */
@@ -31,11 +43,14 @@ typedef struct sp__targets {
     sp__range *ranges;
     uint64_t *cum; /* cum[i]: (address, port) pairs in ranges[0..i] */
     size_t n_ranges;
-    uint64_t pairs;        /* total (address, port) pairs */
-    uint64_t addresses;    /* total distinct addresses */
-    const uint16_t *ports; /* default port list (borrowed) */
-    size_t n_ports;
+    uint64_t pairs;     /* total (address, port) pairs */
+    uint64_t addresses; /* total distinct addresses */
+    sp__endpoint *eps;  /* the (transport, port) slices ranges point into */
+    size_t n_eps;
 } sp__targets;
+
+/* The default port of a transport: 5061 for TLS, else 5060. */
+uint16_t sp__default_port(int transport);
 
 /* Largest index space we accept; beyond it a scan could never finish. */
 #define SP__MAX_PAIRS (((uint64_t)1) << 48)
@@ -48,21 +63,28 @@ void sp__targets_free(sp__targets *t);
 typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
 void sp__targets_set_resolver(sp__resolve_fn fn);
 
-/* Parses one token (no commas). allow_port: whether ":PORT" is accepted.
- * Returns 0 or an sp_code, with a message naming the token in err. */
+/* Parses one token (no commas): an address, CIDR, range or host name with
+ * an optional port, or a URI that also sets the transport
+ * ("tcp://host:5060", "tls://[::1]", "sip:host;transport=tcp", "sips:host").
+ * IPv6 literals may carry a zone ("fe80::1%eth0"). allow_port: whether a
+ * port or URI is accepted (not in excludes). Returns 0 or an sp_code, with a
+ * message naming the token in err. */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);
 
 /* Add a target / exclude spec; commas and whitespace separate several tokens. */
 int sp__targets_add(sp__targets *t, const char *spec, char *err, size_t errlen);
 int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errlen);
 
-/* Subtracts excludes, merges overlaps, computes counts. The port list is
- * borrowed and must outlive the target set. Can be called again after adds. */
-int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, char *err,
-                         size_t errlen);
+/* Subtracts excludes, merges overlaps, computes counts. Targets without a
+ * port get each port of the list, or the transport's default port when the
+ * list is empty (ports NULL); targets without a transport get each transport
+ * of the mask (bits 1 << sp_transport). Can be called again after adds. */
+int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, unsigned transports,
+                         char *err, size_t errlen);
 
-/* The index-th (address, port) pair, 0 <= index < t->pairs. */
-void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port);
+/* The index-th (address, transport, port), 0 <= index < t->pairs. */
+void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port,
+                     uint8_t *transport);
 
 /* 1 if the (finalized) target set holds the address, on any port. */
 int sp__targets_contains(const sp__targets *t, const sp__addr *a);
@@ -70,10 +92,16 @@ int sp__targets_contains(const sp__targets *t, const sp__addr *a);
 /* Parses "5060,5080,5060-5070" into a sorted, de-duplicated array (malloc'd). */
 int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size_t errlen);
 
-/* Formats an address as text ("127.0.0.1", "::1"). */
+/* Formats an address as text ("127.0.0.1", "::1", "fe80::1%eth0"). */
 void sp__addr_format(const sp__addr *a, char *buf, size_t len);
 /* Formats "ip:port" or "[ip]:port". */
 void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len);
+struct sockaddr_storage;
+/* Socket address of (a, port), zone included; *len receives its length. */
+void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
+                          unsigned *len);
+/* The address and port of a socket address (v4-mapped IPv6 becomes IPv4). */
+void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port);
 /* 1 if two addresses are the same. */
 int sp__addr_equal(const sp__addr *a, const sp__addr *b);
 

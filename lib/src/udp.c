@@ -24,46 +24,6 @@ static int fam_index(int family)
     return family == 6 ? 1 : 0;
 }
 
-static void to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
-                        socklen_t *len)
-{
-    memset(ss, 0, sizeof(*ss));
-    if (a->family == 4) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        memcpy(&sin->sin_addr, a->bytes, 4);
-        *len = sizeof(*sin);
-    } else {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        memcpy(&sin6->sin6_addr, a->bytes, 16);
-        *len = sizeof(*sin6);
-    }
-}
-
-static void from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port)
-{
-    memset(a, 0, sizeof(*a));
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-        a->family = 4;
-        memcpy(a->bytes, &sin->sin_addr, 4);
-        *port = ntohs(sin->sin_port);
-    } else {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-            a->family = 4;
-            memcpy(a->bytes, sin6->sin6_addr.s6_addr + 12, 4);
-        } else {
-            a->family = 6;
-            memcpy(a->bytes, sin6->sin6_addr.s6_addr, 16);
-        }
-        *port = ntohs(sin6->sin6_port);
-    }
-}
-
 /* Buffers sized for about half a second of traffic at the rate, so bursts
  * of replies are not dropped while we send. Root may exceed rmem_max. */
 static void size_buffers(int fd, uint32_t rate)
@@ -99,7 +59,7 @@ int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen
     sp__addr any;
     memset(&any, 0, sizeof(any));
     any.family = (uint8_t)family;
-    to_sockaddr(&any, 0, &ss, &len);
+    sp__addr_to_sockaddr(&any, 0, &ss, &len);
     if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
         getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
         snprintf(err, errlen, "cannot bind IPv%d UDP socket: %s", family, strerror(errno));
@@ -108,7 +68,7 @@ int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen
     }
     size_buffers(fd, rate);
     sp__addr dummy;
-    from_sockaddr(&ss, &dummy, &u->port[i]);
+    sp__addr_from_sockaddr(&ss, &dummy, &u->port[i]);
     u->fd[i] = fd;
     return 0;
 }
@@ -129,7 +89,7 @@ int sp__udp_local_for(const sp__udp *u, const sp__addr *dst, uint16_t dport, cha
         return -1;
     struct sockaddr_storage ss;
     socklen_t sl;
-    to_sockaddr(dst, dport, &ss, &sl);
+    sp__addr_to_sockaddr(dst, dport, &ss, &sl);
     if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
         getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
         close(fd);
@@ -138,7 +98,7 @@ int sp__udp_local_for(const sp__udp *u, const sp__addr *dst, uint16_t dport, cha
     close(fd);
     sp__addr local;
     uint16_t ignored;
-    from_sockaddr(&ss, &local, &ignored);
+    sp__addr_from_sockaddr(&ss, &local, &ignored);
     sp__addr_format_port(&local, u->port[fam_index(dst->family)], out, len);
     return 0;
 }
@@ -156,7 +116,7 @@ int sp__udp_send(sp__udp *u, int family, const sp__udp_out *msgs, unsigned n, un
     memset(hdr, 0, n * sizeof(hdr[0]));
     for (unsigned i = 0; i < n; i++) {
         socklen_t sl;
-        to_sockaddr(&msgs[i].dst, msgs[i].port, &addr[i], &sl);
+        sp__addr_to_sockaddr(&msgs[i].dst, msgs[i].port, &addr[i], &sl);
         iov[i].iov_base = (void *)msgs[i].buf;
         iov[i].iov_len = msgs[i].len;
         hdr[i].msg_hdr.msg_name = &addr[i];
@@ -225,15 +185,20 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
         in->len = hdr[i].msg_len;
         in->truncated = (hdr[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
         in->buf[in->len] = '\0';
-        from_sockaddr(&addr[i], &in->from, &in->from_port);
+        sp__addr_from_sockaddr(&addr[i], &in->from, &in->from_port);
     }
     return rc;
 }
 
-void sp__udp_wait(const sp__udp *u, uint64_t timeout_ns)
+void sp__udp_wait(const sp__udp *u, int extra_fd, uint64_t timeout_ns)
 {
-    struct pollfd p[2];
+    struct pollfd p[3];
     nfds_t n = 0;
+    if (extra_fd >= 0) {
+        p[n].fd = extra_fd;
+        p[n].events = POLLIN;
+        n++;
+    }
     for (int i = 0; i < 2; i++)
         if (u->fd[i] >= 0) {
             p[n].fd = u->fd[i];

@@ -54,7 +54,7 @@ void sp__udp_rx_free(sp__udp_rx *rx);
 /* Receives what is waiting on the family's socket without blocking;
  * returns the count (0 when nothing waits). */
 int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx);
-/* Waits until a socket is readable or timeout_ns passes. */
-void sp__udp_wait(const sp__udp *u, uint64_t timeout_ns);
+/* Waits until a socket (or extra_fd, if not -1) is readable or timeout_ns passes. */
+void sp__udp_wait(const sp__udp *u, int extra_fd, uint64_t timeout_ns);
 
 #endif

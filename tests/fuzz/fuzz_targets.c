@@ -46,12 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sp__targets_add(&t, lines[0], err, sizeof(err)) == 0) {
         if (lines[1])
             sp__targets_exclude(&t, lines[1], err, sizeof(err));
-        if (sp__targets_finalize(&t, ports, n_ports, err, sizeof(err)) == 0) {
+        if (sp__targets_finalize(&t, ports, n_ports, 1, err, sizeof(err)) == 0) {
             sp__addr a;
             uint16_t port;
             char text[80];
             for (uint64_t i = 0; i < t.pairs && i < 64; i++) {
-                sp__targets_get(&t, i * (t.pairs / 64 + 1) % t.pairs, &a, &port);
+                sp__targets_get(&t, i * (t.pairs / 64 + 1) % t.pairs, &a, &port, NULL);
                 sp__addr_format_port(&a, port, text, sizeof(text));
             }
         }

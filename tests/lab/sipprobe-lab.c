@@ -6,7 +6,12 @@
  * fixtures/personas/<persona>/<METHOD>.sip. It only ever answers loopback
  * sources and exits by itself after --max-seconds.
  *
- * Config lines:  ADDRESS|CIDR|RANGE  PERSONA|silent  [reply-from=ADDR | max-answers=N]
+ * With --tcp-port and --tls-port it also answers over TCP and TLS
+ * (lab_stream.c; without --tls-cert the certificate is an expired one), where
+ * stream=stall|trickle|flood makes an address a hostile stream peer.
+ *
+ * Config lines:  ADDRESS|CIDR|RANGE  PERSONA|silent  [reply-from=ADDR | max-answers=N |
+ *                flood=N | garbage=N | stream=stall|trickle|flood]
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -27,7 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_RULES 256
+#include "lab.h"
+
 #define MAX_PERSONAS 64
 #define MAX_METHODS 4
 
@@ -38,18 +44,6 @@ typedef struct persona {
     int n;
 } persona;
 
-typedef struct rule {
-    int family;
-    uint8_t lo[16], hi[16]; /* inclusive, network order */
-    int persona;            /* -1: silent */
-    int has_from;
-    uint8_t from[16];
-    long max_answers; /* after this many answers the address goes silent (an IPS); 0: never */
-    long answers;
-    int flood;   /* forged replies (bad tokens, other source addresses) after each answer */
-    int garbage; /* random datagrams (NUL bytes included) after each answer */
-} rule;
-
 static persona personas[MAX_PERSONAS];
 static int n_personas;
 static rule rules[MAX_RULES];
@@ -57,9 +51,9 @@ static int n_rules;
 static volatile sig_atomic_t stop;
 /* --allow-from: also answer this IPv4 network. Only for labs inside network
  * namespaces a test creates, where such addresses cannot leave the sandbox. */
-static uint32_t allow_net, allow_mask;
-static int allow_set;
-static unsigned long answered, ignored;
+uint32_t allow_net, allow_mask;
+int allow_set;
+unsigned long answered, ignored;
 
 static void on_signal(int sig)
 {
@@ -67,7 +61,7 @@ static void on_signal(int sig)
     stop = 1;
 }
 
-static void die(const char *what, const char *arg)
+void die(const char *what, const char *arg)
 {
     fprintf(stderr, "sipprobe-lab: %s: %s\n", what, arg);
     exit(2);
@@ -180,6 +174,13 @@ static void load_config(const char *path, const char *dir)
             r->flood = atoi(opt + 6);
         } else if (!strncmp(opt, "garbage=", 8)) {
             r->garbage = atoi(opt + 8);
+        } else if (!strncmp(opt, "stream=", 7)) {
+            r->stream = !strcmp(opt + 7, "stall")     ? STREAM_STALL
+                        : !strcmp(opt + 7, "trickle") ? STREAM_TRICKLE
+                        : !strcmp(opt + 7, "flood")   ? STREAM_FLOOD
+                                                      : -1;
+            if (r->stream < 0)
+                die("bad stream= (stall, trickle or flood) in", opt);
         } else if (!strncmp(opt, "reply-from=", 11)) {
             int fam;
             if (parse_addr(opt + 11, &fam, r->from) || fam != r->family)
@@ -190,7 +191,7 @@ static void load_config(const char *path, const char *dir)
     fclose(fp);
 }
 
-static rule *find_rule(int family, const uint8_t *addr)
+rule *find_rule(int family, const uint8_t *addr)
 {
     int len = family == 4 ? 4 : 16;
     for (int i = 0; i < n_rules; i++)
@@ -272,7 +273,27 @@ static void via_lines(const char *req, char *out, size_t cap)
     each_header(req, "via", 'v', append_via, &t);
 }
 
-static size_t render(const char *tmpl, const char *req, const char *local, char *out, size_t cap)
+const char *persona_template(const rule *r, const char *method)
+{
+    if (r->persona < 0)
+        return NULL;
+    const persona *p = &personas[r->persona];
+    for (int m = 0; m < p->n; m++)
+        if (!strcmp(p->method[m], method))
+            return p->tmpl[m];
+    return NULL;
+}
+
+int source_allowed(const struct sockaddr_storage *src)
+{
+    if (src->ss_family == AF_INET) {
+        uint32_t a = ntohl(((const struct sockaddr_in *)src)->sin_addr.s_addr);
+        return (a >> 24) == 127 || (allow_set && (a & allow_mask) == allow_net);
+    }
+    return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)src)->sin6_addr);
+}
+
+size_t render(const char *tmpl, const char *req, const char *local, char *out, size_t cap)
 {
     char from[512] = "", to[512] = "", callid[256] = "", cseq[128] = "", vias[2048] = "";
     header(req, "from", 'f', from, sizeof(from));
@@ -414,13 +435,7 @@ static int serve_one(int fd, int family)
         }
     }
     /* Loopback only: never answer anything else, whatever the bug elsewhere. */
-    int loop_src;
-    if (family == 4) {
-        uint32_t a = ntohl(((const struct sockaddr_in *)&src)->sin_addr.s_addr);
-        loop_src = (a >> 24) == 127 || (allow_set && (a & allow_mask) == allow_net);
-    } else
-        loop_src = IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&src)->sin6_addr);
-    if (!have_dst || !loop_src) {
+    if (!have_dst || !source_allowed(&src)) {
         ignored++;
         return 1;
     }
@@ -431,11 +446,7 @@ static int serve_one(int fd, int family)
     }
     char method[32] = "";
     sscanf(req, "%31s", method);
-    const persona *p = &personas[r->persona];
-    const char *tmpl = NULL;
-    for (int m = 0; m < p->n; m++)
-        if (!strcmp(p->method[m], method))
-            tmpl = p->tmpl[m];
+    const char *tmpl = persona_template(r, method);
     if (!tmpl) {
         ignored++;
         return 1;
@@ -487,13 +498,19 @@ static int serve_one(int fd, int family)
 int main(int argc, char **argv)
 {
     const char *config = NULL, *dir = "fixtures/personas", *ready = NULL;
-    int port = 5060, max_seconds = 300, opt;
+    const char *tls_cert = NULL, *tls_key = NULL, *tls_max = NULL;
+    int port = 5060, tcp_port = 0, tls_port = 0, max_seconds = 300, opt;
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"personas", required_argument, NULL, 'd'},
                                              {"port", required_argument, NULL, 'p'},
                                              {"max-seconds", required_argument, NULL, 't'},
                                              {"ready-file", required_argument, NULL, 'r'},
                                              {"allow-from", required_argument, NULL, 'a'},
+                                             {"tcp-port", required_argument, NULL, 'T'},
+                                             {"tls-port", required_argument, NULL, 'S'},
+                                             {"tls-cert", required_argument, NULL, 'C'},
+                                             {"tls-key", required_argument, NULL, 'K'},
+                                             {"tls-max-version", required_argument, NULL, 'M'},
                                              {NULL, 0, NULL, 0}};
     while ((opt = getopt_long(argc, argv, "c:d:p:t:r:a:", longopts, NULL)) != -1) {
         switch (opt) {
@@ -512,6 +529,21 @@ int main(int argc, char **argv)
         case 'r':
             ready = optarg;
             break;
+        case 'T':
+            tcp_port = atoi(optarg);
+            break;
+        case 'S':
+            tls_port = atoi(optarg);
+            break;
+        case 'C':
+            tls_cert = optarg;
+            break;
+        case 'K':
+            tls_key = optarg;
+            break;
+        case 'M':
+            tls_max = optarg;
+            break;
         case 'a': {
             char net[64];
             int bits = 32;
@@ -526,7 +558,9 @@ int main(int argc, char **argv)
         }
         default:
             fprintf(stderr, "usage: sipprobe-lab --config FILE [--personas DIR] [--port N] "
-                            "[--max-seconds N] [--ready-file F] [--allow-from CIDR]\n");
+                            "[--max-seconds N] [--ready-file F] [--allow-from CIDR]\n"
+                            "       [--tcp-port N] [--tls-port N [--tls-cert PEM --tls-key PEM]\n"
+                            "       [--tls-max-version 1.0|1.1|1.2|1.3]]\n");
             return 2;
         }
     }
@@ -539,6 +573,24 @@ int main(int argc, char **argv)
     int fd4 = open_socket(4, port), fd6 = open_socket(6, port);
     if (fd4 < 0)
         die("cannot bind UDP port", strerror(errno));
+    int listeners[4], n_listeners = 0, listener_tls[4];
+    for (int t = 0; t < 2; t++) {
+        int lp = t ? tls_port : tcp_port;
+        if (!lp)
+            continue;
+        if (t)
+            stream_tls_setup(tls_cert, tls_key, tls_max);
+        for (int fam = 4; fam <= 6; fam += 2) {
+            int lfd = stream_listen(fam, lp);
+            if (lfd < 0 && fam == 4)
+                die(t ? "cannot listen on the TLS port" : "cannot listen on the TCP port",
+                    strerror(errno));
+            if (lfd >= 0) {
+                listener_tls[n_listeners] = t;
+                listeners[n_listeners++] = lfd;
+            }
+        }
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -555,8 +607,17 @@ int main(int argc, char **argv)
     }
     time_t deadline = time(NULL) + max_seconds;
     while (!stop && time(NULL) < deadline) {
-        struct pollfd p[2] = {{.fd = fd4, .events = POLLIN}, {.fd = fd6, .events = POLLIN}};
-        int n = poll(p, fd6 >= 0 ? 2 : 1, 200);
+        struct pollfd p[2 + 4 + MAX_STREAMS];
+        p[0] = (struct pollfd){.fd = fd4, .events = POLLIN};
+        p[1] = (struct pollfd){.fd = fd6, .events = POLLIN};
+        for (int i = 0; i < n_listeners; i++)
+            p[2 + i] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
+        int n_streams = stream_pollfds(p + 2 + n_listeners, MAX_STREAMS);
+        int n = poll(p, (nfds_t)(2 + n_listeners + n_streams), n_streams ? 50 : 200);
+        stream_service(p + 2 + n_listeners, n_streams);
+        for (int i = 0; i < n_listeners; i++)
+            if (p[2 + i].revents & POLLIN)
+                stream_accept(listeners[i], listener_tls[i]);
         if (n <= 0)
             continue;
         for (int burst = 0; burst < 256; burst++) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const sp__probe_params params = {"100", "200", "sipprobe/test"};
+static const sp__probe_params params = {"100", "200", "sipprobe/test", 0};
 
 static size_t build(const char *method, char *out, size_t cap)
 {
@@ -75,7 +75,7 @@ END_TEST
 START_TEST(test_probe_rejects_marker_injection)
 {
     sp__template t;
-    sp__probe_params evil = {"100", "100", "x ZZspTARGETZZ"};
+    sp__probe_params evil = {"100", "100", "x ZZspTARGETZZ", 0};
     ck_assert_int_eq(sp__template_build(&t, &sp__probe_options, &evil), -1);
 }
 END_TEST

@@ -19,7 +19,7 @@ static uint64_t count_of(const char *spec, const char *exclude, const uint16_t *
     ck_assert_int_eq(sp__targets_add(&t, spec, err, sizeof(err)), 0);
     if (exclude)
         ck_assert_int_eq(sp__targets_exclude(&t, exclude, err, sizeof(err)), 0);
-    int rc = sp__targets_finalize(&t, ports, np, err, sizeof(err));
+    int rc = sp__targets_finalize(&t, ports, np, 1, err, sizeof(err));
     uint64_t n = rc ? 0 : t.pairs;
     sp__targets_free(&t);
     return n;
@@ -48,14 +48,14 @@ START_TEST(test_targets_cidr_counts)
     sp__targets t;
     sp__targets_init(&t);
     ck_assert_int_eq(sp__targets_add(&t, "127.0.1.77/30", err, sizeof(err)), 0);
-    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err)), 0);
     sp__addr a;
     uint16_t port;
     char buf[64];
-    sp__targets_get(&t, 0, &a, &port);
+    sp__targets_get(&t, 0, &a, &port, NULL);
     fmt(&a, buf);
     ck_assert_str_eq(buf, "127.0.1.76");
-    sp__targets_get(&t, 3, &a, &port);
+    sp__targets_get(&t, 3, &a, &port, NULL);
     fmt(&a, buf);
     ck_assert_str_eq(buf, "127.0.1.79");
     ck_assert_uint_eq(port, 5060);
@@ -124,13 +124,13 @@ START_TEST(test_targets_excludes)
     sp__targets_init(&t);
     ck_assert_int_eq(sp__targets_add(&t, "127.0.2.1-127.0.2.5", err, sizeof(err)), 0);
     ck_assert_int_eq(sp__targets_exclude(&t, "127.0.2.3", err, sizeof(err)), 0);
-    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err)), 0);
     ck_assert_uint_eq(t.pairs, 4);
     for (uint64_t i = 0; i < t.pairs; i++) {
         sp__addr a;
         uint16_t port;
         char buf[64];
-        sp__targets_get(&t, i, &a, &port);
+        sp__targets_get(&t, i, &a, &port, NULL);
         fmt(&a, buf);
         ck_assert_str_ne(buf, "127.0.2.3");
     }
@@ -139,7 +139,7 @@ START_TEST(test_targets_excludes)
     sp__targets_init(&t);
     sp__targets_add(&t, "127.0.2.1", err, sizeof(err));
     sp__targets_exclude(&t, "127.0.2.1", err, sizeof(err));
-    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, err, sizeof(err)), SP_ENOTARGETS);
+    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err)), SP_ENOTARGETS);
     ck_assert_ptr_nonnull(strstr(err, "excluded"));
     sp__targets_free(&t);
 }
@@ -175,7 +175,7 @@ START_TEST(test_targets_too_big)
     sp__targets t;
     sp__targets_init(&t);
     ck_assert_int_eq(sp__targets_add(&t, "fd00::/64", err, sizeof(err)), 0);
-    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, err, sizeof(err)), SP_ETOOBIG);
+    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err)), SP_ETOOBIG);
     sp__targets_free(&t);
     /* A whole /8 is fine and costs nothing to describe. */
     ck_assert_uint_eq(count_of("10.0.0.0/8", NULL, p5060, 1), 1u << 24);

@@ -72,8 +72,28 @@ SP_API const char *sp_severity_name(sp_severity sev);
 /* Parse a severity name; returns SP_EINVAL for an unknown name. "never" gives SP_SEV_NONE. */
 SP_API sp_code sp_severity_parse(const char *name, sp_severity *out);
 
-typedef enum { SP_TRANSPORT_UDP = 0, SP_TRANSPORT_TCP = 1 } sp_transport;
+typedef enum { SP_TRANSPORT_UDP = 0, SP_TRANSPORT_TCP = 1, SP_TRANSPORT_TLS = 2 } sp_transport;
+/* "udp", "tcp", "tls". */
 SP_API const char *sp_transport_name(sp_transport t);
+
+/* What the TLS handshake showed: the evidence behind the tls-* findings. The
+ * certificate is recorded, never verified (scanners must see self-signed
+ * devices). Times are ISO 8601 UTC. */
+typedef struct sp_tls_info {
+    const char *version; /* negotiated protocol: "TLSv1.3", "TLSv1", ... */
+    const char *cipher;
+    const char *subject; /* one-line RFC 2253 names */
+    const char *issuer;
+    const char *const *sans; /* subjectAltName DNS names, IP addresses and URIs */
+    size_t n_sans;
+    const char *not_before;
+    const char *not_after;
+    int expired;          /* not_after is in the past (or not_before in the future) */
+    int self_signed;      /* issued by itself, and its signature checks with its own key */
+    const char *key_type; /* "RSA", "EC", ... */
+    int key_bits;
+    const char *sha256; /* certificate fingerprint, hex with colons */
+} sp_tls_info;
 
 /* ---- The result model: one responding service (host, port, transport). ---- */
 
@@ -145,6 +165,7 @@ typedef struct sp_service {
     size_t n_findings;
     sp_severity max_severity;          /* highest severity among findings, SP_SEV_NONE if none */
     const sp_enumeration *enumeration; /* NULL unless extensions were enumerated */
+    const sp_tls_info *tls;            /* NULL unless the transport is TLS */
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -190,8 +211,15 @@ SP_API sp_code sp_scan_add_targets_file(sp_scan *scan, const char *path);
 SP_API sp_code sp_scan_add_exclude(sp_scan *scan, const char *spec);
 SP_API sp_code sp_scan_add_excludes_file(sp_scan *scan, const char *path);
 
-/* "5060,5080,5060-5070"; replaces the default port list. */
+/* "5060,5080,5060-5070"; replaces the default ports (5060, and 5061 for TLS). */
 SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);
+/* "udp", "udp,tcp,tls": the transports of targets that are not URIs (default udp). */
+SP_API sp_code sp_scan_set_transports(sp_scan *scan, const char *list);
+/* TCP/TLS: at most this many connections open at once (default: the rate, 64..1024). */
+SP_API sp_code sp_scan_set_max_connections(sp_scan *scan, unsigned n);
+/* TCP/TLS: how long a connect (and TLS handshake) may take; default 3000 ms.
+ * Waiting for the reply on an open connection is bounded by the wait (--wait). */
+SP_API sp_code sp_scan_set_connect_timeout_ms(sp_scan *scan, unsigned ms);
 /* "OPTIONS,REGISTER"; names as listed by sp_probe_name(). */
 SP_API sp_code sp_scan_set_methods(sp_scan *scan, const char *list);
 SP_API sp_code sp_scan_set_rate(sp_scan *scan, uint32_t probes_per_second);
@@ -272,7 +300,8 @@ typedef struct sp_progress {
     double rate_pps; /* recent sending rate */
 } sp_progress;
 typedef void (*sp_progress_fn)(const sp_progress *progress, void *data);
-/* Dry run: called with each probe instead of sending it. */
+/* Dry run: called with each probe instead of sending it; destination is
+ * "ip:port/transport" ("[::1]:5061/tls"). */
 typedef void (*sp_probe_fn)(const char *destination, const char *bytes, size_t len, void *data);
 
 SP_API void sp_scan_set_log(sp_scan *scan, sp_log_fn fn, void *data);
@@ -303,6 +332,12 @@ typedef struct sp_summary {
     int interrupted;
     uint64_t new_findings;        /* with a baseline: findings not in it */
     sp_severity max_new_severity; /* highest severity among them, SP_SEV_NONE if none */
+    /* TCP and TLS: how the connection attempts ended when no service answered. */
+    uint64_t connections;   /* connection attempts */
+    uint64_t conn_refused;  /* closed port: refused (RST) or unreachable */
+    uint64_t conn_filtered; /* no answer to the connect within --connect-timeout */
+    uint64_t conn_no_reply; /* connected, but no SIP reply before the timeout or close */
+    uint64_t tls_failed;    /* connected, but the TLS handshake failed */
 } sp_summary;
 SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
 
