@@ -368,7 +368,7 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
         size_t l = strlen(hp);
         if (l && hp[l - 1] == '/')
             hp[l - 1] = '\0';
-        if (strchr(hp, '/') || strchr(hp, '@') || strchr(hp, ';'))
+        if (strchr(hp, '@') || strchr(hp, ';') || strchr(hp, '?'))
             return fail(err, errlen, SP_ETARGET, token, "a URL target is scheme://host[:port]");
     } else if (!strncasecmp(token, "sip:", 4) || !strncasecmp(token, "sips:", 5)) {
         int rc = sip_uri(token, token, hp, sizeof(hp), &transport, err, errlen);

@@ -37,7 +37,7 @@ ip -n wan link set wr up
 ip netns exec rtr sysctl -qw net.ipv4.ip_forward=1
 
 dnat=""
-[ "$pinhole" = 1 ] && dnat='iifname "rw" udp dport 5060 dnat to 192.168.1.20'
+[ "$pinhole" = 1 ] && dnat='iifname "rw" meta l4proto { udp, tcp } th dport 5060 dnat to 192.168.1.20'
 assign=""
 [ "$helper" = 1 ] && assign='udp dport 5060 ct helper set "sip-5060"; tcp dport 5060 ct helper set "sip-5060t"'
 ip netns exec rtr nft -f - <<NFT
@@ -66,10 +66,13 @@ NFT
 
 echo "192.168.1.20 office-pbx" >"$out.lab.conf"
 ip netns exec lan "$SIPPROBE_LAB" --config "$out.lab.conf" --personas "$SP_SOURCE_DIR/fixtures/personas" \
-    --port 5060 --max-seconds 30 --allow-from 203.0.113.0/24 --ready-file "$out.ready" 2>"$out.lab.log" &
+    --port 5060 --tcp-port 5060 --max-seconds 30 --allow-from 203.0.113.0/24 --ready-file "$out.ready" 2>"$out.lab.log" &
 LAB=$!
 for _ in $(seq 50); do [ -s "$out.ready" ] && break; sleep 0.1; done
-ip netns exec wan "$SIPPROBE" -q -m OPTIONS,REGISTER --wait 700 -f ndjson 203.0.113.1 >"$out"
+# Over UDP and TCP: without the pinhole the router drops the SYN, which
+# sipprobe counts as filtered once --connect-timeout has passed.
+ip netns exec wan "$SIPPROBE" -q -m OPTIONS,REGISTER --transport udp,tcp --wait 700 \
+    --connect-timeout 700 -o "$out" -o "$out.json" 203.0.113.1
 
 ip netns exec wan "$SIPPROBE" reflect --listen 203.0.113.2:5060 --token lab-s3cret \
     --max-seconds 20 2>"$algout.reflector.log" &

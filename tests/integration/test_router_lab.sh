@@ -1,8 +1,10 @@
 # The seed scenario on a real (namespaced) home router: with the 5060
 # pinhole, a scan of the router's WAN address finds the LAN PBX, fingerprinted
-# as itself, and reports sip-exposed-through-nat with evidence; with the
+# as itself over UDP and TCP, and reports sip-exposed-through-nat with
+# evidence; with the
 # kernel SIP helper on, the ALG's rewriting shows as sip-alg-detected;
-# without the pinhole ("block all" really blocks), nothing is found. From the
+# without the pinhole ("block all" really blocks), nothing is found and the
+# dropped TCP SYNs are counted as filtered. From the
 # LAN, alg-check against a reflector outside finds the ALG exactly when the
 # helper is on, over UDP and TCP, with a diff of what it rewrote.
 # Everything runs inside unshare --net --mount: nothing leaves the sandbox.
@@ -36,26 +38,33 @@ for helper in 0 1; do
             fi
         done
         expect_eq "$(cat "$alg.status")" $((helper == 1 ? 1 : 0)) "alg-check exit status follows --fail-on"
+        C='.summary.connections'
         if [ $pinhole = 0 ]; then
             expect_eq "$(wc -l <"$out")" 0 "helper=$helper, no pinhole: nothing reachable"
+            expect_eq "$(jq -r "$C.attempts, $C.filtered" "$out.json" | tr '\n' ' ')" "2 2 " \
+                "no pinhole: the router drops the TCP SYNs, counted as filtered"
             continue
         fi
-        expect_eq "$(wc -l <"$out")" 1 "helper=$helper, pinhole: one service"
-        expect_eq "$(jq -r '.host + " " + .responder' "$out")" "203.0.113.1 203.0.113.1:5060" "found on the WAN address"
-        expect_eq "$(jq -r '.fingerprint.product + " " + .fingerprint.type' "$out")" "FreePBX pbx" "fingerprinted as the PBX, not the router"
-        f=$(ids "$out")
-        case ",$f," in *,sip-exposed-through-nat,*) ;; *) fail "helper=$helper: no sip-exposed-through-nat in $f" ;; esac
-        ev=$(jq -r '.findings[] | select(.id == "sip-exposed-through-nat") | .evidence | join(" | ")' "$out")
-        if [ $helper = 0 ]; then
-            case "$ev" in *"Contact: <sip:192.168.1.20:5060> (private address 192.168.1.20)"*) ;;
-            *) fail "helper off: evidence should be the LAN Contact: $ev" ;; esac
-            case ",$f," in *,sip-alg-detected,*) fail "ALG reported without the helper" ;; esac
-        else
-            case "$ev" in *"To rewritten in transit: sent <sip:100@203.0.113.1>, received <sip:100@203.0.113.1:5060>"*) ;;
-            *) fail "helper on: evidence should be the ALG's rewrite: $ev" ;; esac
-            case ",$f," in *,sip-alg-detected,*) ;; *) fail "helper on: no sip-alg-detected in $f" ;; esac
-            expect_eq "$(jq -r '.contacts[0]' "$out")" "<sip:203.0.113.1:5060>" "the helper rewrote Contact"
-        fi
+        expect_eq "$(wc -l <"$out")" 2 "helper=$helper, pinhole: the PBX over UDP and TCP"
+        for t in udp tcp; do
+            svc="$out.$t"
+            jq -c "select(.transport == \"$t\")" "$out" >"$svc"
+            expect_eq "$(jq -r '.host + " " + .responder' "$svc")" "203.0.113.1 203.0.113.1:5060" "$t: found on the WAN address"
+            expect_eq "$(jq -r '.fingerprint.product + " " + .fingerprint.type' "$svc")" "FreePBX pbx" "$t: fingerprinted as the PBX, not the router"
+            f=$(ids "$svc")
+            case ",$f," in *,sip-exposed-through-nat,*) ;; *) fail "helper=$helper $t: no sip-exposed-through-nat in $f" ;; esac
+            ev=$(jq -r '.findings[] | select(.id == "sip-exposed-through-nat") | .evidence | join(" | ")' "$svc")
+            if [ $helper = 0 ]; then
+                case "$ev" in *"Contact: <sip:192.168.1.20:5060> (private address 192.168.1.20)"*) ;;
+                *) fail "helper off, $t: evidence should be the LAN Contact: $ev" ;; esac
+                case ",$f," in *,sip-alg-detected,*) fail "$t: ALG reported without the helper" ;; esac
+            else
+                case "$ev" in *"To rewritten in transit: sent <sip:100@203.0.113.1>, received <sip:100@203.0.113.1:5060>"*) ;;
+                *) fail "helper on, $t: evidence should be the ALG's rewrite: $ev" ;; esac
+                case ",$f," in *,sip-alg-detected,*) ;; *) fail "helper on, $t: no sip-alg-detected in $f" ;; esac
+                expect_eq "$(jq -r '.contacts[0]' "$svc")" "<sip:203.0.113.1:5060>" "$t: the helper rewrote Contact"
+            fi
+        done
     done
 done
 echo "PASS"

@@ -2,6 +2,7 @@
 #include "targets.h"
 #include "sipprobe/sipprobe.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,114 @@ START_TEST(test_targets_too_big)
 }
 END_TEST
 
+START_TEST(test_targets_uris)
+{
+    sp__range r;
+    ck_assert_int_eq(sp__target_parse("tcp://127.0.0.5:5070", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.transport, SP_TRANSPORT_TCP);
+    ck_assert_int_eq(r.port, 5070);
+    ck_assert_int_eq(sp__target_parse("tls://[::1]:5061/", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.transport, SP_TRANSPORT_TLS);
+    ck_assert_int_eq(r.family, 6);
+    ck_assert_int_eq(r.port, 5061);
+    ck_assert_int_eq(sp__target_parse("UDP://10.0.0.0/30", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.transport, SP_TRANSPORT_UDP);
+    ck_assert(r.hi - r.lo == 3); /* a URL may carry a CIDR; a SIP URI names one host */
+    /* SIP URIs: a user part, parameters, transport=; sips: is TLS whatever it says. */
+    ck_assert_int_eq(
+        sp__target_parse("sip:alice@127.0.0.9:5080;transport=TCP;lr", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.transport, SP_TRANSPORT_TCP);
+    ck_assert_int_eq(r.port, 5080);
+    ck_assert_int_eq(sp__target_parse("sip:127.0.0.9", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.transport, -1); /* no transport: the scan's */
+    ck_assert_int_eq(r.port, -1);
+    ck_assert_int_eq(sp__target_parse("sips:[::1];transport=tcp", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.transport, SP_TRANSPORT_TLS);
+    ck_assert_int_eq(r.family, 6);
+    /* Errors name the token and say what is wrong. */
+    ck_assert_int_eq(sp__target_parse("sip:1.2.3.4;transport=sctp", 1, &r, err, sizeof(err)),
+                     SP_ETARGET);
+    ck_assert_ptr_nonnull(strstr(err, "udp, tcp or tls"));
+    ck_assert_int_eq(sp__target_parse("http://1.2.3.4", 1, &r, err, sizeof(err)), SP_ETARGET);
+    ck_assert_ptr_nonnull(strstr(err, "'http://1.2.3.4'"));
+    ck_assert_int_eq(sp__target_parse("tcp://1.2.3.4/path", 1, &r, err, sizeof(err)), SP_ETARGET);
+    ck_assert_int_eq(sp__target_parse("sip:", 1, &r, err, sizeof(err)), SP_ETARGET);
+    ck_assert_int_eq(sp__target_parse("tcp://", 1, &r, err, sizeof(err)), SP_ETARGET);
+    ck_assert_int_eq(sp__target_parse("sip:10.0.0.0/24", 1, &r, err, sizeof(err)), SP_ETARGET);
+    /* Excludes take no URI. */
+    ck_assert_int_eq(sp__target_parse("tcp://1.2.3.4", 0, &r, err, sizeof(err)), SP_ETARGET);
+}
+END_TEST
+
+START_TEST(test_targets_zones)
+{
+    sp__range r;
+    char buf[64];
+    ck_assert_int_eq(sp__target_parse("fe80::1%lo", 1, &r, err, sizeof(err)), 0);
+    ck_assert_uint_ne(r.scope, 0);
+    ck_assert_int_eq(sp__target_parse("[fe80::1%25lo]:5062", 1, &r, err, sizeof(err)), 0);
+    ck_assert_int_eq(r.port, 5062);
+    uint32_t lo_index = r.scope;
+    ck_assert_uint_ne(lo_index, 0);
+    ck_assert_int_eq(sp__target_parse("fe80::2%1", 1, &r, err, sizeof(err)), 0);
+    ck_assert_uint_eq(r.scope, 1);
+    ck_assert_int_eq(sp__target_parse("fe80::1%nosuchif0", 1, &r, err, sizeof(err)), SP_ETARGET);
+    ck_assert_ptr_nonnull(strstr(err, "unknown interface"));
+    ck_assert_int_eq(sp__target_parse("10.0.0.1%lo", 1, &r, err, sizeof(err)), SP_ETARGET);
+    ck_assert_int_eq(sp__target_parse("fe80::1%", 1, &r, err, sizeof(err)), SP_ETARGET);
+    /* The zone reaches the address and its text. */
+    sp__targets t;
+    sp__targets_init(&t);
+    ck_assert_int_eq(sp__targets_add(&t, "fe80::1%lo", err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__targets_finalize(&t, NULL, 0, 1, err, sizeof(err)), 0);
+    sp__addr a;
+    uint16_t port;
+    sp__targets_get(&t, 0, &a, &port, NULL);
+    ck_assert_uint_eq(a.scope, lo_index);
+    fmt(&a, buf);
+    ck_assert_str_eq(buf, "fe80::1%lo");
+    sp__targets_free(&t);
+}
+END_TEST
+
+START_TEST(test_targets_transports_and_default_ports)
+{
+    sp__targets t;
+    sp__targets_init(&t);
+    unsigned all = 1u << SP_TRANSPORT_UDP | 1u << SP_TRANSPORT_TCP | 1u << SP_TRANSPORT_TLS;
+    ck_assert_int_eq(
+        sp__targets_add(&t, "127.0.0.1 127.0.0.2:5070 sips:127.0.0.3", err, sizeof(err)), 0);
+    /* No --ports: udp and tcp 5060, tls 5061; an explicit port on every transport; a URI
+     * keeps its own transport. */
+    ck_assert_int_eq(sp__targets_finalize(&t, NULL, 0, all, err, sizeof(err)), 0);
+    ck_assert_uint_eq(t.pairs, 3 + 3 + 1);
+    char seen[7][96];
+    for (uint64_t i = 0; i < t.pairs; i++) {
+        sp__addr a;
+        uint16_t port;
+        uint8_t tr;
+        char ip[64];
+        sp__targets_get(&t, i, &a, &port, &tr);
+        fmt(&a, ip);
+        snprintf(seen[i], sizeof(seen[i]), "%s %u/%s", ip, port, sp_transport_name(tr));
+    }
+    const char *want[] = {"127.0.0.1 5060/udp", "127.0.0.1 5060/tcp", "127.0.0.1 5061/tls",
+                          "127.0.0.2 5070/udp", "127.0.0.2 5070/tcp", "127.0.0.2 5070/tls",
+                          "127.0.0.3 5061/tls"};
+    for (int w = 0; w < 7; w++) {
+        int found = 0;
+        for (int i = 0; i < 7; i++)
+            found |= !strcmp(seen[i], want[w]);
+        ck_assert_msg(found, "missing %s", want[w]);
+    }
+    /* With --ports, every transport gets the list. */
+    static const uint16_t two[] = {5060, 5080};
+    ck_assert_int_eq(sp__targets_finalize(&t, two, 2, 1u << SP_TRANSPORT_TLS, err, sizeof(err)), 0);
+    ck_assert_uint_eq(t.pairs, 2 + 1 + 2);
+    sp__targets_free(&t);
+}
+END_TEST
+
 Suite *targets_suite(void)
 {
     Suite *s = suite_create("targets");
@@ -196,6 +305,9 @@ Suite *targets_suite(void)
     tcase_add_test(tc, test_targets_overlaps_merge);
     tcase_add_test(tc, test_targets_ports_and_explicit_port);
     tcase_add_test(tc, test_targets_too_big);
+    tcase_add_test(tc, test_targets_uris);
+    tcase_add_test(tc, test_targets_zones);
+    tcase_add_test(tc, test_targets_transports_and_default_ports);
     suite_add_tcase(s, tc);
     return s;
 }
