@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # sipprobe benchmark (not a test): scans a lab of 65,536 loopback addresses,
 # all answering, and prints wall time, probes/s, recall and peak RSS; then
+# TCP connections/s against 16,384 answering addresses and against closed
+# ports (the kernel refuses at once, so that row is sipprobe's own limit); then
 # measures peak RSS for a whole /8 without sending (dry run to /dev/null).
 # Loopback only. Usage: tests/bench/bench.sh [BUILD_DIR] [RATE]
 set -euo pipefail
@@ -16,7 +18,7 @@ trap 'kill $LAB_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK
 [ -x "$SIPPROBE" ] && [ -x "$LAB" ] || { echo "build first: cmake -B build && cmake --build build" >&2; exit 2; }
 
 echo "127.1.0.0/16 asterisk" >"$WORK/lab.conf"
-"$LAB" --config "$WORK/lab.conf" --personas "$ROOT/fixtures/personas" --port $PORT \
+"$LAB" --config "$WORK/lab.conf" --personas "$ROOT/fixtures/personas" --port $PORT --tcp-port $PORT \
     --max-seconds 300 --ready-file "$WORK/ready" 2>"$WORK/lab.log" &
 LAB_PID=$!
 for _ in $(seq 50); do [ -s "$WORK/ready" ] && break; sleep 0.1; done
@@ -40,6 +42,13 @@ row "scan" "wall" "send rate" "end to end" "recall" "peak RSS"
 for rate in 50000 "$RATE" 200000; do
     measure "65,536 answering, --rate $rate" 65536 --rate "$rate" --wait 2000 --retries 1 --ports $PORT -f ndjson 127.1.0.0/16
 done
+# TCP: one connection per probe; "send rate" is probes written per second.
+measure "TCP 16,384 answering, --rate 20000" 16384 --transport tcp --rate 20000 --max-connections 1024 \
+    --wait 2000 --ports $PORT -f ndjson 127.1.0.0/18
+measure "TCP 16,384 closed, --rate 50000" 0 --transport tcp --rate 50000 --max-connections 1024 \
+    --wait 2000 --ports $((PORT + 1)) -f ndjson 127.1.0.0/18
+conn_s=$(awk -v t="$(cut -d' ' -f1 "$WORK/time")" 'BEGIN { printf "%.0f", 16384 / t }')
+echo "closed ports: $conn_s connection attempts/s (each refused by the kernel)"
 kill $LAB_PID; wait $LAB_PID 2>/dev/null || true
 cat "$WORK/lab.log"
 

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 
 #define MAX_RULES 256
-#define MAX_STREAMS 512
+#define MAX_STREAMS 2048
 
 enum { STREAM_NORMAL = 0, STREAM_STALL, STREAM_TRICKLE, STREAM_FLOOD };
 

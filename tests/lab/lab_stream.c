@@ -26,9 +26,9 @@ typedef struct lconn {
     int family;
     uint8_t local[16];
     rule *r;
-    char in[16384];
+    char in[8192];
     size_t in_len;
-    char out[65536];
+    char out[16384];
     size_t out_len, out_off;
     double opened, next_trickle;
     unsigned long long flooded;
@@ -236,7 +236,7 @@ static int put(lconn *c, const char *buf, size_t len, size_t *written)
 /* A complete request in c->in: prepare the answer its persona gives. */
 static void answer(lconn *c, size_t req_len)
 {
-    char req[16384];
+    char req[sizeof(c->in) + 1];
     memcpy(req, c->in, req_len);
     req[req_len] = '\0';
     char method[32] = "";
@@ -345,7 +345,7 @@ static void serve(lconn *c, short revents)
         if (c->r->stream == STREAM_FLOOD && c->out_off == c->out_len) {
             /* Keep going with the same header, up to 1 GiB. */
             c->flooded += c->out_len;
-            c->out_off = c->out_len > 4096 ? c->out_len - 60000 : c->out_len;
+            c->out_off = c->out_len / 2;
             if (c->flooded > (1ull << 30))
                 conn_close(c);
         }
