@@ -40,6 +40,11 @@ enum {
     OPT_TOKEN,
     OPT_TRANSPORT,
     OPT_MAX_CONNECTIONS,
+    OPT_READ,
+    OPT_READ_LIVE,
+    OPT_FILTER,
+    OPT_DURATION,
+    OPT_WRITE_PCAP,
     OPT_CONNECT_TIMEOUT,
     OPT_LISTEN,
     OPT_MAX_SECONDS,
@@ -78,6 +83,11 @@ static const struct option long_options[] = {
     {"token", required_argument, NULL, OPT_TOKEN},
     {"transport", required_argument, NULL, OPT_TRANSPORT},
     {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"read", required_argument, NULL, OPT_READ},
+    {"read-live", required_argument, NULL, OPT_READ_LIVE},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"write-pcap", required_argument, NULL, OPT_WRITE_PCAP},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
@@ -273,6 +283,9 @@ int main(int argc, char **argv)
     const char *upload_url = NULL;
     const char *resume = NULL, *resume_file = NULL;
     const char *token = NULL, *transports = NULL;
+    const char *live_iface = NULL, *live_filter = NULL;
+    unsigned duration = 0;
+    int n_reads = 0;
     int alg_mode = 0;
     char default_resume[64];
     unsigned upload_batch = 0;
@@ -378,6 +391,22 @@ int main(int argc, char **argv)
             if (!alg_mode)
                 rc = sp_scan_set_transports(scan, optarg);
             break;
+        case OPT_READ:
+            rc = sp_scan_add_capture_file(scan, optarg);
+            n_reads++;
+            break;
+        case OPT_READ_LIVE:
+            live_iface = optarg;
+            break;
+        case OPT_FILTER:
+            live_filter = optarg;
+            break;
+        case OPT_DURATION:
+            duration = (unsigned)parse_number(optarg, "duration", 86400);
+            break;
+        case OPT_WRITE_PCAP:
+            rc = sp_scan_set_write_pcap(scan, optarg);
+            break;
         case OPT_MAX_CONNECTIONS:
             rc = sp_scan_set_max_connections(
                 scan, (unsigned)parse_number(optarg, "connection limit", 65536));
@@ -468,7 +497,23 @@ int main(int argc, char **argv)
     } else if (token) {
         usage_error("--token belongs to 'sipprobe alg-check' and 'sipprobe reflect'");
     }
-    if (resume) {
+    int read_mode = n_reads > 0 || live_iface;
+    if (live_iface) {
+        rc = sp_scan_set_live_capture(scan, live_iface, live_filter, duration ? duration : 60);
+        if (rc != SP_OK) {
+            lib_error(scan, rc);
+            sp_scan_free(scan);
+            return EXIT_USAGE;
+        }
+    } else if (live_filter || duration) {
+        usage_error("--filter and --duration belong to --read-live");
+    }
+    if (read_mode && (optind < argc || alg_mode || resume || dry_run))
+        usage_error("--read and --read-live report what a capture shows; give no targets, "
+                    "--resume or --dry-run with them");
+    if (read_mode) {
+        optind = argc;
+    } else if (resume) {
         /* The journal holds the targets and settings of the scan to continue. */
         if (optind < argc)
             usage_error("--resume takes targets and settings from '%s'; give no targets", resume);
@@ -507,8 +552,8 @@ int main(int argc, char **argv)
     }
 
     uint64_t probes = 0, addresses = 0;
-    rc = alg_mode ? SP_OK : sp_scan_probe_count(scan, &probes);
-    if (rc == SP_OK && !alg_mode)
+    rc = alg_mode || read_mode ? SP_OK : sp_scan_probe_count(scan, &probes);
+    if (rc == SP_OK && !alg_mode && !read_mode)
         rc = sp_scan_address_count(scan, &addresses);
     if (rc != SP_OK) {
         if (rc == SP_ENOTARGETS && optind == argc)
@@ -575,7 +620,9 @@ int main(int argc, char **argv)
     int status = EXIT_DONE;
     if (rc != SP_OK) {
         lib_error(scan, rc);
-        status = EXIT_RUNTIME;
+        /* A capture that is missing, truncated or not a capture is bad input
+         * (what it held before the damage was still reported). */
+        status = read_mode && rc == SP_EDATA ? EXIT_USAGE : EXIT_RUNTIME;
     } else if (fail_on != SP_SEV_NONE &&
                (int)(has_baseline ? sum.max_new_severity : sum.max_severity) >= (int)fail_on) {
         /* With a baseline only new findings fail the run. */

@@ -155,7 +155,7 @@ void sp__baseline_fixed(const sp__baseline *b, const sp__targets *targets, sp__s
             a.family = 6;
         else
             continue;
-        if (sp__targets_contains(targets, &a))
+        if (!targets || sp__targets_contains(targets, &a))
             sp__strv_push(out, b->keys.v[i], strlen(b->keys.v[i]));
     }
 }

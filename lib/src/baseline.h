@@ -20,6 +20,8 @@ int sp__baseline_load(sp__baseline *b, const char *path, char *err, size_t errle
 /* Marks key as present in this scan; returns 1 if the baseline had it. */
 int sp__baseline_check(sp__baseline *b, const char *key);
 /* Keys of the baseline not seen in this scan, on hosts within targets. */
+/* Baseline findings not seen again on hosts of the target set (every host
+ * when targets is NULL: a capture has no target set). */
 void sp__baseline_fixed(const sp__baseline *b, const sp__targets *targets, sp__strv *out);
 
 #endif

@@ -65,6 +65,12 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     svc->seen_mask |= bit;
     if (final)
         svc->final_mask |= bit;
+    sp__classify_headers(svc, msg);
+    return 1;
+}
+
+void sp__classify_headers(sp__svc *svc, const sp__parsed *msg)
+{
     take_string(&svc->server, msg->server);
     take_string(&svc->user_agent, msg->user_agent);
     take_string(&svc->to_tag, msg->to_tag);
@@ -77,7 +83,6 @@ int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, co
     merge_list(&svc->sdp_addrs, &msg->sdp_addrs);
     merge_list(&svc->headers, &msg->headers);
     take_string(&svc->header_order, msg->header_order);
-    return 1;
 }
 
 void sp__classify_echo(sp__svc *svc, const char *sent_to_uri, const sp__parsed *msg)

@@ -15,6 +15,11 @@
 int sp__classify_reply(sp__svc *svc, int probe_index, const char *probe_name, const sp__parsed *msg,
                        double rtt_ms, size_t bytes, size_t req_bytes);
 
+/* Merges what any message from the service shows about it (banners,
+ * Allow, Contact, ...) without recording a reply: for captures, where it
+ * answers requests that are not probes, or sends requests itself. */
+void sp__classify_headers(sp__svc *svc, const sp__parsed *msg);
+
 /* Compares the To URI of a reply with the one sent (RFC 3261 says the server
  * copies To verbatim, tag aside): a difference means a SIP ALG on the path
  * rewrote it, which svc records as evidence. */

@@ -18,6 +18,11 @@ static const sp_finding_info catalogue[] = {
      "pinhole for the ISP's VoIP), even if its firewall claims to block everything. Remove "
      "the forward, or allow only your SIP provider's addresses to reach it, and require "
      "strong digest passwords on every extension."},
+    {"registration-brute-force-seen", SP_SEV_HIGH,
+     "A capture shows someone guessing passwords against this registrar",
+     "One source sent many REGISTERs whose credentials were refused. Block it (fail2ban, "
+     "Kamailio pike/htable, Asterisk's security log), make sure every extension has a long "
+     "random password, and check whether any guess succeeded."},
     {"known-vulnerable-version", SP_SEV_HIGH, "Version has known vulnerabilities",
      "Upgrade to a fixed release (see the CVEs in the evidence); until then restrict who can "
      "reach the service and hide the version banner."},

@@ -30,7 +30,7 @@ static int csv_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *c
     (void)meta;
     FILE *fp = w->fp;
     fputs("host,port,transport,responder,replies,server,user_agent,vendor,product,version,type,"
-          "max_severity,findings\r\n",
+          "max_severity,findings,role,tls_version,tls_subject\r\n",
           fp);
     for (size_t i = 0; i < n; i++) {
         const sp_service *s = all[i];
@@ -57,7 +57,10 @@ static int csv_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *c
         csv_cell(fp, f ? f->version : NULL, 0);
         csv_cell(fp, f ? f->type : NULL, 0);
         csv_cell(fp, s->max_severity == SP_SEV_NONE ? "" : sp_severity_name(s->max_severity), 0);
-        csv_cell(fp, sp__buf_cstr(&findings), 1);
+        csv_cell(fp, sp__buf_cstr(&findings), 0);
+        csv_cell(fp, s->role, 0);
+        csv_cell(fp, s->tls ? s->tls->version : NULL, 0);
+        csv_cell(fp, s->tls ? s->tls->subject : NULL, 1);
         sp__buf_free(&replies);
         sp__buf_free(&findings);
     }

@@ -38,6 +38,7 @@ json_t *sp__service_json(const sp_service *svc)
     json_object_set_new(o, "transport", json_string(sp_transport_name(svc->transport)));
     json_object_set_new(o, "responder", jstr(svc->responder));
     json_object_set_new(o, "responder_differs", json_boolean(svc->responder_differs));
+    json_object_set_new(o, "role", jstr(svc->role));
 
     json_t *replies = json_array();
     for (size_t i = 0; i < svc->n_replies; i++) {

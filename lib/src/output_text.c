@@ -51,6 +51,8 @@ static void make_cells(const sp_service *svc, sp__buf cells[N_COLS])
 
     sp__buf st;
     sp__buf_init(&st);
+    if (svc->role) /* from a capture: what the endpoint was seen doing */
+        sp__buf_printf(&st, "[%s]%s", svc->role, svc->n_replies ? " " : "");
     for (size_t i = 0; i < svc->n_replies; i++) {
         const sp_reply *r = &svc->replies[i];
         if (svc->n_replies == 1)

@@ -242,6 +242,8 @@ sp__svc *sp__service_from_json(json_t *o)
     str_list(&svc->contacts, json_object_get(o, "contacts"));
     str_list(&svc->vias, json_object_get(o, "vias"));
 
+    if (str(o, "role"))
+        snprintf(svc->role, sizeof(svc->role), "%s", str(o, "role"));
     json_t *tls = json_object_get(o, "tls");
     if (json_is_object(tls)) {
         sp_tls_info t;

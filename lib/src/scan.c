@@ -5,9 +5,11 @@
 
 #include "alg.h"
 #include "baseline.h"
+#include "capture.h"
 #include "classify.h"
 #include "enumerate.h"
 #include "fingerprint.h"
+#include "inventory.h"
 #include "output.h"
 #include "permute.h"
 #include "probe.h"
@@ -24,6 +26,7 @@
 #include "vulns.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <errno.h>
@@ -94,6 +97,14 @@ struct sp_scan {
     uint16_t alg_port;
     char *alg_token;
     int alg_udp, alg_tcp;
+    sp__strv captures; /* --read files: inventory mode */
+    char *live_iface;  /* --read-live */
+    char *live_filter;
+    unsigned live_seconds;
+    char *write_pcap;          /* evidence of a live scan */
+    sp__pcap_writer *pcap_out; /* while the scan runs */
+    sp__addr local_addr[2];    /* the UDP sockets' addresses, for the pcap */
+    uint16_t local_port[2];
     char *upload_url;
     unsigned upload_batch; /* 0: one json document; else ndjson, this many services per POST */
     sp__strv upload_headers;
@@ -228,6 +239,11 @@ void sp_scan_free(sp_scan *s)
     sp__vulndb_free(&s->vulns);
     sp__baseline_free(&s->baseline);
     free(s->upload_url);
+    sp__strv_free(&s->captures);
+    free(s->live_iface);
+    free(s->live_filter);
+    free(s->write_pcap);
+    sp__pcap_writer_close(s->pcap_out);
     free(s->alg_host);
     free(s->alg_token);
     free(s->resume_path);
@@ -398,6 +414,43 @@ sp_code sp_scan_set_transports(sp_scan *s, const char *list)
                 strcat(s->transports_spec, ",");
             strcat(s->transports_spec, sp_transport_name((sp_transport)t));
         }
+    return SP_OK;
+}
+
+sp_code sp_scan_add_capture_file(sp_scan *s, const char *path)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    if (!path || !*path)
+        return fail(s, SP_EINVAL, "empty capture file name");
+    if (sp__strv_push(&s->captures, path, strlen(path)))
+        return fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+sp_code sp_scan_set_live_capture(sp_scan *s, const char *iface, const char *filter,
+                                 unsigned seconds)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    if (!iface || !*iface)
+        return fail(s, SP_EINVAL, "no interface given for live capture");
+    if (seconds == 0 || seconds > 86400)
+        return fail(s, SP_EINVAL, "capture duration must be 1 to 86400 seconds");
+    free(s->live_iface);
+    free(s->live_filter);
+    s->live_iface = strdup(iface);
+    s->live_filter = filter ? strdup(filter) : NULL;
+    s->live_seconds = seconds;
+    return s->live_iface ? SP_OK : fail(s, SP_ENOMEM, "out of memory");
+}
+
+sp_code sp_scan_set_write_pcap(sp_scan *s, const char *path)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    free(s->write_pcap);
+    s->write_pcap = path ? strdup(path) : NULL;
     return SP_OK;
 }
 
@@ -1204,6 +1257,11 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
 
 static void on_datagram(sp_scan *s, const sp__udp_in *in)
 {
+    if (s->pcap_out) {
+        int f = in->from.family == 6;
+        sp__pcap_write(s->pcap_out, SP_TRANSPORT_UDP, &in->from, in->from_port, &s->local_addr[f],
+                       s->local_port[f], in->buf, in->len);
+    }
     on_reply(s, in, SP_TRANSPORT_UDP, NULL);
 }
 
@@ -1215,16 +1273,24 @@ static size_t stream_build(void *ctx, const sp__probe_id *id, const char *local,
     return build_probe(ctx, id, local, out, cap);
 }
 
-static void stream_wrote(void *ctx, const sp__probe_id *id, size_t len)
+static void stream_wrote(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
+                         const sp__addr *local, uint16_t local_port)
 {
-    (void)id;
-    (void)len;
-    ((sp_scan *)ctx)->summary.probes_sent++;
+    sp_scan *s = ctx;
+    s->summary.probes_sent++;
+    /* Over TLS the pcap holds what went inside the encryption. */
+    if (s->pcap_out)
+        sp__pcap_write(s->pcap_out, SP_TRANSPORT_TCP, local, local_port, &id->addr, id->port, buf,
+                       len);
 }
 
 static void stream_message(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
-                           const sp__addr *from, uint16_t from_port, const sp_tls_info *tls)
+                           const sp__addr *from, uint16_t from_port, const sp__addr *local,
+                           uint16_t local_port, const sp_tls_info *tls)
 {
+    sp_scan *s = ctx;
+    if (s->pcap_out)
+        sp__pcap_write(s->pcap_out, SP_TRANSPORT_TCP, from, from_port, local, local_port, buf, len);
     sp__udp_in in = {.buf = (char *)buf, .len = len, .from = *from, .from_port = from_port};
     on_reply(ctx, &in, id->transport, tls);
 }
@@ -1382,6 +1448,10 @@ static int send_batch(sp_scan *s, run_state *rs, int family, sp__udp_out *out, u
     }
     if (dropped)
         logf_(s, 1, "%u probe(s) refused by the local network stack", dropped);
+    for (unsigned i = 0; s->pcap_out && i < n; i++)
+        sp__pcap_write(s->pcap_out, SP_TRANSPORT_UDP, &s->local_addr[family == 6],
+                       s->local_port[family == 6], &out[i].dst, out[i].port, out[i].buf,
+                       out[i].len);
     s->summary.probes_sent += n - dropped;
     rs->last_send_ns = now_ns();
     return 0;
@@ -1721,8 +1791,172 @@ static sp_code open_sockets(sp_scan *s, run_state *rs)
             sp__addr_format(&a, t, sizeof(t));
             return fail(s, SP_ESOCKET, "no route to %s: %s", t, strerror(errno));
         }
+        /* The same address as a value, for the packets --write-pcap records. */
+        char ip[80];
+        const char *l = s->local[fam == 6];
+        const char *colon = strrchr(l, ':');
+        int f = fam == 6;
+        if (colon) {
+            snprintf(ip, sizeof(ip), "%.*s", (int)(colon - l), l);
+            char *p = ip;
+            if (*p == '[') {
+                p++;
+                p[strcspn(p, "]")] = '\0';
+            }
+            s->local_addr[f].family = (uint8_t)fam;
+            inet_pton(fam == 6 ? AF_INET6 : AF_INET, p, s->local_addr[f].bytes);
+            s->local_port[f] = (uint16_t)atoi(colon + 1);
+        }
     }
     return SP_OK;
+}
+
+static int upload_results(sp_scan *s, const sp__scan_meta *meta, const sp_service **views,
+                          size_t n);
+
+/* Inventory mode (--read, --read-live): services from captured traffic,
+ * through the same classifier and writers as a scan. */
+typedef struct capture_ctx {
+    sp_scan *s;
+    sp__inventory *inv;
+} capture_ctx;
+
+static void on_wire(void *ctx, const sp__wire_msg *m)
+{
+    capture_ctx *cc = ctx;
+    if (sp__inventory_add(cc->inv, m) == 0)
+        cc->s->summary.replies++;
+    else
+        cc->s->summary.bad_replies++;
+}
+
+static void on_inventory_service(void *ctx, sp__svc *svc)
+{
+    sp_scan *s = ctx;
+    entry *e = table_find(s, &svc->host, svc->port, svc->transport, 1);
+    if (!e || e->svc) {
+        sp__svc_free(svc);
+        return;
+    }
+    e->svc = svc;
+    emit_service(s, e, 1); /* classified already */
+}
+
+static sp_code run_capture(sp_scan *s)
+{
+    char started[32], finished[32];
+    iso_now(started, sizeof(started));
+    s->start_ns = now_ns();
+    sp__strv sources = {0};
+    for (size_t i = 0; i < s->captures.n; i++)
+        sp__strv_push(&sources, s->captures.v[i], strlen(s->captures.v[i]));
+    char live[300] = "";
+    if (s->live_iface) {
+        snprintf(live, sizeof(live), "live:%s%s%s", s->live_iface, s->live_filter ? " " : "",
+                 s->live_filter ? s->live_filter : "");
+        sp__strv_push(&sources, live, strlen(live));
+    }
+    sp__scan_meta meta = {.version = SP_VERSION,
+                          .targets = &sources,
+                          .excludes = &s->exclude_specs,
+                          .ports = "any (from the capture)",
+                          .transports = "udp,tcp",
+                          .methods = "none sent (capture)",
+                          .shard_index = 1,
+                          .shard_count = 1,
+                          .user_agent = "",
+                          .started = started,
+                          .fail_on = s->fail_on,
+                          .color = s->color};
+    s->summary.max_severity = SP_SEV_NONE;
+    s->summary.max_new_severity = SP_SEV_NONE;
+    sp_code rc = SP_OK;
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i]->type->begin)
+            s->writers[i]->type->begin(s->writers[i], &meta);
+    if (!s->builtin_loaded) {
+        rc = (sp_code)sp__fpdb_load_builtin(&s->fpdb, s->err, sizeof(s->err));
+        if (!rc)
+            rc = (sp_code)sp__vulndb_load_builtin(&s->vulns, s->err, sizeof(s->err));
+        s->builtin_loaded = !rc;
+    }
+    int failed = 0;
+    capture_ctx cc = {s, sp__inventory_new()};
+    if (!cc.inv && !rc)
+        rc = fail(s, SP_ENOMEM, "out of memory");
+    /* Every source is read even when one fails: a bad file costs only itself. */
+    for (size_t i = 0; !rc && i <= s->captures.n && !s->stop; i++) {
+        sp__capture cap;
+        char err[512];
+        int r;
+        uint64_t until = 0;
+        if (i < s->captures.n) {
+            r = sp__capture_open_file(&cap, s->captures.v[i], on_wire, &cc, err, sizeof(err));
+        } else if (s->live_iface) {
+            r = sp__capture_open_live(&cap, s->live_iface, s->live_filter, on_wire, &cc, err,
+                                      sizeof(err));
+            until = now_ns() + s->live_seconds * 1000000000ull;
+        } else {
+            break;
+        }
+        if (!r) {
+            r = sp__capture_run(&cap, (volatile int *)&s->stop, until, err, sizeof(err));
+            logf_(s, 1, "%s: %llu packets, %llu SIP messages%s", cap.name,
+                  (unsigned long long)cap.packets, (unsigned long long)cap.sip,
+                  cap.undecodable ? " (some packets could not be decoded)" : "");
+            sp__capture_close(&cap);
+        }
+        if (r) {
+            /* The first failure is the scan's error; later ones are logged.
+             * Every capture problem is bad input data. */
+            if (!failed)
+                fail(s, SP_EDATA, "%s", err);
+            else
+                logf_(s, 0, "%s", err);
+            failed = SP_EDATA;
+        }
+    }
+    if (cc.inv) {
+        sp__inventory_finish(cc.inv, &s->fpdb, &s->vulns, on_inventory_service, s);
+        sp__inventory_free(cc.inv);
+    }
+    s->summary.interrupted = s->stop > 0;
+    s->summary.elapsed_s = (double)(now_ns() - s->start_ns) / 1e9;
+    if (s->n_kept > 1)
+        qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
+    iso_now(finished, sizeof(finished));
+    meta.finished = finished;
+    meta.summary = &s->summary;
+    if (s->baseline.loaded) {
+        sp__baseline_fixed(&s->baseline, NULL, &s->fixed);
+        meta.fixed = &s->fixed;
+    }
+    const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));
+    for (size_t i = 0; views && i < s->n_kept; i++)
+        views[i] = &s->kept[i]->pub;
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (views && w->type->end)
+            w->type->end(w, &meta, views, s->n_kept);
+        char werr[512];
+        int wrc = sp__writer_close(w, werr, sizeof(werr));
+        if (wrc && !rc)
+            rc = fail(s, (sp_code)wrc, "%s", werr);
+        s->writers[i] = NULL;
+    }
+    s->n_writers = 0;
+    if (s->upload_url && views) {
+        int urc = upload_results(s, &meta, views, s->n_kept);
+        if (urc && !rc)
+            rc = (sp_code)urc;
+    }
+    free(views);
+    sp__strv_free(&sources);
+    if (!rc && failed)
+        rc = (sp_code)failed; /* a source was unreadable; what the others held is reported */
+    s->ran = 1;
+    s->running = 0;
+    return rc;
 }
 
 /* alg-check mode: one exchange per transport with the reflector; the
@@ -1884,6 +2118,8 @@ sp_code sp_scan_run(sp_scan *s)
     rs.streams.epfd = -1;
     if (s->alg_host)
         return run_alg_check(s);
+    if (s->captures.n || s->live_iface)
+        return run_capture(s);
     sp_code rc = prepare(s);
     if (!rc && sp__udp_rx_init(&rs.rx) < 0)
         rc = fail(s, SP_ENOMEM, "out of memory");
@@ -1891,6 +2127,11 @@ sp_code sp_scan_run(sp_scan *s)
      * shown carry the real local address and port. */
     if (!rc)
         rc = open_sockets(s, &rs);
+    if (!rc && s->write_pcap && !s->dry_run) {
+        s->pcap_out = sp__pcap_writer_open(s->write_pcap, s->err, sizeof(s->err));
+        if (!s->pcap_out)
+            rc = s->err[0] ? SP_EIO : fail(s, SP_ENOMEM, "out of memory");
+    }
     if (!rc && s->use_streams && !s->dry_run) {
         unsigned conns = s->max_conns;
         if (!conns) /* about a second's worth of connections at the rate */
@@ -2042,6 +2283,11 @@ sp_code sp_scan_run(sp_scan *s)
             rc = (sp_code)urc;
     }
     free(views);
+    if (s->pcap_out) {
+        if (sp__pcap_writer_close(s->pcap_out) != 0 && !rc)
+            rc = fail(s, SP_EIO, "cannot write the packets to '%s'", s->write_pcap);
+        s->pcap_out = NULL;
+    }
     sp__udp_rx_free(&rs.rx);
     sp__udp_close(&rs.udp);
     sp__streams_close(&rs.streams);

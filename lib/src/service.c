@@ -95,6 +95,13 @@ int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidenc
     return 0;
 }
 
+void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line)
+{
+    for (size_t i = 0; i < svc->n_findings; i++)
+        if (!strcmp(svc->findings[i].id, id) && svc->evidence[i].n < 16)
+            sp__strv_push(&svc->evidence[i], line, strlen(line));
+}
+
 void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list)
 {
     const sp__enum *e = svc->en;
@@ -151,4 +158,5 @@ void sp__svc_publish(sp__svc *svc)
     p->findings = svc->findings;
     p->n_findings = svc->n_findings;
     p->tls = svc->tls ? &svc->tls->pub : NULL;
+    p->role = svc->role[0] ? svc->role : NULL;
 }

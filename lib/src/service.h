@@ -50,6 +50,7 @@ typedef struct sp__svc {
     char en_note[256];
 
     sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
+    char role[32];     /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */
@@ -64,6 +65,9 @@ void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_por
 /* Adds a finding from the catalogue by id with evidence lines (NULL-terminated
  * varargs are avoided: pass an array). Returns 0, or -1 for an unknown id. */
 int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n);
+
+/* Appends an evidence line to a finding the service already has. */
+void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line);
 
 /* Turns the enumeration answers into the verdict (pure). */
 void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list);

@@ -217,8 +217,17 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(c);
         }
     }
-    if (msg->cseq)
+    if (msg->cseq) {
         out->cseq_method = dup_or_null(msg->cseq->method);
+        out->cseq_number = msg->cseq->number ? strtol(msg->cseq->number, NULL, 10) : 0;
+    }
+    osip_authorization_t *auth = osip_list_get(&msg->authorizations, 0);
+    if (!auth)
+        auth = osip_list_get(&msg->proxy_authorizations, 0);
+    if (auth) {
+        out->authorized = 1;
+        out->auth_user = dup_unquoted(osip_authorization_get_username(auth));
+    }
 
     osip_generic_param_t *tag = NULL;
     if (msg->from && osip_from_get_tag(msg->from, &tag) == 0 && tag)
@@ -327,6 +336,7 @@ void sp__parsed_free(sp__parsed *p)
     free(p->request_uri);
     free(p->call_id);
     free(p->cseq_method);
+    free(p->auth_user);
     free(p->server);
     free(p->user_agent);
     free(p->from_tag);

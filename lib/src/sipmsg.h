@@ -41,6 +41,9 @@ typedef struct sp__parsed {
     char *request_uri;
     char *call_id;
     char *cseq_method;
+    long cseq_number;
+    int authorized;  /* the request carries Authorization or Proxy-Authorization */
+    char *auth_user; /* its username, unquoted */
     char *server;
     char *user_agent;
     char *from_tag;

@@ -27,6 +27,8 @@ struct sp__conn {
     uint8_t state;
     uint8_t answered; /* a reply (provisional or final) was delivered */
     sp__probe_id id;
+    sp__addr local; /* our end */
+    uint16_t local_port;
     uint64_t deadline;
     SSL *ssl;
     sp__tls_cert *cert;
@@ -194,6 +196,7 @@ int sp__streams_start(sp__streams *st, const sp__probe_id *id, uint64_t now, cha
     struct sockaddr_storage ls;
     socklen_t ll = sizeof(ls);
     if (getsockname(fd, (struct sockaddr *)&ls, &ll) == 0) {
+        sp__addr_from_sockaddr(&ls, &c->local, &c->local_port);
         if (ls.ss_family == AF_INET) {
             const struct sockaddr_in *sin = (const void *)&ls;
             inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
@@ -269,7 +272,8 @@ static int deliver(sp__streams *st, sp__conn *c)
             uint16_t port;
             peer_of(c, &from, &port);
             c->answered = 1;
-            st->ops->message(st->ctx, &c->id, m, len, &from, port, c->cert ? &c->cert->pub : NULL);
+            st->ops->message(st->ctx, &c->id, m, len, &from, port, &c->local, c->local_port,
+                             c->cert ? &c->cert->pub : NULL);
             if (status >= 200) {
                 conn_end(st, c, SP__CONN_ANSWERED);
                 return 1;
@@ -365,7 +369,7 @@ static int on_writable(sp__streams *st, sp__conn *c, uint64_t now)
         }
         c->out_off += (size_t)n;
     }
-    st->ops->wrote(st->ctx, &c->id, c->out_len);
+    st->ops->wrote(st->ctx, &c->id, c->out, c->out_len, &c->local, c->local_port);
     free(c->out);
     c->out = NULL;
     c->state = ST_READING;

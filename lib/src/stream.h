@@ -26,11 +26,13 @@ typedef struct sp_tls_info sp_tls_info;
 typedef struct sp__stream_ops {
     /* Writes the probe for id, given our local "ip:port"; returns its length (0: none). */
     size_t (*build)(void *ctx, const sp__probe_id *id, const char *local, char *out, size_t cap);
-    /* The probe was written to the connection. */
-    void (*wrote)(void *ctx, const sp__probe_id *id, size_t len);
-    /* A framed reply (it starts "SIP/2.0 "); tls is NULL over TCP. */
+    /* The probe was written to the connection from our local address. */
+    void (*wrote)(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
+                  const sp__addr *local, uint16_t local_port);
+    /* A framed reply (it starts "SIP/2.0 ") to local; tls is NULL over TCP. */
     void (*message)(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
-                    const sp__addr *from, uint16_t from_port, const sp_tls_info *tls);
+                    const sp__addr *from, uint16_t from_port, const sp__addr *local,
+                    uint16_t local_port, const sp_tls_info *tls);
     void (*ended)(void *ctx, const sp__probe_id *id, sp__conn_end how);
 } sp__stream_ops;
 

@@ -28,11 +28,13 @@ typedef struct lconn {
     rule *r;
     char in[8192];
     size_t in_len;
-    char out[16384];
+    char *out; /* OUT_CAP bytes, while answering */
     size_t out_len, out_off;
     double opened, next_trickle;
     unsigned long long flooded;
 } lconn;
+
+#define OUT_CAP 65536 /* the largest persona reply fits */
 
 static lconn conns[MAX_STREAMS];
 static int conns_ready;
@@ -137,6 +139,8 @@ static void conn_close(lconn *c)
     if (c->ssl)
         SSL_free(c->ssl);
     close(c->fd);
+    free(c->out);
+    c->out = NULL;
     c->fd = -1;
     c->ssl = NULL;
 }
@@ -248,7 +252,9 @@ static void answer(lconn *c, size_t req_len)
     }
     char local[64];
     inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->local, local, sizeof(local));
-    c->out_len = render(tmpl, req, local, c->out, sizeof(c->out));
+    if (!c->out && !(c->out = malloc(OUT_CAP)))
+        return;
+    c->out_len = render(tmpl, req, local, c->out, OUT_CAP);
     c->out_off = 0;
     c->next_trickle = now_s();
     answered++;
@@ -258,8 +264,8 @@ static void answer(lconn *c, size_t req_len)
         char *eol = strstr(c->out, "\r\n");
         size_t keep = eol ? (size_t)(eol - c->out) + 2 : 0;
         memcpy(c->out + keep, "X-Flood: ", 9);
-        memset(c->out + keep + 9, 'A', sizeof(c->out) - keep - 9);
-        c->out_len = sizeof(c->out);
+        memset(c->out + keep + 9, 'A', OUT_CAP - keep - 9);
+        c->out_len = OUT_CAP;
     }
 }
 

@@ -166,6 +166,7 @@ typedef struct sp_service {
     sp_severity max_severity;          /* highest severity among findings, SP_SEV_NONE if none */
     const sp_enumeration *enumeration; /* NULL unless extensions were enumerated */
     const sp_tls_info *tls;            /* NULL unless the transport is TLS */
+    const char *role; /* read from a capture: "registrar", "uas", "uac", joined by ","; else NULL */
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -215,6 +216,17 @@ SP_API sp_code sp_scan_add_excludes_file(sp_scan *scan, const char *path);
 SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);
 /* "udp", "udp,tcp,tls": the transports of targets that are not URIs (default udp). */
 SP_API sp_code sp_scan_set_transports(sp_scan *scan, const char *list);
+/* Inventory mode: instead of scanning, read SIP traffic from a pcap or
+ * pcapng file (repeatable) and report the endpoints it shows, with the same
+ * classification, findings and outputs as a scan. */
+SP_API sp_code sp_scan_add_capture_file(sp_scan *scan, const char *path);
+/* Inventory mode from a live interface, with an optional BPF filter, for
+ * `seconds` (needs root or CAP_NET_RAW). Sends nothing. */
+SP_API sp_code sp_scan_set_live_capture(sp_scan *scan, const char *iface, const char *filter,
+                                        unsigned seconds);
+/* During a scan, write every probe sent and reply received to a pcap file
+ * (raw IP; TCP and TLS as plaintext TCP segments), as evidence. */
+SP_API sp_code sp_scan_set_write_pcap(sp_scan *scan, const char *path);
 /* TCP/TLS: at most this many connections open at once (default: the rate, 64..1024). */
 SP_API sp_code sp_scan_set_max_connections(sp_scan *scan, unsigned n);
 /* TCP/TLS: how long a connect (and TLS handshake) may take; default 3000 ms.
