@@ -35,16 +35,24 @@ static int supported_link(int dlt)
 int sp__capture_open_file(sp__capture *c, const char *path, sp__wire_fn fn, void *ctx, char *err,
                           size_t errlen)
 {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        memset(c, 0, sizeof(*c));
+        snprintf(err, errlen, "cannot read capture '%s': %s", path, strerror(errno));
+        return SP_EIO;
+    }
+    return sp__capture_open_fp(c, fp, path, fn, ctx, err, errlen);
+}
+
+int sp__capture_open_fp(sp__capture *c, FILE *fp, const char *path, sp__wire_fn fn, void *ctx,
+                        char *err, size_t errlen)
+{
     char ebuf[PCAP_ERRBUF_SIZE] = "";
     memset(c, 0, sizeof(*c));
     snprintf(c->name, sizeof(c->name), "%s", path);
     c->fn = fn;
     c->ctx = ctx;
-    c->fp = fopen(path, "rb");
-    if (!c->fp) {
-        snprintf(err, errlen, "cannot read capture '%s': %s", path, strerror(errno));
-        return SP_EIO;
-    }
+    c->fp = fp;
     c->pcap = pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
     if (!c->pcap) {
         fclose(c->fp);

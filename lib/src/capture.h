@@ -44,6 +44,10 @@ typedef struct sp__capture {
  * naming the file in err. */
 int sp__capture_open_file(sp__capture *c, const char *path, sp__wire_fn fn, void *ctx, char *err,
                           size_t errlen);
+/* The same from an open stream (taken over: closed by sp__capture_close,
+ * or here on failure); name is for messages. */
+int sp__capture_open_fp(sp__capture *c, FILE *fp, const char *name, sp__wire_fn fn, void *ctx,
+                        char *err, size_t errlen);
 /* Opens an interface for live capture with an optional BPF filter. */
 int sp__capture_open_live(sp__capture *c, const char *iface, const char *filter, sp__wire_fn fn,
                           void *ctx, char *err, size_t errlen);

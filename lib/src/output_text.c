@@ -121,6 +121,15 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
     fprintf(tg->fp, "\n%s[%s]%s %s: %s (%zu service%s)\n", code ? code : "",
             sp_severity_name(info->severity), code ? "\033[0m" : "", info->id, info->title, n,
             n == 1 ? "" : "s");
+    /* The evidence column starts after the longest address (IPv6 ones are long). */
+    int col = 24;
+    for (size_t i = 0; i < n; i++) {
+        char where[96];
+        sp__service_address(hits[i].svc, where, sizeof(where));
+        int w = (int)strlen(where) + (hits[i].f->is_new == 1 ? 4 : 0) + 1;
+        if (w > col)
+            col = w < 60 ? w : 60;
+    }
     for (size_t i = 0; i < n; i++) {
         char where[96];
         sp__buf b;
@@ -128,10 +137,10 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
         sp__service_address(hits[i].svc, where, sizeof(where));
         if (hits[i].f->is_new == 1)
             strcat(where, " NEW");
-        sp__buf_printf(&b, "  %-24s", where);
+        sp__buf_printf(&b, "  %-*s", col, where);
         for (size_t e = 0; e < hits[i].f->n_evidence; e++) {
             if (e)
-                sp__buf_puts(&b, "\n                          ");
+                sp__buf_printf(&b, "\n  %*s", col, "");
             sp__buf_printable(&b, hits[i].f->evidence[e]);
         }
         sp__buf_puts(&b, "\n");
