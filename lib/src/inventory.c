@@ -75,12 +75,7 @@ sp__inventory *sp__inventory_new(void)
     sp__inventory *inv = calloc(1, sizeof(*inv));
     if (!inv)
         return NULL;
-    inv->txns = calloc(TXN_SLOTS, sizeof(*inv->txns));
-    if (!inv->txns) {
-        free(inv);
-        return NULL;
-    }
-    return inv;
+    return inv; /* txns come with the first request */
 }
 
 static void endpoint_free(endpoint *e)
@@ -199,17 +194,27 @@ static void add_method(endpoint *e, const char *method)
         snprintf(e->methods + used, sizeof(e->methods) - used, "%s%s", used ? "," : "", word);
 }
 
+static void add_dest_hash(endpoint *e, uint32_t h)
+{
+    if (e->n_dests >= MAX_DESTS)
+        return;
+    /* 8 slots first, then doubled whenever a power of two is full. */
+    if (!e->dests || (e->n_dests >= 8 && (e->n_dests & (e->n_dests - 1)) == 0)) {
+        uint32_t *d = realloc(e->dests, (e->dests ? e->n_dests * 2 : 8) * sizeof(*d));
+        if (!d)
+            return;
+        e->dests = d;
+    }
+    e->dests[e->n_dests++] = h;
+}
+
 static void add_dest(endpoint *e, const sp__addr *dst)
 {
     uint32_t h = (uint32_t)fnv(1469598103934665603ull, dst->bytes, 16);
     for (size_t i = 0; i < e->n_dests; i++)
         if (e->dests[i] == h)
             return;
-    if (e->n_dests >= MAX_DESTS)
-        return;
-    if (!e->dests && !(e->dests = malloc(MAX_DESTS * sizeof(*e->dests))))
-        return;
-    e->dests[e->n_dests++] = h;
+    add_dest_hash(e, h);
 }
 
 static void iso_time(double ts, char *out, size_t len)
@@ -233,6 +238,8 @@ static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__pars
     if (!client->svc->user_agent && p->user_agent)
         client->svc->user_agent = strdup(p->user_agent);
     if (!p->call_id || !p->cseq_method)
+        return;
+    if (!inv->txns && !(inv->txns = calloc(TXN_SLOTS, sizeof(*inv->txns))))
         return;
     txn *t = &inv->txns[txn_key(p, &m->src, m->sport) % TXN_SLOTS];
     t->key = txn_key(p, &m->src, m->sport);
@@ -278,7 +285,7 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
         return;
     server->roles |= ROLE_UAS;
     const txn *t = NULL;
-    if (p->call_id && p->cseq_method) {
+    if (inv->txns && p->call_id && p->cseq_method) {
         const txn *c = &inv->txns[txn_key(p, &m->dst, m->dport) % TXN_SLOTS];
         if (c->key == txn_key(p, &m->dst, m->dport))
             t = c;
@@ -433,9 +440,8 @@ static void merge_clients(sp__inventory *inv)
             int seen = 0;
             for (size_t q = 0; q < lead->n_dests && !seen; q++)
                 seen = lead->dests[q] == e->dests[k];
-            if (!seen && lead->n_dests < MAX_DESTS &&
-                (lead->dests || (lead->dests = malloc(MAX_DESTS * sizeof(*lead->dests)))))
-                lead->dests[lead->n_dests++] = e->dests[k];
+            if (!seen)
+                add_dest_hash(lead, e->dests[k]);
         }
         if (!lead->svc->user_agent && e->svc->user_agent)
             lead->svc->user_agent = strdup(e->svc->user_agent);

@@ -84,8 +84,7 @@ long sp__frags_add(sp__frags *f, uint8_t family, const uint8_t *src, const uint8
 int sp__tcp_flows_init(sp__tcp_flows *t)
 {
     memset(t, 0, sizeof(*t));
-    t->flow = calloc(SP__TCP_FLOWS, sizeof(*t->flow));
-    return t->flow ? 0 : -1;
+    return 0;
 }
 
 void sp__tcp_forget(sp__tcp_flow *f)
@@ -126,14 +125,24 @@ static int same_flow(const sp__tcp_flow *f, const sp__addr *src, uint16_t sport,
 /* Appends in-order bytes, within the per-direction bound. */
 static void append(sp__tcp_flows *t, sp__tcp_flow *f, const uint8_t *data, size_t len)
 {
-    if (f->len + len > SP__TCP_BUFFER) {
+    if (f->len + len > f->cap && f->cap < SP__TCP_BUFFER) {
+        size_t cap = f->cap;
+        while (cap < f->len + len && cap < SP__TCP_BUFFER)
+            cap *= 2;
+        uint8_t *b = realloc(f->buf, cap);
+        if (b) {
+            f->buf = b;
+            f->cap = cap;
+        }
+    }
+    if (f->len + len > f->cap) {
         /* More than a SIP message can be: keep the newest bytes. */
         t->dropped_bytes += f->len;
         f->len = 0;
-        if (len > SP__TCP_BUFFER) {
-            t->dropped_bytes += len - SP__TCP_BUFFER;
-            data += len - SP__TCP_BUFFER;
-            len = SP__TCP_BUFFER;
+        if (len > f->cap) {
+            t->dropped_bytes += len - f->cap;
+            data += len - f->cap;
+            len = f->cap;
         }
     }
     memcpy(f->buf + f->len, data, len);
@@ -151,6 +160,8 @@ sp__tcp_flow *sp__tcp_add(sp__tcp_flows *t, const sp__addr *src, uint16_t sport,
                           const sp__addr *dst, uint16_t dport, uint32_t seq, int syn, int fin_rst,
                           const uint8_t *data, size_t len, double ts)
 {
+    if (!t->flow && !(t->flow = calloc(SP__TCP_FLOWS, sizeof(*t->flow))))
+        return NULL;
     size_t h = flow_hash(src, sport, dst, dport), i = h;
     sp__tcp_flow *f = NULL;
     for (int probe = 0; probe < 8; probe++, i = (i + 1) % SP__TCP_FLOWS)
@@ -176,9 +187,10 @@ sp__tcp_flow *sp__tcp_add(sp__tcp_flows *t, const sp__addr *src, uint16_t sport,
             t->dropped_bytes += victim->len;
         sp__tcp_forget(victim);
         f = victim;
-        f->buf = malloc(SP__TCP_BUFFER);
+        f->buf = malloc(4096);
         if (!f->buf)
             return NULL;
+        f->cap = 4096;
         f->used = 1;
         f->src = *src;
         f->dst = *dst;

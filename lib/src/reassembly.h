@@ -57,13 +57,13 @@ typedef struct sp__tcp_flow {
     uint32_t next_seq;
     double last_ts;
     uint8_t *buf;
-    size_t len;
+    size_t len, cap; /* buf grows up to SP__TCP_BUFFER */
     sp__tcp_seg pending[SP__TCP_PENDING];
     size_t n_pending;
 } sp__tcp_flow;
 
 typedef struct sp__tcp_flows {
-    sp__tcp_flow *flow;     /* SP__TCP_FLOWS slots, hashed */
+    sp__tcp_flow *flow;     /* SP__TCP_FLOWS slots, hashed; allocated with the first segment */
     uint64_t dropped_bytes; /* gaps that never filled, overflow */
 } sp__tcp_flows;
 
