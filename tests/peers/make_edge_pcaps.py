@@ -5,7 +5,7 @@ Each holds one SIP exchange, a client at 192.0.2.10:5070 (User-Agent
 "edge-client/1.0") asking a server at 192.0.2.20:5060 (Server "Asterisk PBX
 18.10.0"): OPTIONS and its 200 OK, then a REGISTER without credentials and its
 200 OK, which is register-without-auth. What differs is how the packets are
-carried: 802.1Q and QinQ VLANs, Linux cooked SLL2, raw IP, IPv4 and IPv6
+carried: 802.1Q and QinQ VLANs, Linux cooked SLL and SLL2, raw IP, IPv4 and IPv6
 fragments (out of order), TCP split across segments (out of order, with a
 retransmission and two messages in one segment), and a truncated file.
 Documentation addresses only (RFC 5737, RFC 3849). Usage: make_edge_pcaps.py DIR
@@ -89,6 +89,11 @@ def sll2(payload, proto):
     return struct.pack("!HHIHBB8s", proto, 0, 2, 1, 0, 6, bytes.fromhex("0200000000010000")) + payload
 
 
+def sll(payload, proto):
+    # packet type, ARPHRD_ETHER, address length, address (8), protocol
+    return struct.pack("!HHH8sH", 0, 1, 6, bytes.fromhex("0200000000010000"), proto) + payload
+
+
 def write(path, linktype, frames, cut=None):
     out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype)
     for i, f in enumerate(frames):
@@ -121,6 +126,8 @@ def main(d):
     write(f"{d}/edge-vlan.pcap", 1, frames)
     # Linux cooked v2 (what tcpdump -i any writes today), IPv6.
     write(f"{d}/edge-sll2-ipv6.pcap", 276, [sll2(p, 0x86DD) for p in udp4_packets(v6=True)])
+    # Linux cooked v1, IPv4.
+    write(f"{d}/edge-sll.pcap", 113, [sll(p, 0x0800) for p in udp4_packets()])
     # Raw IP.
     write(f"{d}/edge-raw.pcap", 101, udp4_packets())
     # IPv4 fragments: the 200 OK to OPTIONS carries a body that needs three
