@@ -53,6 +53,7 @@ struct sp__writer {
     char *path;     /* NULL for stdout */
     char *tmp_path; /* document writers to a file */
     int failed;
+    uint64_t flushed_ns; /* streaming writers: when lines last went out */
 };
 
 extern const sp__writer_type sp__writer_text;

@@ -1332,9 +1332,18 @@ typedef struct run_state {
 
 static void progress(sp_scan *s, run_state *rs, int force)
 {
+    uint64_t t = now_ns();
+    /* Streamed lines wait in their buffer at most 50 ms, even when no new
+     * service comes to push them out. */
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (w->type->streaming && t - w->flushed_ns >= 50000000ull) {
+            w->flushed_ns = t;
+            fflush(w->fp);
+        }
+    }
     if (!s->progress_fn)
         return;
-    uint64_t t = now_ns();
     if (!force && t - rs->last_progress_ns < 200000000ull)
         return;
     double dt = (double)(t - rs->last_progress_ns) / 1e9;
