@@ -92,13 +92,17 @@ void sp__tcp_forget(sp__tcp_flow *f)
     free(f->buf);
     for (size_t i = 0; i < f->n_pending; i++)
         free(f->pending[i].data);
+    free(f->pending);
     memset(f, 0, sizeof(*f));
 }
 
 void sp__tcp_flows_free(sp__tcp_flows *t)
 {
+    /* Only used slots own memory; skipping the others leaves the table's
+     * untouched pages unfaulted (a capture with a few flows stays cheap). */
     for (size_t i = 0; t->flow && i < SP__TCP_FLOWS; i++)
-        sp__tcp_forget(&t->flow[i]);
+        if (t->flow[i].used)
+            sp__tcp_forget(&t->flow[i]);
     free(t->flow);
     t->flow = NULL;
 }
@@ -214,7 +218,9 @@ sp__tcp_flow *sp__tcp_add(sp__tcp_flows *t, const sp__addr *src, uint16_t sport,
         append(t, f, data + skip, len - skip);
     } else if (len && d > 0) {
         /* Out of order: hold it until the gap fills, within bounds. */
-        if (f->n_pending < SP__TCP_PENDING && d < (int32_t)SP__TCP_BUFFER) {
+        if (!f->pending && d < (int32_t)SP__TCP_BUFFER)
+            f->pending = malloc(SP__TCP_PENDING * sizeof(*f->pending));
+        if (f->pending && f->n_pending < SP__TCP_PENDING && d < (int32_t)SP__TCP_BUFFER) {
             sp__tcp_seg *p = &f->pending[f->n_pending];
             p->data = malloc(len);
             if (p->data) {

@@ -57,8 +57,8 @@ typedef struct sp__tcp_flow {
     uint32_t next_seq;
     double last_ts;
     uint8_t *buf;
-    size_t len, cap; /* buf grows up to SP__TCP_BUFFER */
-    sp__tcp_seg pending[SP__TCP_PENDING];
+    size_t len, cap;      /* buf grows up to SP__TCP_BUFFER */
+    sp__tcp_seg *pending; /* SP__TCP_PENDING slots, allocated with the first gap */
     size_t n_pending;
 } sp__tcp_flow;
 
