@@ -103,11 +103,19 @@ void sp__each_finding_group(const sp_service *const *all, size_t n, sp_severity 
                                        size_t n_hits, void *data),
                             void *data);
 
-/* The compact one-line JSON of a service (malloc'd; free()), or NULL. */
+/* The compact one-line JSON of a service (malloc'd; free()), or NULL: the
+ * bytes of json_dumps(sp__service_json(svc), SP__LINE_FLAGS), made faster
+ * (output_jsonline.c). */
 char *sp__service_line(const sp_service *svc);
+#define SP__LINE_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10))
 
-/* The JSON form of a service, shared by the json and ndjson writers. */
+/* The JSON form of a service (a new reference), shared by the json
+ * document writer, uploads and the line above. */
 struct json_t;
 struct json_t *sp__service_json(const sp_service *svc);
+
+/* A JSON string for s (a new reference): NULL becomes null, invalid UTF-8
+ * becomes U+FFFD. */
+struct json_t *sp__json_str(const char *s);
 
 #endif

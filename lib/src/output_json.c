@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-static json_t *jstr(const char *s)
+json_t *sp__json_str(const char *s)
 {
     if (!s)
         return json_null();
@@ -21,6 +21,11 @@ static json_t *jstr(const char *s)
     json_t *j = json_string(sp__buf_cstr(&b));
     sp__buf_free(&b);
     return j ? j : json_string("");
+}
+
+static json_t *jstr(const char *s)
+{
+    return sp__json_str(s);
 }
 
 static json_t *jstr_array(const char *const *v, size_t n)
@@ -136,14 +141,6 @@ json_t *sp__service_json(const sp_service *svc)
                             ? json_null()
                             : json_string(sp_severity_name(svc->max_severity)));
     return o;
-}
-
-char *sp__service_line(const sp_service *svc)
-{
-    json_t *j = sp__service_json(svc);
-    char *line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
-    json_decref(j);
-    return line;
 }
 
 static int ndjson_line(sp__writer *w, const char *line)

@@ -957,14 +957,20 @@ static size_t build_probe(const sp_scan *s, const sp__probe_id *id, const char *
     }
     if (!sp__token_encode(s->key, id, callid, sizeof(callid), &mac))
         return 0;
-    snprintf(mac_hex, sizeof(mac_hex), "%016llx", (unsigned long long)mac);
+    for (int i = 0; i < 16; i++)
+        mac_hex[i] = "0123456789abcdef"[(mac >> (60 - 4 * i)) & 15];
+    mac_hex[16] = '\0';
     char user[80];
-    if (id->ext == 0)
-        snprintf(user, sizeof(user), "%s", s->to_user);
-    else if (id->ext == SP__EXT_BASELINE)
-        snprintf(user, sizeof(user), "%s", s->baseline_user);
-    else
+    const char *fixed = id->ext == 0                  ? s->to_user
+                        : id->ext == SP__EXT_BASELINE ? s->baseline_user
+                                                      : NULL;
+    if (fixed) {
+        size_t ul = strnlen(fixed, sizeof(user) - 1);
+        memcpy(user, fixed, ul);
+        user[ul] = '\0';
+    } else {
         sp__extlist_get(&s->exts, id->ext - 1, user, sizeof(user));
+    }
     char host[80];
     sp__addr_format(&plain, host + 1, sizeof(host) - 2);
     if (id->addr.family == 6) {

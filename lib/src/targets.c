@@ -731,8 +731,33 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
     return 0;
 }
 
+/* Appends the decimal digits of v at p; returns the end. */
+static char *put_decimal(char *p, unsigned v)
+{
+    char tmp[10];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
 void sp__addr_format(const sp__addr *a, char *buf, size_t len)
 {
+    /* IPv4 by hand: inet_ntop's sprintf was a tenth of the work of sending
+     * a probe, and every probe and reply formats its address. */
+    if (a->family == 4 && len >= 16) {
+        char *p = buf;
+        for (int i = 0; i < 4; i++) {
+            if (i)
+                *p++ = '.';
+            p = put_decimal(p, a->bytes[i]);
+        }
+        *p = '\0';
+        return;
+    }
     if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len)) {
         snprintf(buf, len, "?");
         return;
@@ -749,12 +774,19 @@ void sp__addr_format(const sp__addr *a, char *buf, size_t len)
 
 void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len)
 {
-    char ip[64];
+    char ip[80];
+    if (a->family == 4) {
+        sp__addr_format(a, ip, sizeof(ip));
+        char *p = ip + strlen(ip);
+        *p++ = ':';
+        p = put_decimal(p, port);
+        size_t n = (size_t)(p - ip) < len ? (size_t)(p - ip) : len - 1;
+        memcpy(buf, ip, n);
+        buf[n] = '\0';
+        return;
+    }
     sp__addr_format(a, ip, sizeof(ip));
-    if (a->family == 6)
-        snprintf(buf, len, "[%s]:%u", ip, port);
-    else
-        snprintf(buf, len, "%s:%u", ip, port);
+    snprintf(buf, len, "[%s]:%u", ip, port);
 }
 
 void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,

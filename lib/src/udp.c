@@ -24,15 +24,17 @@ static int fam_index(int family)
     return family == 6 ? 1 : 0;
 }
 
-/* Buffers sized for about half a second of traffic at the rate, so bursts
- * of replies are not dropped while we send. Root may exceed rmem_max. */
+/* Buffers sized for about two seconds of traffic at the rate: when every
+ * target answers, replies arrive faster than they are classified while we
+ * send, and each one dropped here costs a retry round. The kernel takes
+ * memory only for what is queued. Root may exceed rmem_max. */
 static void size_buffers(int fd, uint32_t rate)
 {
-    int want = (int)((uint64_t)rate * 1024 / 2);
+    int want = (int)((uint64_t)rate * 2048);
     if (want < 1 << 20)
         want = 1 << 20;
-    if (want > 64 << 20)
-        want = 64 << 20;
+    if (want > 256 << 20)
+        want = 256 << 20;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
     int snd = want / 4 < (1 << 20) ? (1 << 20) : want / 4;

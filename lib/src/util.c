@@ -51,6 +51,11 @@ void sp__buf_append(sp__buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
+void sp__buf_reserve(sp__buf *b, size_t n)
+{
+    buf_reserve(b, n);
+}
+
 void sp__buf_puts(sp__buf *b, const char *s)
 {
     sp__buf_append(b, s, strlen(s));

@@ -24,6 +24,8 @@ void sp__buf_init(sp__buf *b);
 void sp__buf_free(sp__buf *b);
 void sp__buf_reset(sp__buf *b);
 void sp__buf_append(sp__buf *b, const void *p, size_t n);
+/* Makes room for n more bytes up front (a buffer whose final size is about known). */
+void sp__buf_reserve(sp__buf *b, size_t n);
 void sp__buf_puts(sp__buf *b, const char *s);
 void sp__buf_printf(sp__buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sp__buf_cstr(sp__buf *b);

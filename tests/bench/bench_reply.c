@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     printf("%-40s %8.2f us\n", "libosip2 parse", t_parse / n);
     printf("%-40s %8.2f us\n", "classify (headers, auth, echo)", t_classify / n);
     printf("%-40s %8.2f us\n", "fingerprint + CVEs + findings", t_finish / n);
-    printf("%-40s %8.2f us\n", "JSON line (jansson) + free", t_json / n);
+    printf("%-40s %8.2f us\n", "JSON line, then free the record", t_json / n);
     printf("%-40s %8.2f us\n", "total per reply", (t_parse + t_classify + t_finish + t_json) / n);
     sp__fpdb_free(&db);
     sp__vulndb_free(&vulns);

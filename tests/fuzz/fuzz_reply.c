@@ -1,6 +1,7 @@
 /* libFuzzer target: one datagram through everything a reply meets after
  * its token checks out: token decoding, libosip2 parsing, classification,
- * fingerprinting, findings and the JSON record. */
+ * fingerprinting, findings and the JSON record, whose fast line form must
+ * be byte for byte the jansson dump of its tree. */
 #include "classify.h"
 #include "output.h"
 #include "token.h"
@@ -45,8 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp__classify_reply(svc, 0, "OPTIONS", &msg, 1.0, size, 100);
         sp__classify_reply(svc, 1, "REGISTER", &msg, 1.0, size, 100);
         sp__classify_finish(svc, &db, &vulns);
+        /* The fast line must be exactly jansson's dump of the tree. */
         json_t *j = sp__service_json(&svc->pub);
-        char *text = json_dumps(j, JSON_COMPACT);
+        char *text = json_dumps(j, SP__LINE_FLAGS);
+        char *line = sp__service_line(&svc->pub);
+        if (!text || !line || strcmp(text, line) != 0)
+            abort();
+        free(line);
         free(text);
         json_decref(j);
         sp__svc_free(svc);

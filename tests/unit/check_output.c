@@ -3,6 +3,8 @@
 #include "output.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +123,103 @@ START_TEST(test_output_ndjson_is_valid_and_faithful)
 }
 END_TEST
 
+/* The ndjson/journal line (output_jsonline.c) must be exactly what jansson
+ * dumps of the service's tree, for the hostile service, for every reply
+ * fixture, and for a service that fills every optional part (TLS,
+ * enumeration, baseline marks) with strings that need escaping. */
+static void assert_line_is_dump(const sp_service *view, const char *what)
+{
+    json_t *j = sp__service_json(view);
+    char *want = json_dumps(j, SP__LINE_FLAGS);
+    char *got = sp__service_line(view);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_msg(got != NULL, "%s: no line", what);
+    ck_assert_msg(strcmp(want, got) == 0, "%s:\n jansson %s\n line    %s", what, want, got);
+    free(want);
+    free(got);
+    json_decref(j);
+}
+
+START_TEST(test_output_line_is_the_jansson_dump)
+{
+    assert_line_is_dump(&svc->pub, "hostile banner");
+
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/fixtures/replies", SP_SOURCE_DIR);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *ent; (ent = readdir(d));) {
+        if (!strstr(ent->d_name, ".sip"))
+            continue;
+        char rel[600];
+        snprintf(rel, sizeof(rel), "replies/%s", ent->d_name);
+        size_t len;
+        char *raw = read_fixture(rel, &len);
+        sp__parsed m;
+        if (raw && sp__sipmsg_parse(raw, len, &m) == 0) {
+            sp__addr a = {.family = 6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
+            sp__svc *s = sp__svc_new(&a, 5061, SP_TRANSPORT_TLS);
+            sp__svc_set_responder(s, &a, 5061);
+            sp__classify_echo(s, "sip:100@[2001:db8::1]", &m);
+            sp__classify_reply(s, 1, "REGISTER", &m, 1.0 / 3, len, 400);
+            sp__classify_finish(s, &db, NULL);
+            assert_line_is_dump(&s->pub, ent->d_name);
+            sp__svc_free(s);
+            n++;
+        }
+        sp__parsed_free(&m);
+        free(raw);
+    }
+    closedir(d);
+    ck_assert_int_ge(n, 20);
+
+    static const char *const sans[] = {"DNS:pbx.example", "URI:sip:\"x\"@\x01\xc3\xa9"};
+    sp_tls_info tls = {.version = "TLSv1.1",
+                       .cipher = "AES\t128",
+                       .subject = "CN=\"</x>\"",
+                       .issuer = NULL,
+                       .sans = sans,
+                       .n_sans = 2,
+                       .not_before = "2020-01-01T00:00:00Z",
+                       .not_after = "\xff",
+                       .expired = 1,
+                       .self_signed = 0,
+                       .key_type = "EC",
+                       .key_bits = 256,
+                       .sha256 = "AA:BB"};
+    static const char *const exts[] = {"100", "al\\ice", "\xe2\x82\xac"};
+    sp_enumeration en = {.baseline_user = "zz\"",
+                         .baseline_status = 404,
+                         .baseline_reason = "Not Found",
+                         .total = 3,
+                         .answered = 3,
+                         .possible = 1,
+                         .extensions = exts,
+                         .n_extensions = 3,
+                         .note = NULL};
+    sp_finding f[2] = {svc->pub.findings[0], svc->pub.findings[0]};
+    f[0].is_new = 1;
+    f[1].is_new = 0;
+    sp_reply r[2] = {svc->pub.replies[0], svc->pub.replies[0]};
+    r[1].rtt_ms = 12345.678;
+    r[1].reason = "";
+    sp_service full = svc->pub;
+    full.tls = &tls;
+    full.enumeration = &en;
+    full.findings = f;
+    full.n_findings = 2;
+    full.replies = r;
+    full.n_replies = 2;
+    full.role = "uas,registrar";
+    full.max_severity = SP_SEV_NONE;
+    assert_line_is_dump(&full, "every optional part");
+    en.baseline_status = 0;
+    full.fingerprint = NULL;
+    assert_line_is_dump(&full, "no baseline answer");
+}
+END_TEST
+
 START_TEST(test_output_json_document)
 {
     char *text = render("json");
@@ -175,6 +274,7 @@ Suite *output_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_output_ndjson_is_valid_and_faithful);
+    tcase_add_test(tc, test_output_line_is_the_jansson_dump);
     tcase_add_test(tc, test_output_json_document);
     tcase_add_test(tc, test_output_csv_neutralises_formulas);
     tcase_add_test(tc, test_output_text_is_terminal_safe);
