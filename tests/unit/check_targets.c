@@ -120,6 +120,11 @@ START_TEST(test_targets_excludes)
     ck_assert_uint_eq(count_of("127.0.1.0/24", "127.0.1.0/25", p5060, 1), 128);
     ck_assert_uint_eq(count_of("127.0.1.0/24", "127.0.1.10,127.0.1.20-29", p5060, 1), 245);
     ck_assert_uint_eq(count_of("127.0.1.0/24", "127.0.0.0/8", p5060, 1), 0);
+    /* IPv6 excludes, and excludes of one family leave the other alone. */
+    ck_assert_uint_eq(count_of("fd00::/120", "fd00::/124", p5060, 1), 240);
+    ck_assert_uint_eq(count_of("fd00::/120", "fd00::10-fd00::1f,fd00::ff", p5060, 1), 239);
+    ck_assert_uint_eq(count_of("fd00::/120,127.0.1.0/30", "127.0.1.0/24", p5060, 1), 256);
+    ck_assert_uint_eq(count_of("fd00::/120,127.0.1.0/30", "::/0", p5060, 1), 4);
     /* Exclusion splits a range; the middle address is never produced. */
     sp__targets t;
     sp__targets_init(&t);
