@@ -10,6 +10,7 @@
 #include "enumerate.h"
 #include "fingerprint.h"
 #include "inventory.h"
+#include "linewriter.h"
 #include "output.h"
 #include "permute.h"
 #include "probe.h"
@@ -89,6 +90,7 @@ struct sp_scan {
     int color;
     char *resume_path; /* journal for interrupt/resume */
     sp__journal journal;
+    sp__linewriter lines;    /* the output thread, while a scan runs */
     sp__resume_state resume; /* loaded by sp_scan_resume */
     int resuming;
     unsigned pos_round; /* where sending is: the round and the walk index */
@@ -1088,20 +1090,28 @@ static void emit_service(sp_scan *s, entry *e, int from_journal)
     for (size_t i = 0; i < s->n_writers; i++)
         streaming |= s->writers[i]->type->streaming;
     char *line = NULL;
-    if ((s->journal.fp && !from_journal) || streaming)
+    int journal = s->journal.fp && !from_journal;
+    if (journal || streaming)
         line = sp__service_line(&svc->pub);
-    if (!from_journal)
-        sp__journal_service(&s->journal, line);
-    for (size_t i = 0; i < s->n_writers; i++) {
-        sp__writer *w = s->writers[i];
-        if (!w->type->streaming)
-            continue;
-        if (line && w->type->service_line)
-            w->type->service_line(w, line);
-        else
-            w->type->service(w, &svc->pub);
+    if (s->lines.running) {
+        if (line)
+            sp__linewriter_push(&s->lines, line, journal);
+        else if (journal || streaming)
+            logf_(s, 0, "out of memory: %s left out of the ndjson output", svc->host_s);
+    } else {
+        if (journal)
+            sp__journal_service(&s->journal, line);
+        for (size_t i = 0; i < s->n_writers; i++) {
+            sp__writer *w = s->writers[i];
+            if (!w->type->streaming)
+                continue;
+            if (line && w->type->service_line)
+                w->type->service_line(w, line);
+            else
+                w->type->service(w, &svc->pub);
+        }
+        free(line);
     }
-    free(line);
     if (s->keep_services) {
         if (s->n_kept == s->cap_kept) {
             size_t cap = s->cap_kept ? s->cap_kept * 2 : 64;
@@ -1118,6 +1128,28 @@ static void emit_service(sp_scan *s, entry *e, int from_journal)
     } else {
         sp__svc_free(svc);
     }
+}
+
+/* The output thread's work: one line to the journal and the streaming
+ * writers; when idle, push out what the streams have buffered. */
+static void write_line(void *ctx, const char *line, int journal)
+{
+    sp_scan *s = ctx;
+    if (journal)
+        sp__journal_service(&s->journal, line);
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (w->type->streaming && w->type->service_line)
+            w->type->service_line(w, line);
+    }
+}
+
+static void flush_streams(void *ctx)
+{
+    sp_scan *s = ctx;
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i]->type->streaming)
+            fflush(s->writers[i]->fp);
 }
 
 static void emit(sp_scan *s, entry *e)
@@ -1340,8 +1372,9 @@ static void progress(sp_scan *s, run_state *rs, int force)
 {
     uint64_t t = now_ns();
     /* Streamed lines wait in their buffer at most 50 ms, even when no new
-     * service comes to push them out. */
-    for (size_t i = 0; i < s->n_writers; i++) {
+     * service comes to push them out (the output thread, when it runs,
+     * sees to that itself). */
+    for (size_t i = 0; i < s->n_writers && !s->lines.running; i++) {
         sp__writer *w = s->writers[i];
         if (w->type->streaming && t - w->flushed_ns >= 50000000ull) {
             w->flushed_ns = t;
@@ -2187,6 +2220,12 @@ sp_code sp_scan_run(sp_scan *s)
             logf_(s, 0, "%s; continuing without one", s->err);
         json_decref(settings);
     }
+    int streaming = 0;
+    for (size_t i = 0; i < s->n_writers; i++)
+        streaming |= s->writers[i]->type->streaming;
+    if (!rc && !s->dry_run && (s->journal.fp || streaming) &&
+        sp__linewriter_start(&s->lines, write_line, flush_streams, s) != 0)
+        logf_(s, 1, "no output thread; writing from the scan thread");
     unsigned first_round = 0;
     uint64_t first_j = 0;
     if (!rc && s->resuming) {
@@ -2251,6 +2290,7 @@ sp_code sp_scan_run(sp_scan *s)
     }
     if (!rc && !s->dry_run && s->exts.count && !s->stop)
         rc = enumerate_phase(s, &rs);
+    sp__linewriter_stop(&s->lines); /* every line written before the journal closes */
     s->summary.interrupted = s->stop > 0;
     if (s->journal.fp) {
         if (s->summary.interrupted)

@@ -1,5 +1,6 @@
 #include "suites.h"
 #include "classify.h"
+#include "linewriter.h"
 #include "output.h"
 
 #include <arpa/inet.h>
@@ -220,6 +221,45 @@ START_TEST(test_output_line_is_the_jansson_dump)
 }
 END_TEST
 
+/* The output thread writes every line, in order, frees them, and flushes
+ * when it ends; a queue that fills up makes the producer wait. */
+typedef struct lw_log {
+    long next, bad, journaled, idles;
+} lw_log;
+
+static void lw_write(void *ctx, const char *line, int journal)
+{
+    lw_log *l = ctx;
+    if (atol(line) != l->next)
+        l->bad++;
+    l->next++;
+    l->journaled += journal;
+}
+
+static void lw_idle(void *ctx)
+{
+    ((lw_log *)ctx)->idles++;
+}
+
+START_TEST(test_output_linewriter_keeps_order)
+{
+    lw_log log = {0};
+    sp__linewriter lw;
+    ck_assert_int_eq(sp__linewriter_start(&lw, lw_write, lw_idle, &log), 0);
+    for (long i = 0; i < 20000; i++) { /* far more than the queue holds */
+        char *line = malloc(24);
+        snprintf(line, 24, "%ld", i);
+        sp__linewriter_push(&lw, line, i % 2);
+    }
+    sp__linewriter_stop(&lw);
+    ck_assert_int_eq(log.next, 20000);
+    ck_assert_int_eq(log.bad, 0);
+    ck_assert_int_eq(log.journaled, 10000);
+    ck_assert_int_ge(log.idles, 1); /* the final flush */
+    sp__linewriter_stop(&lw);       /* stopping twice is harmless */
+}
+END_TEST
+
 START_TEST(test_output_json_document)
 {
     char *text = render("json");
@@ -275,6 +315,7 @@ Suite *output_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_output_ndjson_is_valid_and_faithful);
     tcase_add_test(tc, test_output_line_is_the_jansson_dump);
+    tcase_add_test(tc, test_output_linewriter_keeps_order);
     tcase_add_test(tc, test_output_json_document);
     tcase_add_test(tc, test_output_csv_neutralises_formulas);
     tcase_add_test(tc, test_output_text_is_terminal_safe);
