@@ -22,10 +22,12 @@ if ss -lun | grep -q ":$PORT "; then
 fi
 
 # 127.4.0.0/24: all 254 answer. 127.5.0.0/24: 25 answer (10 %). 127.6.0.0/16: all answer.
+# 127.7.0.0/16: 6,554 answer (10 %).
 cat >"$WORK/lab.conf" <<CONF
 127.4.0.1-127.4.0.254   freepbx
 127.5.0.1-127.5.0.25    freepbx
 127.6.0.0/16            freepbx
+127.7.0.0-127.7.25.153  freepbx
 CONF
 "$LAB" --config "$WORK/lab.conf" --personas "$ROOT/fixtures/personas" --port $PORT \
     --max-seconds 1200 --ready-file "$WORK/ready" 2>"$WORK/lab.log" &
@@ -38,6 +40,10 @@ expected() { # expected PREFIX: the answering addresses of a scenario
     all254) seq 1 254 | sed 's/^/127.4.0./' ;;
     ten254) seq 1 25 | sed 's/^/127.5.0./' ;;
     big) for a in $(seq 0 255); do seq 0 255 | sed "s/^/127.6.$a./"; done ;;
+    ten65k)
+        for a in $(seq 0 24); do seq 0 255 | sed "s/^/127.7.$a./"; done
+        seq 0 153 | sed 's/^/127.7.25./'
+        ;;
     esac
 }
 score() { # score TOOL SCENARIO TARGETS WALL RSS FOUND_FILE
@@ -82,12 +88,14 @@ for tool in sipprobe svmap nmap; do run_$tool ten254 127.5.0.0/24 256; done
 if [ -z "$SKIP_LARGE" ]; then
     run_sipprobe big 127.6.0.0/16 65536
     run_svmap big 127.6.0.0/16 65536
+    run_sipprobe ten65k 127.7.0.0/16 65536
+    run_svmap ten65k 127.7.0.0/16 65536
     echo "nmap: not run on 65,536 addresses (about 4 min per 254 silent hosts, so hours)"
 fi
 echo
 awk '{ t[$1" "$2] = $3 } END {
-    split("all254 ten254 big", sc, " ");
-    for (i = 1; i <= 3; i++) {
+    split("all254 ten254 big ten65k", sc, " ");
+    for (i = 1; i <= 4; i++) {
         s = sc[i];
         if ((("sipprobe " s) in t) && (("svmap " s) in t))
             printf "svmap/sipprobe wall-time ratio (%s): %.0fx\n", s, t["svmap " s] / t["sipprobe " s];
