@@ -30,7 +30,7 @@ cat >"$WORK/lab.conf" <<CONF
 127.7.0.0-127.7.25.153  freepbx
 CONF
 "$LAB" --config "$WORK/lab.conf" --personas "$ROOT/fixtures/personas" --port $PORT \
-    --max-seconds 1200 --ready-file "$WORK/ready" 2>"$WORK/lab.log" &
+    --max-seconds 2400 --ready-file "$WORK/ready" 2>"$WORK/lab.log" &
 LAB_PID=$!
 for _ in $(seq 50); do [ -s "$WORK/ready" ] && break; sleep 0.1; done
 
