@@ -30,6 +30,20 @@ static long plain_len(const char *s)
     return *p ? -1 : (long)(p - (const unsigned char *)s);
 }
 
+/* sp__buf_append without its checks while the room is there: a line is
+ * built from a hundred small pieces. It keeps a byte free but does not
+ * write the NUL: the finished line is terminated once. */
+static inline void put(sp__buf *b, const char *p, size_t n)
+{
+    if (b->len + n < b->cap) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+    } else {
+        sp__buf_append(b, p, n);
+    }
+}
+#define LIT(b, s) put((b), (s), sizeof(s) - 1)
+
 /* Appends v encoded by jansson (a scalar: JSON_ENCODE_ANY). */
 static void put_json(sp__buf *b, json_t *v)
 {
@@ -40,7 +54,7 @@ static void put_json(sp__buf *b, json_t *v)
     }
     size_t n = json_dumpb(v, tmp, sizeof(tmp), SP__LINE_FLAGS | JSON_ENCODE_ANY);
     if (n && n <= sizeof(tmp)) {
-        sp__buf_append(b, tmp, n);
+        put(b, tmp, n);
     } else if (n) {
         char *big = json_dumps(v, SP__LINE_FLAGS | JSON_ENCODE_ANY);
         if (big)
@@ -57,35 +71,25 @@ static void put_json(sp__buf *b, json_t *v)
 static void put_str(sp__buf *b, const char *s)
 {
     if (!s) {
-        sp__buf_puts(b, "null");
+        LIT(b, "null");
         return;
     }
     long n = plain_len(s);
     if (n >= 0) {
-        sp__buf_reserve(b, (size_t)n + 2);
-        sp__buf_append(b, "\"", 1);
-        sp__buf_append(b, s, (size_t)n);
-        sp__buf_append(b, "\"", 1);
+        LIT(b, "\"");
+        put(b, s, (size_t)n);
+        LIT(b, "\"");
     } else {
         put_json(b, sp__json_str(s));
     }
 }
 
-/* `,"key":` (or without the comma for the first member). */
-static void key(sp__buf *b, const char *k, int first)
-{
-    if (!first)
-        sp__buf_append(b, ",", 1);
-    sp__buf_append(b, "\"", 1);
-    sp__buf_puts(b, k);
-    sp__buf_append(b, "\":", 2);
-}
-
-static void kstr(sp__buf *b, const char *k, const char *v)
-{
-    key(b, k, 0);
-    put_str(b, v);
-}
+/* `,"key":` from a literal key. */
+#define KEY(b, k) LIT((b), ",\"" k "\":")
+#define KSTR(b, k, v) (KEY(b, k), put_str((b), (v)))
+#define KINT(b, k, v) (KEY(b, k), put_int((b), (long long)(v)))
+#define KBOOL(b, k, v) (KEY(b, k), (v) ? LIT((b), "true") : LIT((b), "false"))
+#define KSTRS(b, k, v, n) (KEY(b, k), put_strs((b), (v), (n)))
 
 /* Integers as jansson writes them ("%lld"), without printf's cost. */
 static void put_int(sp__buf *b, long long v)
@@ -97,112 +101,99 @@ static void put_int(sp__buf *b, long long v)
     while (u /= 10);
     if (v < 0)
         *--p = '-';
-    sp__buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+    put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-static void kint(sp__buf *b, const char *k, long long v)
+static void put_strs(sp__buf *b, const char *const *v, size_t n)
 {
-    key(b, k, 0);
-    put_int(b, v);
-}
-
-static void kbool(sp__buf *b, const char *k, int v)
-{
-    key(b, k, 0);
-    sp__buf_puts(b, v ? "true" : "false");
-}
-
-static void kstrs(sp__buf *b, const char *k, const char *const *v, size_t n)
-{
-    key(b, k, 0);
-    sp__buf_append(b, "[", 1);
+    LIT(b, "[");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            sp__buf_append(b, ",", 1);
+            LIT(b, ",");
         put_str(b, v[i]);
     }
-    sp__buf_append(b, "]", 1);
+    LIT(b, "]");
 }
 
 static void put_reply(sp__buf *b, const sp_reply *r)
 {
-    sp__buf_puts(b, "{\"method\":");
+    LIT(b, "{\"method\":");
     put_str(b, r->method);
-    kint(b, "status", r->status);
-    kstr(b, "reason", r->reason);
+    KINT(b, "status", r->status);
+    KSTR(b, "reason", r->reason);
     json_t *rtt = json_real(round(r->rtt_ms * 10) / 10);
     if (rtt) { /* not finite: jansson leaves the member out, and so do we */
-        key(b, "rtt_ms", 0);
+        KEY(b, "rtt_ms");
         put_json(b, rtt);
     }
-    kint(b, "bytes", (long long)r->bytes);
-    kint(b, "request_bytes", (long long)r->request_bytes);
-    kbool(b, "challenged", r->challenged);
-    kstr(b, "realm", r->realm);
-    kstr(b, "algorithm", r->algorithm);
-    kstr(b, "qop", r->qop);
-    sp__buf_append(b, "}", 1);
+    KINT(b, "bytes", (long long)r->bytes);
+    KINT(b, "request_bytes", (long long)r->request_bytes);
+    KBOOL(b, "challenged", r->challenged);
+    KSTR(b, "realm", r->realm);
+    KSTR(b, "algorithm", r->algorithm);
+    KSTR(b, "qop", r->qop);
+    LIT(b, "}");
 }
 
 static void put_tls(sp__buf *b, const sp_tls_info *t)
 {
-    sp__buf_puts(b, "{\"version\":");
+    LIT(b, "{\"version\":");
     put_str(b, t->version);
-    kstr(b, "cipher", t->cipher);
-    kstr(b, "subject", t->subject);
-    kstr(b, "issuer", t->issuer);
-    kstrs(b, "sans", t->sans, t->n_sans);
-    kstr(b, "not_before", t->not_before);
-    kstr(b, "not_after", t->not_after);
-    kbool(b, "expired", t->expired);
-    kbool(b, "self_signed", t->self_signed);
-    kstr(b, "key_type", t->key_type);
-    kint(b, "key_bits", t->key_bits);
-    kstr(b, "sha256", t->sha256);
-    sp__buf_append(b, "}", 1);
+    KSTR(b, "cipher", t->cipher);
+    KSTR(b, "subject", t->subject);
+    KSTR(b, "issuer", t->issuer);
+    KSTRS(b, "sans", t->sans, t->n_sans);
+    KSTR(b, "not_before", t->not_before);
+    KSTR(b, "not_after", t->not_after);
+    KBOOL(b, "expired", t->expired);
+    KBOOL(b, "self_signed", t->self_signed);
+    KSTR(b, "key_type", t->key_type);
+    KINT(b, "key_bits", t->key_bits);
+    KSTR(b, "sha256", t->sha256);
+    LIT(b, "}");
 }
 
 static void put_fingerprint(sp__buf *b, const sp_fingerprint *f)
 {
-    sp__buf_puts(b, "{\"vendor\":");
+    LIT(b, "{\"vendor\":");
     put_str(b, f->vendor);
-    kstr(b, "product", f->product);
-    kstr(b, "version", f->version);
-    kstr(b, "type", f->type);
-    kstr(b, "cpe", f->cpe);
-    kstr(b, "rule", f->rule);
-    sp__buf_append(b, "}", 1);
+    KSTR(b, "product", f->product);
+    KSTR(b, "version", f->version);
+    KSTR(b, "type", f->type);
+    KSTR(b, "cpe", f->cpe);
+    KSTR(b, "rule", f->rule);
+    LIT(b, "}");
 }
 
 static void put_enumeration(sp__buf *b, const sp_enumeration *en)
 {
-    sp__buf_puts(b, "{\"baseline_user\":");
+    LIT(b, "{\"baseline_user\":");
     put_str(b, en->baseline_user);
-    key(b, "baseline_status", 0);
+    KEY(b, "baseline_status");
     if (en->baseline_status)
         put_int(b, en->baseline_status);
     else
-        sp__buf_puts(b, "null");
-    kstr(b, "baseline_reason", en->baseline_status ? en->baseline_reason : NULL);
-    kint(b, "tried", (long long)en->total);
-    kint(b, "answered", (long long)en->answered);
-    kbool(b, "possible", en->possible);
-    kstrs(b, "extensions", en->extensions, en->n_extensions);
-    kstr(b, "note", en->note);
-    sp__buf_append(b, "}", 1);
+        LIT(b, "null");
+    KSTR(b, "baseline_reason", en->baseline_status ? en->baseline_reason : NULL);
+    KINT(b, "tried", (long long)en->total);
+    KINT(b, "answered", (long long)en->answered);
+    KBOOL(b, "possible", en->possible);
+    KSTRS(b, "extensions", en->extensions, en->n_extensions);
+    KSTR(b, "note", en->note);
+    LIT(b, "}");
 }
 
 static void put_finding(sp__buf *b, const sp_finding *f)
 {
-    sp__buf_puts(b, "{\"id\":");
+    LIT(b, "{\"id\":");
     put_str(b, f->id);
-    kstr(b, "severity", sp_severity_name(f->severity));
-    kstr(b, "title", f->title);
-    kstrs(b, "evidence", f->evidence, f->n_evidence);
-    kstr(b, "remediation", f->remediation);
+    KSTR(b, "severity", sp_severity_name(f->severity));
+    KSTR(b, "title", f->title);
+    KSTRS(b, "evidence", f->evidence, f->n_evidence);
+    KSTR(b, "remediation", f->remediation);
     if (f->is_new >= 0)
-        kbool(b, "new", f->is_new);
-    sp__buf_append(b, "}", 1);
+        KBOOL(b, "new", f->is_new);
+    LIT(b, "}");
 }
 
 char *sp__service_line(const sp_service *svc)
@@ -210,57 +201,57 @@ char *sp__service_line(const sp_service *svc)
     sp__buf b;
     sp__buf_init(&b);
     sp__buf_reserve(&b, 4096); /* a typical line is 2-3 KB */
-    sp__buf_puts(&b, "{\"host\":");
+    LIT(&b, "{\"host\":");
     put_str(&b, svc->host);
-    kint(&b, "port", svc->port);
-    kstr(&b, "transport", sp_transport_name(svc->transport));
-    kstr(&b, "responder", svc->responder);
-    kbool(&b, "responder_differs", svc->responder_differs);
-    kstr(&b, "role", svc->role);
-    key(&b, "replies", 0);
-    sp__buf_append(&b, "[", 1);
+    KINT(&b, "port", svc->port);
+    KSTR(&b, "transport", sp_transport_name(svc->transport));
+    KSTR(&b, "responder", svc->responder);
+    KBOOL(&b, "responder_differs", svc->responder_differs);
+    KSTR(&b, "role", svc->role);
+    KEY(&b, "replies");
+    LIT(&b, "[");
     for (size_t i = 0; i < svc->n_replies; i++) {
         if (i)
-            sp__buf_append(&b, ",", 1);
+            LIT(&b, ",");
         put_reply(&b, &svc->replies[i]);
     }
-    sp__buf_append(&b, "]", 1);
-    kstr(&b, "server", svc->server);
-    kstr(&b, "user_agent", svc->user_agent);
-    kstrs(&b, "allow", svc->allow, svc->n_allow);
-    kstrs(&b, "supported", svc->supported, svc->n_supported);
-    kstrs(&b, "contacts", svc->contacts, svc->n_contacts);
-    kstrs(&b, "vias", svc->vias, svc->n_vias);
-    key(&b, "tls", 0);
+    LIT(&b, "]");
+    KSTR(&b, "server", svc->server);
+    KSTR(&b, "user_agent", svc->user_agent);
+    KSTRS(&b, "allow", svc->allow, svc->n_allow);
+    KSTRS(&b, "supported", svc->supported, svc->n_supported);
+    KSTRS(&b, "contacts", svc->contacts, svc->n_contacts);
+    KSTRS(&b, "vias", svc->vias, svc->n_vias);
+    KEY(&b, "tls");
     if (svc->tls)
         put_tls(&b, svc->tls);
     else
-        sp__buf_puts(&b, "null");
-    key(&b, "fingerprint", 0);
+        LIT(&b, "null");
+    KEY(&b, "fingerprint");
     if (svc->fingerprint)
         put_fingerprint(&b, svc->fingerprint);
     else
-        sp__buf_puts(&b, "null");
-    key(&b, "enumeration", 0);
+        LIT(&b, "null");
+    KEY(&b, "enumeration");
     if (svc->enumeration)
         put_enumeration(&b, svc->enumeration);
     else
-        sp__buf_puts(&b, "null");
-    key(&b, "findings", 0);
-    sp__buf_append(&b, "[", 1);
+        LIT(&b, "null");
+    KEY(&b, "findings");
+    LIT(&b, "[");
     for (size_t i = 0; i < svc->n_findings; i++) {
         if (i)
-            sp__buf_append(&b, ",", 1);
+            LIT(&b, ",");
         put_finding(&b, &svc->findings[i]);
     }
-    sp__buf_append(&b, "]", 1);
-    kstr(&b, "max_severity",
+    LIT(&b, "]");
+    KSTR(&b, "max_severity",
          svc->max_severity == SP_SEV_NONE ? NULL : sp_severity_name(svc->max_severity));
-    sp__buf_append(&b, "}", 1);
+    LIT(&b, "}");
     if (b.failed) {
         sp__buf_free(&b);
         return NULL;
     }
-    sp__buf_cstr(&b);
-    return b.data; /* ownership passes to the caller */
+    b.data[b.len] = '\0'; /* put() leaves room for it, and b.data is set (reserved) */
+    return b.data;        /* ownership passes to the caller */
 }
