@@ -10,7 +10,7 @@
 #include "enumerate.h"
 #include "fingerprint.h"
 #include "inventory.h"
-#include "linewriter.h"
+#include "outthread.h"
 #include "output.h"
 #include "permute.h"
 #include "probe.h"
@@ -90,7 +90,7 @@ struct sp_scan {
     int color;
     char *resume_path; /* journal for interrupt/resume */
     sp__journal journal;
-    sp__linewriter lines;    /* the output thread, while a scan runs */
+    sp__outthread out;       /* the output thread, while a scan runs */
     sp__resume_state resume; /* loaded by sp_scan_resume */
     int resuming;
     unsigned pos_round; /* where sending is: the round and the walk index */
@@ -137,6 +137,7 @@ struct sp_scan {
     size_t table_cap, table_used;
     sp__svc **kept;
     size_t n_kept, cap_kept;
+    size_t kept_lost;       /* services the final report lacks (out of memory) */
     uint64_t expected;      /* probes in the first round */
     uint64_t planned;       /* probes the first round will send (for progress) */
     double max_rtt_ms;      /* slowest round trip seen so far */
@@ -1048,17 +1049,16 @@ static entry *table_find(sp_scan *s, const sp__addr *a, uint16_t port, uint8_t t
     return e;
 }
 
-/* Hands a finished service to everyone: the callback, streaming writers,
- * the journal, and the list document writers get at the end. A service
- * read back from a journal is classified already and journaled already. */
-static void emit_service(sp_scan *s, entry *e, int from_journal)
+/* Finishes a service and hands it to everyone: fingerprint and findings,
+ * baseline marks and counts, the callback, the journal and the streaming
+ * writers (one JSON line for all), and the list the document writers get at
+ * the end. A service read back from a journal is classified and journaled
+ * already. Runs on the output thread when there is one (never with a
+ * service callback), else on the scan thread. */
+static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
 {
-    sp__svc *svc = e->svc;
-    e->svc = NULL;
     if (!from_journal)
         sp__classify_finish(svc, &s->fpdb, &s->vulns);
-    svc->emitted = 1;
-    s->summary.services++;
     /* Against a baseline, each finding is new or known. */
     for (size_t i = 0; i < svc->n_findings; i++) {
         sp_finding *f = &svc->findings[i];
@@ -1085,39 +1085,29 @@ static void emit_service(sp_scan *s, entry *e, int from_journal)
     }
     if (s->service_fn)
         s->service_fn(&svc->pub, s->service_data);
-    /* The JSON line is made once for the ndjson writers and the journal. */
     int streaming = 0;
     for (size_t i = 0; i < s->n_writers; i++)
         streaming |= s->writers[i]->type->streaming;
-    char *line = NULL;
     int journal = s->journal.fp && !from_journal;
-    if (journal || streaming)
-        line = sp__service_line(&svc->pub);
-    if (s->lines.running) {
-        if (line)
-            sp__linewriter_push(&s->lines, line, journal);
-        else if (journal || streaming)
-            logf_(s, 0, "out of memory: %s left out of the ndjson output", svc->host_s);
-    } else {
-        if (journal)
-            sp__journal_service(&s->journal, line);
-        for (size_t i = 0; i < s->n_writers; i++) {
-            sp__writer *w = s->writers[i];
-            if (!w->type->streaming)
-                continue;
-            if (line && w->type->service_line)
-                w->type->service_line(w, line);
-            else
-                w->type->service(w, &svc->pub);
-        }
-        free(line);
+    char *line = journal || streaming ? sp__service_line(&svc->pub) : NULL;
+    if (journal)
+        sp__journal_service(&s->journal, line);
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (!w->type->streaming)
+            continue;
+        if (line && w->type->service_line)
+            w->type->service_line(w, line);
+        else
+            w->type->service(w, &svc->pub);
     }
+    free(line);
     if (s->keep_services) {
         if (s->n_kept == s->cap_kept) {
             size_t cap = s->cap_kept ? s->cap_kept * 2 : 64;
             sp__svc **k = realloc(s->kept, cap * sizeof(*k));
             if (!k) {
-                logf_(s, 0, "out of memory: %s left out of the final report", svc->host_s);
+                s->kept_lost++; /* said after the scan, from the scan thread */
                 sp__svc_free(svc);
                 return;
             }
@@ -1130,26 +1120,32 @@ static void emit_service(sp_scan *s, entry *e, int from_journal)
     }
 }
 
-/* The output thread's work: one line to the journal and the streaming
- * writers; when idle, push out what the streams have buffered. */
-static void write_line(void *ctx, const char *line, int journal)
+static void out_work(void *ctx, void *item, int from_journal)
 {
-    sp_scan *s = ctx;
-    if (journal)
-        sp__journal_service(&s->journal, line);
-    for (size_t i = 0; i < s->n_writers; i++) {
-        sp__writer *w = s->writers[i];
-        if (w->type->streaming && w->type->service_line)
-            w->type->service_line(w, line);
-    }
+    finish_service(ctx, item, from_journal);
 }
 
+/* While idle, the output thread pushes out what the streams have buffered. */
 static void flush_streams(void *ctx)
 {
     sp_scan *s = ctx;
     for (size_t i = 0; i < s->n_writers; i++)
         if (s->writers[i]->type->streaming)
             fflush(s->writers[i]->fp);
+}
+
+/* A service has all its answers: it leaves the table, counted, and is
+ * finished here or by the output thread. */
+static void emit_service(sp_scan *s, entry *e, int from_journal)
+{
+    sp__svc *svc = e->svc;
+    e->svc = NULL;
+    svc->emitted = 1;
+    s->summary.services++;
+    if (s->out.running)
+        sp__outthread_push(&s->out, svc, from_journal);
+    else
+        finish_service(s, svc, from_journal);
 }
 
 static void emit(sp_scan *s, entry *e)
@@ -1263,7 +1259,12 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
     sp__svc_set_responder(e->svc, &in->from, in->from_port);
     if (tls && !e->svc->tls)
         e->svc->tls = sp__tls_cert_new(tls);
-    double rtt = (double)(now_units(s) - id.sent_ms) / 10.0;
+    /* Round trip to the arrival in our socket, not to this moment. */
+    uint32_t got =
+        in->rx_ns > s->start_ns ? (uint32_t)((in->rx_ns - s->start_ns) / 100000) : now_units(s);
+    if (got < id.sent_ms)
+        got = id.sent_ms; /* stamps a hair apart across two clocks */
+    double rtt = (double)(got - id.sent_ms) / 10.0;
     if (rtt > s->max_rtt_ms && rtt < 60000)
         s->max_rtt_ms = rtt;
     /* The request size matters for amplification, a UDP-only concern. */
@@ -1374,7 +1375,7 @@ static void progress(sp_scan *s, run_state *rs, int force)
     /* Streamed lines wait in their buffer at most 50 ms, even when no new
      * service comes to push them out (the output thread, when it runs,
      * sees to that itself). */
-    for (size_t i = 0; i < s->n_writers && !s->lines.running; i++) {
+    for (size_t i = 0; i < s->n_writers && !s->out.running; i++) {
         sp__writer *w = s->writers[i];
         if (w->type->streaming && t - w->flushed_ns >= 50000000ull) {
             w->flushed_ns = t;
@@ -1463,18 +1464,26 @@ static uint64_t wait_ns(const sp_scan *s, int final)
  * bound against floods. */
 static void wait_phase(sp_scan *s, run_state *rs, int final, int stop_level)
 {
-    uint64_t start = now_ns();
+    uint64_t start = now_ns(), last_new = start, replies = s->summary.replies;
     for (;;) {
         int got = drain(s, rs);
         progress(s, rs, 0);
         uint64_t t = now_ns();
+        if (s->summary.replies != replies) {
+            replies = s->summary.replies;
+            last_new = t;
+        }
         uint64_t until = rs->last_send_ns + wait_ns(s, final);
         /* Open connections end by their own deadlines, at the latest. */
         uint64_t cap = wait_ns(s, 1) + s->connect_timeout_ms * 1000000ull + 10000000000ull;
         int open = rs->streams.active > 0;
         if ((all_answered(s) && !open) || s->stop >= stop_level || t >= start + cap)
             return;
-        if (t >= until && !got && !open)
+        /* Past the deadline, replies that still come in (from a loaded
+         * responder) keep the wait going until they pause for 100 ms:
+         * otherwise their targets would be probed again. Forged or stray
+         * datagrams are not replies and do not count; cap bounds it all. */
+        if (t >= until && !got && !open && t - last_new >= 100000000ull)
             return;
         if (got)
             continue;
@@ -1970,6 +1979,8 @@ static sp_code run_capture(sp_scan *s)
     }
     s->summary.interrupted = s->stop > 0;
     s->summary.elapsed_s = (double)(now_ns() - s->start_ns) / 1e9;
+    if (s->kept_lost)
+        logf_(s, 0, "out of memory: %zu services left out of the final report", s->kept_lost);
     if (s->n_kept > 1)
         qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
     iso_now(finished, sizeof(finished));
@@ -2220,12 +2231,11 @@ sp_code sp_scan_run(sp_scan *s)
             logf_(s, 0, "%s; continuing without one", s->err);
         json_decref(settings);
     }
-    int streaming = 0;
-    for (size_t i = 0; i < s->n_writers; i++)
-        streaming |= s->writers[i]->type->streaming;
-    if (!rc && !s->dry_run && (s->journal.fp || streaming) &&
-        sp__linewriter_start(&s->lines, write_line, flush_streams, s) != 0)
-        logf_(s, 1, "no output thread; writing from the scan thread");
+    /* With a service callback everything stays on this thread, as the
+     * header promises. */
+    if (!rc && !s->dry_run && !s->service_fn &&
+        sp__outthread_start(&s->out, out_work, flush_streams, s) != 0)
+        logf_(s, 1, "no output thread; finishing services on the scan thread");
     unsigned first_round = 0;
     uint64_t first_j = 0;
     if (!rc && s->resuming) {
@@ -2290,7 +2300,7 @@ sp_code sp_scan_run(sp_scan *s)
     }
     if (!rc && !s->dry_run && s->exts.count && !s->stop)
         rc = enumerate_phase(s, &rs);
-    sp__linewriter_stop(&s->lines); /* every line written before the journal closes */
+    sp__outthread_stop(&s->out); /* every service written before the journal closes */
     s->summary.interrupted = s->stop > 0;
     if (s->journal.fp) {
         if (s->summary.interrupted)
@@ -2306,6 +2316,8 @@ sp_code sp_scan_run(sp_scan *s)
     s->summary.elapsed_s = (double)(now_ns() - s->start_ns) / 1e9;
     progress(s, &rs, 1);
 
+    if (s->kept_lost)
+        logf_(s, 0, "out of memory: %zu services left out of the final report", s->kept_lost);
     if (s->n_kept > 1)
         qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
     iso_now(finished, sizeof(finished));

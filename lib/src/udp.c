@@ -40,6 +40,10 @@ static void size_buffers(int fd, uint32_t rate)
     int snd = want / 4 < (1 << 20) ? (1 << 20) : want / 4;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+    /* Arrival times from the kernel: a reply that waits in our buffer while
+     * others are classified must not count that wait as network delay. */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 }
 
 int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen)
@@ -166,6 +170,10 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
     struct mmsghdr hdr[SP__UDP_RX_BATCH];
     struct iovec iov[SP__UDP_RX_BATCH];
     struct sockaddr_storage addr[SP__UDP_RX_BATCH];
+    union {
+        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } ctl[SP__UDP_RX_BATCH];
     int fd = u->fd[fam_index(family)];
     if (fd < 0)
         return 0;
@@ -177,10 +185,18 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
         hdr[i].msg_hdr.msg_namelen = sizeof(addr[i]);
         hdr[i].msg_hdr.msg_iov = &iov[i];
         hdr[i].msg_hdr.msg_iovlen = 1;
+        hdr[i].msg_hdr.msg_control = ctl[i].buf;
+        hdr[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
     }
     int rc = recvmmsg(fd, hdr, SP__UDP_RX_BATCH, MSG_DONTWAIT, NULL);
     if (rc <= 0)
         return 0;
+    /* Kernel stamps are wall-clock time; our clock is monotonic. */
+    struct timespec mono, real;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    clock_gettime(CLOCK_REALTIME, &real);
+    uint64_t mono_ns = (uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec;
+    int64_t real_to_mono = (int64_t)mono_ns - ((int64_t)real.tv_sec * 1000000000 + real.tv_nsec);
     for (int i = 0; i < rc; i++) {
         sp__udp_in *in = &rx->pkt[i];
         in->buf = iov[i].iov_base;
@@ -188,6 +204,16 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
         in->truncated = (hdr[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
         in->buf[in->len] = '\0';
         sp__addr_from_sockaddr(&addr[i], &in->from, &in->from_port);
+        in->rx_ns = mono_ns;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&hdr[i].msg_hdr); c;
+             c = CMSG_NXTHDR(&hdr[i].msg_hdr, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec ts;
+                memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+                int64_t t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + real_to_mono;
+                if (t > 0 && (uint64_t)t <= mono_ns)
+                    in->rx_ns = (uint64_t)t;
+            }
     }
     return rc;
 }

@@ -30,6 +30,7 @@ typedef struct sp__udp_in {
     int truncated;
     sp__addr from;
     uint16_t from_port;
+    uint64_t rx_ns; /* when it arrived (CLOCK_MONOTONIC ns); 0: just now */
 } sp__udp_in;
 
 typedef struct sp__udp_rx {

@@ -345,7 +345,7 @@ static int open_socket(int family, int port)
     /* Best effort: receive only on the loopback interface (not in a namespace lab). */
     if (!allow_set)
         setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3);
-    int big = 16 << 20;
+    int big = 128 << 20; /* a burst of 65,536 probes at 100k/s must not overflow it */
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
     if (family == 4) {

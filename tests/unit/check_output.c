@@ -1,6 +1,6 @@
 #include "suites.h"
 #include "classify.h"
-#include "linewriter.h"
+#include "outthread.h"
 #include "output.h"
 
 #include <arpa/inet.h>
@@ -229,42 +229,43 @@ START_TEST(test_output_line_is_the_jansson_dump)
 }
 END_TEST
 
-/* The output thread writes every line, in order, frees them, and flushes
- * when it ends; a queue that fills up makes the producer wait. */
-typedef struct lw_log {
-    long next, bad, journaled, idles;
-} lw_log;
+/* The output thread works off every item, in order, and flushes when it
+ * ends; a queue that fills up makes the producer wait. */
+typedef struct ot_log {
+    long next, bad, flagged, idles;
+} ot_log;
 
-static void lw_write(void *ctx, const char *line, int journal)
+static void ot_work(void *ctx, void *item, int flag)
 {
-    lw_log *l = ctx;
-    if (atol(line) != l->next)
+    ot_log *l = ctx;
+    if (atol(item) != l->next)
         l->bad++;
     l->next++;
-    l->journaled += journal;
+    l->flagged += flag;
+    free(item);
 }
 
-static void lw_idle(void *ctx)
+static void ot_idle(void *ctx)
 {
-    ((lw_log *)ctx)->idles++;
+    ((ot_log *)ctx)->idles++;
 }
 
-START_TEST(test_output_linewriter_keeps_order)
+START_TEST(test_output_thread_keeps_order)
 {
-    lw_log log = {0};
-    sp__linewriter lw;
-    ck_assert_int_eq(sp__linewriter_start(&lw, lw_write, lw_idle, &log), 0);
+    ot_log log = {0};
+    sp__outthread ot;
+    ck_assert_int_eq(sp__outthread_start(&ot, ot_work, ot_idle, &log), 0);
     for (long i = 0; i < 20000; i++) { /* far more than the queue holds */
-        char *line = malloc(24);
-        snprintf(line, 24, "%ld", i);
-        sp__linewriter_push(&lw, line, i % 2);
+        char *item = malloc(24);
+        snprintf(item, 24, "%ld", i);
+        sp__outthread_push(&ot, item, i % 2);
     }
-    sp__linewriter_stop(&lw);
+    sp__outthread_stop(&ot);
     ck_assert_int_eq(log.next, 20000);
     ck_assert_int_eq(log.bad, 0);
-    ck_assert_int_eq(log.journaled, 10000);
+    ck_assert_int_eq(log.flagged, 10000);
     ck_assert_int_ge(log.idles, 1); /* the final flush */
-    sp__linewriter_stop(&lw);       /* stopping twice is harmless */
+    sp__outthread_stop(&ot);        /* stopping twice is harmless */
 }
 END_TEST
 
@@ -323,7 +324,7 @@ Suite *output_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_output_ndjson_is_valid_and_faithful);
     tcase_add_test(tc, test_output_line_is_the_jansson_dump);
-    tcase_add_test(tc, test_output_linewriter_keeps_order);
+    tcase_add_test(tc, test_output_thread_keeps_order);
     tcase_add_test(tc, test_output_json_document);
     tcase_add_test(tc, test_output_csv_neutralises_formulas);
     tcase_add_test(tc, test_output_text_is_terminal_safe);
