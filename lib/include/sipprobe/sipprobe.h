@@ -329,9 +329,11 @@ SP_API sp_code sp_scan_probe_count(sp_scan *scan, uint64_t *out);
 SP_API sp_code sp_scan_address_count(sp_scan *scan, uint64_t *out);
 
 /* Runs the scan to completion (or until sp_scan_stop). Writes every output.
- * Every callback is called on the calling thread. While it runs, a second
- * thread of the library's own (with every signal blocked) writes the
- * ndjson outputs and the journal; it has ended when sp_scan_run returns. */
+ * Every callback is called on the calling thread. Unless a service callback
+ * is set, a second thread of the library's own (with every signal blocked)
+ * finishes the services found (fingerprints, findings) and writes the
+ * ndjson outputs and the journal; it has ended when sp_scan_run returns,
+ * and sp_scan_summary's finding counts are complete from then on. */
 SP_API sp_code sp_scan_run(sp_scan *scan);
 /* Asks a running scan to stop sending and drain. Async-signal-safe. */
 SP_API void sp_scan_stop(sp_scan *scan);
