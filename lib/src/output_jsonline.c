@@ -94,14 +94,12 @@ static void put_str(sp__buf *b, const char *s)
 /* Integers as jansson writes them ("%lld"), without printf's cost. */
 static void put_int(sp__buf *b, long long v)
 {
-    char tmp[24], *p = tmp + sizeof(tmp);
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
+    char tmp[24];
+    size_t n = 0;
     if (v < 0)
-        *--p = '-';
-    put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+        tmp[n++] = '-';
+    n += sp__decimal(tmp + n, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+    put(b, tmp, n);
 }
 
 static void put_strs(sp__buf *b, const char *const *v, size_t n)

@@ -731,19 +731,6 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
     return 0;
 }
 
-/* Appends the decimal digits of v at p; returns the end. */
-static char *put_decimal(char *p, unsigned v)
-{
-    char tmp[10];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while (v /= 10);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
-}
-
 void sp__addr_format(const sp__addr *a, char *buf, size_t len)
 {
     /* IPv4 by hand: inet_ntop's sprintf was a tenth of the work of sending
@@ -753,7 +740,7 @@ void sp__addr_format(const sp__addr *a, char *buf, size_t len)
         for (int i = 0; i < 4; i++) {
             if (i)
                 *p++ = '.';
-            p = put_decimal(p, a->bytes[i]);
+            p += sp__decimal(p, a->bytes[i]);
         }
         *p = '\0';
         return;
@@ -779,7 +766,7 @@ void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t le
         sp__addr_format(a, ip, sizeof(ip));
         char *p = ip + strlen(ip);
         *p++ = ':';
-        p = put_decimal(p, port);
+        p += sp__decimal(p, port);
         size_t n = (size_t)(p - ip) < len ? (size_t)(p - ip) : len - 1;
         memcpy(buf, ip, n);
         buf[n] = '\0';

@@ -51,6 +51,18 @@ void sp__buf_append(sp__buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
+size_t sp__decimal(char *out, unsigned long long v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
 void sp__buf_reserve(sp__buf *b, size_t n)
 {
     buf_reserve(b, n);

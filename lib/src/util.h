@@ -24,6 +24,9 @@ void sp__buf_init(sp__buf *b);
 void sp__buf_free(sp__buf *b);
 void sp__buf_reset(sp__buf *b);
 void sp__buf_append(sp__buf *b, const void *p, size_t n);
+/* Writes the decimal digits of v at out (at most 20, no NUL); returns how
+ * many. For hot paths where printf is too slow. */
+size_t sp__decimal(char *out, unsigned long long v);
 /* Makes room for n more bytes up front (a buffer whose final size is about known). */
 void sp__buf_reserve(sp__buf *b, size_t n);
 void sp__buf_puts(sp__buf *b, const char *s);

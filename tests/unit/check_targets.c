@@ -1,7 +1,9 @@
 #include "suites.h"
 #include "targets.h"
+#include "util.h"
 #include "sipprobe/sipprobe.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,30 @@ START_TEST(test_targets_errors_name_the_token)
     }
     sp__range r;
     ck_assert_int_eq(sp__target_parse("127.0.0.1:5060", 0, &r, err, sizeof(err)), SP_ETARGET);
+}
+END_TEST
+
+/* Address text is made by hand on the hot path: it must match inet_ntop. */
+START_TEST(test_targets_ipv4_text)
+{
+    static const uint8_t cases[][4] = {
+        {0, 0, 0, 0}, {127, 0, 1, 9}, {10, 200, 30, 4}, {255, 255, 255, 255}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sp__addr a = {.family = 4};
+        memcpy(a.bytes, cases[i], 4);
+        char want[32], got[32], with_port[40];
+        inet_ntop(AF_INET, cases[i], want, sizeof(want));
+        sp__addr_format(&a, got, sizeof(got));
+        ck_assert_str_eq(got, want);
+        sp__addr_format_port(&a, 65535, with_port, sizeof(with_port));
+        strcat(want, ":65535");
+        ck_assert_str_eq(with_port, want);
+    }
+    char d[24];
+    ck_assert_uint_eq(sp__decimal(d, 0), 1);
+    ck_assert_int_eq(d[0], '0');
+    d[sp__decimal(d, 18446744073709551615ull)] = '\0';
+    ck_assert_str_eq(d, "18446744073709551615");
 }
 END_TEST
 
@@ -306,6 +332,7 @@ Suite *targets_suite(void)
     tcase_add_test(tc, test_targets_ipv6);
     tcase_add_test(tc, test_targets_hostname);
     tcase_add_test(tc, test_targets_errors_name_the_token);
+    tcase_add_test(tc, test_targets_ipv4_text);
     tcase_add_test(tc, test_targets_excludes);
     tcase_add_test(tc, test_targets_overlaps_merge);
     tcase_add_test(tc, test_targets_ports_and_explicit_port);
