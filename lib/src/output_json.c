@@ -23,48 +23,43 @@ json_t *sp__json_str(const char *s)
     return j ? j : json_string("");
 }
 
-static json_t *jstr(const char *s)
-{
-    return sp__json_str(s);
-}
-
 static json_t *jstr_array(const char *const *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, jstr(v[i]));
+        json_array_append_new(a, sp__json_str(v[i]));
     return a;
 }
 
 json_t *sp__service_json(const sp_service *svc)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "host", jstr(svc->host));
+    json_object_set_new(o, "host", sp__json_str(svc->host));
     json_object_set_new(o, "port", json_integer(svc->port));
     json_object_set_new(o, "transport", json_string(sp_transport_name(svc->transport)));
-    json_object_set_new(o, "responder", jstr(svc->responder));
+    json_object_set_new(o, "responder", sp__json_str(svc->responder));
     json_object_set_new(o, "responder_differs", json_boolean(svc->responder_differs));
-    json_object_set_new(o, "role", jstr(svc->role));
+    json_object_set_new(o, "role", sp__json_str(svc->role));
 
     json_t *replies = json_array();
     for (size_t i = 0; i < svc->n_replies; i++) {
         const sp_reply *r = &svc->replies[i];
         json_t *jr = json_object();
-        json_object_set_new(jr, "method", jstr(r->method));
+        json_object_set_new(jr, "method", sp__json_str(r->method));
         json_object_set_new(jr, "status", json_integer(r->status));
-        json_object_set_new(jr, "reason", jstr(r->reason));
+        json_object_set_new(jr, "reason", sp__json_str(r->reason));
         json_object_set_new(jr, "rtt_ms", json_real(round(r->rtt_ms * 10) / 10));
         json_object_set_new(jr, "bytes", json_integer((json_int_t)r->bytes));
         json_object_set_new(jr, "request_bytes", json_integer((json_int_t)r->request_bytes));
         json_object_set_new(jr, "challenged", json_boolean(r->challenged));
-        json_object_set_new(jr, "realm", jstr(r->realm));
-        json_object_set_new(jr, "algorithm", jstr(r->algorithm));
-        json_object_set_new(jr, "qop", jstr(r->qop));
+        json_object_set_new(jr, "realm", sp__json_str(r->realm));
+        json_object_set_new(jr, "algorithm", sp__json_str(r->algorithm));
+        json_object_set_new(jr, "qop", sp__json_str(r->qop));
         json_array_append_new(replies, jr);
     }
     json_object_set_new(o, "replies", replies);
-    json_object_set_new(o, "server", jstr(svc->server));
-    json_object_set_new(o, "user_agent", jstr(svc->user_agent));
+    json_object_set_new(o, "server", sp__json_str(svc->server));
+    json_object_set_new(o, "user_agent", sp__json_str(svc->user_agent));
     json_object_set_new(o, "allow", jstr_array(svc->allow, svc->n_allow));
     json_object_set_new(o, "supported", jstr_array(svc->supported, svc->n_supported));
     json_object_set_new(o, "contacts", jstr_array(svc->contacts, svc->n_contacts));
@@ -73,18 +68,18 @@ json_t *sp__service_json(const sp_service *svc)
     if (svc->tls) {
         const sp_tls_info *t = svc->tls;
         json_t *jt = json_object();
-        json_object_set_new(jt, "version", jstr(t->version));
-        json_object_set_new(jt, "cipher", jstr(t->cipher));
-        json_object_set_new(jt, "subject", jstr(t->subject));
-        json_object_set_new(jt, "issuer", jstr(t->issuer));
+        json_object_set_new(jt, "version", sp__json_str(t->version));
+        json_object_set_new(jt, "cipher", sp__json_str(t->cipher));
+        json_object_set_new(jt, "subject", sp__json_str(t->subject));
+        json_object_set_new(jt, "issuer", sp__json_str(t->issuer));
         json_object_set_new(jt, "sans", jstr_array(t->sans, t->n_sans));
-        json_object_set_new(jt, "not_before", jstr(t->not_before));
-        json_object_set_new(jt, "not_after", jstr(t->not_after));
+        json_object_set_new(jt, "not_before", sp__json_str(t->not_before));
+        json_object_set_new(jt, "not_after", sp__json_str(t->not_after));
         json_object_set_new(jt, "expired", json_boolean(t->expired));
         json_object_set_new(jt, "self_signed", json_boolean(t->self_signed));
-        json_object_set_new(jt, "key_type", jstr(t->key_type));
+        json_object_set_new(jt, "key_type", sp__json_str(t->key_type));
         json_object_set_new(jt, "key_bits", json_integer(t->key_bits));
-        json_object_set_new(jt, "sha256", jstr(t->sha256));
+        json_object_set_new(jt, "sha256", sp__json_str(t->sha256));
         json_object_set_new(o, "tls", jt);
     } else {
         json_object_set_new(o, "tls", json_null());
@@ -93,12 +88,12 @@ json_t *sp__service_json(const sp_service *svc)
     if (svc->fingerprint) {
         const sp_fingerprint *f = svc->fingerprint;
         json_t *jf = json_object();
-        json_object_set_new(jf, "vendor", jstr(f->vendor));
-        json_object_set_new(jf, "product", jstr(f->product));
-        json_object_set_new(jf, "version", jstr(f->version));
-        json_object_set_new(jf, "type", jstr(f->type));
-        json_object_set_new(jf, "cpe", jstr(f->cpe));
-        json_object_set_new(jf, "rule", jstr(f->rule));
+        json_object_set_new(jf, "vendor", sp__json_str(f->vendor));
+        json_object_set_new(jf, "product", sp__json_str(f->product));
+        json_object_set_new(jf, "version", sp__json_str(f->version));
+        json_object_set_new(jf, "type", sp__json_str(f->type));
+        json_object_set_new(jf, "cpe", sp__json_str(f->cpe));
+        json_object_set_new(jf, "rule", sp__json_str(f->rule));
         json_object_set_new(o, "fingerprint", jf);
     } else {
         json_object_set_new(o, "fingerprint", json_null());
@@ -107,16 +102,16 @@ json_t *sp__service_json(const sp_service *svc)
     if (svc->enumeration) {
         const sp_enumeration *en = svc->enumeration;
         json_t *je = json_object();
-        json_object_set_new(je, "baseline_user", jstr(en->baseline_user));
+        json_object_set_new(je, "baseline_user", sp__json_str(en->baseline_user));
         json_object_set_new(je, "baseline_status",
                             en->baseline_status ? json_integer(en->baseline_status) : json_null());
         json_object_set_new(je, "baseline_reason",
-                            en->baseline_status ? jstr(en->baseline_reason) : json_null());
+                            en->baseline_status ? sp__json_str(en->baseline_reason) : json_null());
         json_object_set_new(je, "tried", json_integer(en->total));
         json_object_set_new(je, "answered", json_integer(en->answered));
         json_object_set_new(je, "possible", json_boolean(en->possible));
         json_object_set_new(je, "extensions", jstr_array(en->extensions, en->n_extensions));
-        json_object_set_new(je, "note", jstr(en->note));
+        json_object_set_new(je, "note", sp__json_str(en->note));
         json_object_set_new(o, "enumeration", je);
     } else {
         json_object_set_new(o, "enumeration", json_null());
@@ -126,11 +121,11 @@ json_t *sp__service_json(const sp_service *svc)
     for (size_t i = 0; i < svc->n_findings; i++) {
         const sp_finding *f = &svc->findings[i];
         json_t *jf = json_object();
-        json_object_set_new(jf, "id", jstr(f->id));
+        json_object_set_new(jf, "id", sp__json_str(f->id));
         json_object_set_new(jf, "severity", json_string(sp_severity_name(f->severity)));
-        json_object_set_new(jf, "title", jstr(f->title));
+        json_object_set_new(jf, "title", sp__json_str(f->title));
         json_object_set_new(jf, "evidence", jstr_array(f->evidence, f->n_evidence));
-        json_object_set_new(jf, "remediation", jstr(f->remediation));
+        json_object_set_new(jf, "remediation", sp__json_str(f->remediation));
         if (f->is_new >= 0)
             json_object_set_new(jf, "new", json_boolean(f->is_new));
         json_array_append_new(findings, jf);
@@ -191,9 +186,9 @@ static json_t *scan_json(const sp__scan_meta *m)
                         jstr_array((const char *const *)m->targets->v, m->targets->n));
     json_object_set_new(s, "excludes",
                         jstr_array((const char *const *)m->excludes->v, m->excludes->n));
-    json_object_set_new(s, "ports", jstr(m->ports));
-    json_object_set_new(s, "transports", jstr(m->transports));
-    json_object_set_new(s, "methods", jstr(m->methods));
+    json_object_set_new(s, "ports", sp__json_str(m->ports));
+    json_object_set_new(s, "transports", sp__json_str(m->transports));
+    json_object_set_new(s, "methods", sp__json_str(m->methods));
     json_object_set_new(s, "rate", json_integer(m->rate));
     json_object_set_new(s, "retries", json_integer(m->retries));
     json_object_set_new(s, "wait_ms", json_integer(m->wait_ms));
@@ -201,9 +196,9 @@ static json_t *scan_json(const sp__scan_meta *m)
     char shard[32];
     snprintf(shard, sizeof(shard), "%u/%u", m->shard_index, m->shard_count);
     json_object_set_new(s, "shard", json_string(shard));
-    json_object_set_new(s, "user_agent", jstr(m->user_agent));
-    json_object_set_new(s, "started", jstr(m->started));
-    json_object_set_new(s, "finished", jstr(m->finished));
+    json_object_set_new(s, "user_agent", sp__json_str(m->user_agent));
+    json_object_set_new(s, "started", sp__json_str(m->started));
+    json_object_set_new(s, "finished", sp__json_str(m->finished));
     return s;
 }
 
