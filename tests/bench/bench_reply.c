@@ -3,12 +3,12 @@
  * reply: libosip2 parse, classification, fingerprinting and findings, then
  * the JSON line. Prints microseconds per reply for each stage.
  * Usage: bench_reply [PERSONA_FILE] [ITERATIONS] */
-#include "classify.h"
-#include "fingerprint.h"
-#include "output.h"
-#include "service.h"
-#include "sipmsg.h"
-#include "vulns.h"
+#include "classify/classify.h"
+#include "classify/fingerprint.h"
+#include "output/output.h"
+#include "model/service.h"
+#include "sip/sipmsg.h"
+#include "classify/vulns.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target: fingerprint files (--fingerprints), i.e. JSON and
  * PCRE2 patterns from the user, then a match against a fixed service. */
-#include "fingerprint.h"
-#include "vulns.h"
+#include "classify/fingerprint.h"
+#include "classify/vulns.h"
 
 #include <stdint.h>
 #include <string.h>

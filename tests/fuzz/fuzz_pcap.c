@@ -2,8 +2,8 @@
  * does with it: libpcap's pcap/pcapng parsing, our link layers, IP
  * fragments, TCP reassembly and framing, libosip2, the inventory's
  * pairing and counting, classification and findings. */
-#include "capture.h"
-#include "inventory.h"
+#include "capture/capture.h"
+#include "capture/inventory.h"
 
 #include <stdio.h>
 #include <stdlib.h>

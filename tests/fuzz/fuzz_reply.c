@@ -2,9 +2,9 @@
  * its token checks out: token decoding, libosip2 parsing, classification,
  * fingerprinting, findings and the JSON record, whose fast line form must
  * be byte for byte the jansson dump of its tree. */
-#include "classify.h"
-#include "output.h"
-#include "token.h"
+#include "classify/classify.h"
+#include "output/output.h"
+#include "match/token.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* libFuzzer target: target specs, excludes, port lists and extension lists,
  * as typed on a command line or read from a file. Host names resolve to a
  * stub: the fuzzer must never cause a DNS query. */
-#include "enumerate.h"
-#include "targets.h"
+#include "classify/enumerate.h"
+#include "targets/targets.h"
 
 #include <stdlib.h>
 #include <string.h>

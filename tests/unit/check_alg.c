@@ -1,5 +1,5 @@
 #include "suites.h"
-#include "alg.h"
+#include "alg/alg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "suites.h"
-#include "classify.h"
-#include "findings.h"
+#include "classify/classify.h"
+#include "classify/findings.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,8 +1,8 @@
 #include "suites.h"
-#include "classify.h"
-#include "enumerate.h"
-#include "findings.h"
-#include "token.h"
+#include "classify/classify.h"
+#include "classify/enumerate.h"
+#include "classify/findings.h"
+#include "match/token.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>

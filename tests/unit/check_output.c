@@ -1,7 +1,7 @@
 #include "suites.h"
-#include "classify.h"
-#include "outthread.h"
-#include "output.h"
+#include "classify/classify.h"
+#include "output/outthread.h"
+#include "output/output.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,5 +1,5 @@
 #include "suites.h"
-#include "permute.h"
+#include "targets/permute.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 #include "suites.h"
-#include "probe.h"
-#include "sipmsg.h"
+#include "probe/probe.h"
+#include "sip/sipmsg.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #include "suites.h"
-#include "ratelimit.h"
+#include "engine/ratelimit.h"
 
 #define SEC 1000000000ull
 

@@ -1,6 +1,6 @@
 /* IP fragment and TCP stream reassembly for the capture reader. */
 #include "suites.h"
-#include "reassembly.h"
+#include "capture/reassembly.h"
 
 #include <string.h>
 

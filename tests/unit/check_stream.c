@@ -1,8 +1,8 @@
 /* SIP over streams: Content-Length framing, and the certificate evidence
  * read from an X509 (certificates made here, in memory). */
 #include "suites.h"
-#include "framing.h"
-#include "tls.h"
+#include "sip/framing.h"
+#include "transport/tls.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>

@@ -1,6 +1,6 @@
 #include "suites.h"
-#include "targets.h"
-#include "util.h"
+#include "targets/targets.h"
+#include "common/util.h"
 #include "sipprobe/sipprobe.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 #include "suites.h"
-#include "token.h"
+#include "match/token.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

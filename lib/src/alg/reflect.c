@@ -1,0 +1,277 @@
+/* The ALG-check reflector's server: UDP and TCP on one address, answering
+ * only token-carrying requests (sp__alg_reply decides), rate-limited per
+ * source, with bounded connections, buffers and time. */
+#include "alg/alg.h"
+#include "sipprobe/sipprobe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CONNS 32
+#define CONN_BUF 16384
+#define CONN_TIMEOUT_S 10
+#define RATE_SLOTS 256
+#define RATE_PER_S 10
+
+static volatile sig_atomic_t reflect_stop;
+
+void sp_reflect_stop(void)
+{
+    reflect_stop = 1;
+}
+
+typedef struct conn {
+    int fd;
+    time_t since;
+    size_t len;
+    char buf[CONN_BUF];
+} conn;
+
+/* Per-source rate limit: a small hashed table of (address, second, count). */
+typedef struct slot {
+    uint8_t addr[16];
+    time_t second;
+    unsigned count;
+} slot;
+static slot slots[RATE_SLOTS];
+
+static int allowed(const struct sockaddr_storage *src)
+{
+    uint8_t a[16] = {0};
+    if (src->ss_family == AF_INET)
+        memcpy(a, &((const struct sockaddr_in *)src)->sin_addr, 4);
+    else
+        memcpy(a, &((const struct sockaddr_in6 *)src)->sin6_addr, 16);
+    unsigned h = 2166136261u;
+    for (int i = 0; i < 16; i++)
+        h = (h ^ a[i]) * 16777619u;
+    slot *s = &slots[h % RATE_SLOTS];
+    time_t now = time(NULL);
+    if (memcmp(s->addr, a, 16) || s->second != now) {
+        memcpy(s->addr, a, 16);
+        s->second = now;
+        s->count = 0;
+    }
+    return ++s->count <= RATE_PER_S;
+}
+
+static void logm(sp_log_fn log, void *data, int level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void logm(sp_log_fn log, void *data, int level, const char *fmt, ...)
+{
+    if (!log)
+        return;
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log(level, msg, data);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[80];
+    const char *colon;
+    memset(ss, 0, sizeof(*ss));
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (!close || (size_t)(close - listen) >= sizeof(host) || close[1] != ':')
+            return -1;
+        memcpy(host, listen + 1, (size_t)(close - listen - 1));
+        host[close - listen - 1] = '\0';
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (!colon || (size_t)(colon - listen) >= sizeof(host))
+            return -1;
+        memcpy(host, listen, (size_t)(colon - listen));
+        host[colon - listen] = '\0';
+    }
+    long port = strtol(colon + 1, NULL, 10);
+    if (port < 1 || port > 65535)
+        return -1;
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((uint16_t)port);
+        *len = sizeof(*sin);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons((uint16_t)port);
+        *len = sizeof(*sin6);
+        return 0;
+    }
+    return -1;
+}
+
+/* A whole SIP message at the start of buf? Returns its length or 0. */
+static size_t framed(const char *buf, size_t len)
+{
+    for (size_t i = 0; i + 3 < len; i++)
+        if (!memcmp(buf + i, "\r\n\r\n", 4)) {
+            size_t body = 0;
+            for (size_t k = 0; k + 15 < i; k++)
+                if (!strncasecmp(buf + k, "\nContent-Length:", 16)) {
+                    body = strtoul(buf + k + 16, NULL, 10);
+                    break;
+                }
+            return i + 4 + body <= len ? i + 4 + body : 0;
+        }
+    return 0;
+}
+
+sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp_log_fn log,
+                   void *data, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (!token || strlen(token) < 8) {
+        snprintf(err, errlen, "reflect: a --token of at least 8 characters is required");
+        return SP_EINVAL;
+    }
+    if (!addr || parse_listen(addr, &ss, &sl) < 0) {
+        snprintf(err, errlen, "reflect: bad listen address '%s' (ADDR:PORT)", addr ? addr : "");
+        return SP_EINVAL;
+    }
+    int one = 1;
+    int ufd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int tfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (ufd >= 0)
+        setsockopt(ufd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (tfd >= 0)
+        setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ufd < 0 || tfd < 0 || bind(ufd, (struct sockaddr *)&ss, sl) < 0 ||
+        bind(tfd, (struct sockaddr *)&ss, sl) < 0 || listen(tfd, 16) < 0) {
+        snprintf(err, errlen, "reflect: cannot listen on %s: %s", addr, strerror(errno));
+        if (ufd >= 0)
+            close(ufd);
+        if (tfd >= 0)
+            close(tfd);
+        return SP_ESOCKET;
+    }
+    logm(log, data, 1, "reflecting on %s (udp and tcp)", addr);
+    static conn conns[MAX_CONNS];
+    for (int i = 0; i < MAX_CONNS; i++)
+        conns[i].fd = -1;
+    time_t deadline = max_seconds ? time(NULL) + max_seconds : 0;
+    unsigned long answered = 0, refused = 0;
+    sp__buf reply;
+    sp__buf_init(&reply);
+    reflect_stop = 0;
+
+    while (!reflect_stop && (!deadline || time(NULL) < deadline)) {
+        struct pollfd p[2 + MAX_CONNS];
+        int idx[2 + MAX_CONNS];
+        nfds_t n = 0;
+        p[n].fd = ufd;
+        p[n].events = POLLIN;
+        idx[n++] = -1;
+        p[n].fd = tfd;
+        p[n].events = POLLIN;
+        idx[n++] = -2;
+        time_t now = time(NULL);
+        for (int i = 0; i < MAX_CONNS; i++) {
+            if (conns[i].fd < 0)
+                continue;
+            if (now - conns[i].since > CONN_TIMEOUT_S) { /* slow or silent: gone */
+                close(conns[i].fd);
+                conns[i].fd = -1;
+                continue;
+            }
+            p[n].fd = conns[i].fd;
+            p[n].events = POLLIN;
+            idx[n++] = i;
+        }
+        if (poll(p, n, 200) <= 0)
+            continue;
+        for (nfds_t k = 0; k < n; k++) {
+            if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (idx[k] == -1) {
+                char buf[8192];
+                struct sockaddr_storage src;
+                socklen_t srclen = sizeof(src);
+                ssize_t got =
+                    recvfrom(ufd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&src, &srclen);
+                if (got <= 0)
+                    continue;
+                buf[got] = '\0';
+                if (allowed(&src) && sp__alg_reply(buf, (size_t)got, token, &reply) == 0) {
+                    sendto(ufd, reply.data, reply.len, 0, (struct sockaddr *)&src, srclen);
+                    answered++;
+                } else {
+                    refused++;
+                }
+            } else if (idx[k] == -2) {
+                struct sockaddr_storage src;
+                socklen_t srclen = sizeof(src);
+                int c = accept4(tfd, (struct sockaddr *)&src, &srclen, SOCK_CLOEXEC);
+                if (c < 0)
+                    continue;
+                int slot_i = -1;
+                for (int i = 0; i < MAX_CONNS && slot_i < 0; i++)
+                    if (conns[i].fd < 0)
+                        slot_i = i;
+                if (slot_i < 0 || !allowed(&src)) {
+                    close(c);
+                    refused++;
+                    continue;
+                }
+                conns[slot_i].fd = c;
+                conns[slot_i].since = time(NULL);
+                conns[slot_i].len = 0;
+            } else {
+                conn *c = &conns[idx[k]];
+                ssize_t got = recv(c->fd, c->buf + c->len, CONN_BUF - 1 - c->len, 0);
+                if (got <= 0) {
+                    close(c->fd);
+                    c->fd = -1;
+                    continue;
+                }
+                c->len += (size_t)got;
+                c->buf[c->len] = '\0';
+                size_t whole = framed(c->buf, c->len);
+                if (whole) {
+                    char save = c->buf[whole];
+                    c->buf[whole] = '\0';
+                    if (sp__alg_reply(c->buf, whole, token, &reply) == 0) {
+                        send(c->fd, reply.data, reply.len, MSG_NOSIGNAL);
+                        answered++;
+                    } else {
+                        refused++;
+                    }
+                    c->buf[whole] = save;
+                    memmove(c->buf, c->buf + whole, c->len - whole);
+                    c->len -= whole;
+                } else if (c->len >= CONN_BUF - 1) { /* a flood, not a request */
+                    close(c->fd);
+                    c->fd = -1;
+                    refused++;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < MAX_CONNS; i++)
+        if (conns[i].fd >= 0)
+            close(conns[i].fd);
+    close(ufd);
+    close(tfd);
+    sp__buf_free(&reply);
+    logm(log, data, 1, "reflector stopped: %lu answered, %lu refused", answered, refused);
+    return SP_OK;
+}

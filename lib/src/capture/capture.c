@@ -1,0 +1,588 @@
+#include "capture/capture.h"
+
+#include "sip/framing.h"
+#include "sipprobe/sipprobe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int supported_link(int dlt)
+{
+    return dlt == DLT_EN10MB || dlt == DLT_NULL || dlt == DLT_LOOP || dlt == DLT_RAW ||
+           dlt == DLT_IPV4 || dlt == DLT_IPV6 || dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2;
+}
+
+int sp__capture_open_file(sp__capture *c, const char *path, sp__wire_fn fn, void *ctx, char *err,
+                          size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        memset(c, 0, sizeof(*c));
+        snprintf(err, errlen, "cannot read capture '%s': %s", path, strerror(errno));
+        return SP_EIO;
+    }
+    return sp__capture_open_fp(c, fp, path, fn, ctx, err, errlen);
+}
+
+int sp__capture_open_fp(sp__capture *c, FILE *fp, const char *path, sp__wire_fn fn, void *ctx,
+                        char *err, size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    memset(c, 0, sizeof(*c));
+    snprintf(c->name, sizeof(c->name), "%s", path);
+    c->fn = fn;
+    c->ctx = ctx;
+    c->fp = fp;
+    c->pcap = pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+    if (!c->pcap) {
+        fclose(c->fp);
+        c->fp = NULL;
+        snprintf(err, errlen, "'%s' at byte 0: not a pcap or pcapng capture (%s)", path, ebuf);
+        return SP_EDATA;
+    }
+    c->linktype = pcap_datalink(c->pcap);
+    if (!supported_link(c->linktype)) {
+        const char *name = pcap_datalink_val_to_name(c->linktype);
+        snprintf(err, errlen,
+                 "'%s': link type %s (%d) is not supported (Ethernet, Linux cooked SLL/SLL2, "
+                 "raw IP, null/loop)",
+                 path, name ? name : "?", c->linktype);
+        sp__capture_close(c);
+        return SP_EDATA;
+    }
+    sp__frags_init(&c->frags);
+    if (sp__tcp_flows_init(&c->flows)) {
+        sp__capture_close(c);
+        return SP_ENOMEM;
+    }
+    c->last_good = ftell(c->fp);
+    return 0;
+}
+
+int sp__capture_open_live(sp__capture *c, const char *iface, const char *filter, sp__wire_fn fn,
+                          void *ctx, char *err, size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    memset(c, 0, sizeof(*c));
+    snprintf(c->name, sizeof(c->name), "%s", iface);
+    c->fn = fn;
+    c->ctx = ctx;
+    pcap_t *p = pcap_create(iface, ebuf);
+    if (!p) {
+        snprintf(err, errlen, "cannot capture on '%s': %s", iface, ebuf);
+        return SP_EIO;
+    }
+    c->pcap = p;
+    pcap_set_snaplen(p, 65535);
+    pcap_set_promisc(p, 0);
+    pcap_set_timeout(p, 100);
+    pcap_set_immediate_mode(p, 1);
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        if (rc == PCAP_ERROR_PERM_DENIED)
+            snprintf(err, errlen,
+                     "cannot capture on '%s': permission denied (live capture needs root or "
+                     "CAP_NET_RAW)",
+                     iface);
+        else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+            snprintf(err, errlen, "cannot capture on '%s': no such interface", iface);
+        else
+            snprintf(err, errlen, "cannot capture on '%s': %s", iface, pcap_geterr(p));
+        sp__capture_close(c);
+        return SP_EIO;
+    }
+    /* Non-blocking, with our own poll: the read timeout alone does not
+     * bring control back when nothing arrives in immediate mode. */
+    if (pcap_setnonblock(p, 1, ebuf) < 0 || pcap_get_selectable_fd(p) < 0) {
+        snprintf(err, errlen, "cannot capture on '%s': %s", iface, ebuf);
+        sp__capture_close(c);
+        return SP_EIO;
+    }
+    c->linktype = pcap_datalink(p);
+    if (!supported_link(c->linktype)) {
+        snprintf(err, errlen, "cannot capture on '%s': link type %d is not supported", iface,
+                 c->linktype);
+        sp__capture_close(c);
+        return SP_EIO;
+    }
+    if (filter && *filter) {
+        struct bpf_program prog;
+        if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+            pcap_setfilter(p, &prog) < 0) {
+            snprintf(err, errlen, "bad capture filter '%s': %s", filter, pcap_geterr(p));
+            sp__capture_close(c);
+            return SP_EINVAL;
+        }
+        pcap_freecode(&prog);
+    }
+    sp__frags_init(&c->frags);
+    if (sp__tcp_flows_init(&c->flows)) {
+        sp__capture_close(c);
+        return SP_ENOMEM;
+    }
+    return 0;
+}
+
+void sp__capture_close(sp__capture *c)
+{
+    if (c->pcap)
+        pcap_close(c->pcap); /* closes c->fp too */
+    else if (c->fp)
+        fclose(c->fp);
+    c->pcap = NULL;
+    c->fp = NULL;
+    sp__frags_free(&c->frags);
+    sp__tcp_flows_free(&c->flows);
+}
+
+/* A request line "METHOD uri SIP/2.0" or a status line "SIP/2.0 200 ...". */
+static int looks_like_sip(const uint8_t *d, size_t n)
+{
+    if (n < 12)
+        return 0;
+    if (!memcmp(d, "SIP/2.0 ", 8))
+        return 1;
+    size_t i = 0;
+    while (i < n && i < 32 && ((d[i] >= 'A' && d[i] <= 'Z') || d[i] == '-' || d[i] == '_'))
+        i++;
+    if (i == 0 || i >= n || d[i] != ' ')
+        return 0;
+    const uint8_t *eol = memchr(d, '\n', n < 2048 ? n : 2048);
+    if (!eol)
+        return 0;
+    size_t len = (size_t)(eol - d);
+    if (len && d[len - 1] == '\r')
+        len--;
+    return len >= 8 && !memcmp(d + len - 8, " SIP/2.0", 8);
+}
+
+static void deliver(sp__capture *c, double ts, const sp__addr *src, uint16_t sport,
+                    const sp__addr *dst, uint16_t dport, uint8_t transport, const uint8_t *d,
+                    size_t n)
+{
+    if (!looks_like_sip(d, n))
+        return;
+    sp__wire_msg m = {ts, *src, *dst, sport, dport, transport, (const char *)d, n};
+    c->sip++;
+    c->fn(c->ctx, &m);
+}
+
+static int is_sip_port(uint16_t p)
+{
+    return (p >= 5060 && p <= 5069) || (p >= 5080 && p <= 5090);
+}
+
+static void tcp_segment(sp__capture *c, double ts, const sp__addr *src, const sp__addr *dst,
+                        const uint8_t *p, size_t n)
+{
+    if (n < 20 || (size_t)(p[12] >> 4) * 4 > n || (p[12] >> 4) < 5) {
+        c->undecodable++;
+        return;
+    }
+    uint16_t sport = rd16(p), dport = rd16(p + 2);
+    size_t off = (size_t)(p[12] >> 4) * 4;
+    int syn = p[13] & 0x02, fin_rst = p[13] & 0x05;
+    const uint8_t *data = p + off;
+    size_t len = n - off;
+    /* Only connections that look like SIP are followed: a SYN on a SIP port,
+     * or data that starts like SIP; the table finds the rest. */
+    int interesting = (syn && (is_sip_port(sport) || is_sip_port(dport))) ||
+                      (len && looks_like_sip(data, len)) || fin_rst;
+    sp__tcp_flow *f = sp__tcp_add(&c->flows, src, sport, dst, dport, rd32(p + 4), syn, fin_rst,
+                                  interesting || len ? data : NULL, len, ts);
+    if (!f)
+        return;
+    if (!interesting && f->len == len && !looks_like_sip(f->buf, f->len)) {
+        /* A new flow of something else: let it go. */
+        sp__tcp_forget(f);
+        return;
+    }
+    for (;;) {
+        size_t start, mlen;
+        sp__frame_rc rc = sp__frame((const char *)f->buf, f->len, SP__TCP_BUFFER, &start, &mlen);
+        if (rc == SP__FRAME_MORE)
+            break;
+        if (rc == SP__FRAME_INVALID) {
+            sp__tcp_consume(f, f->len);
+            break;
+        }
+        deliver(c, ts, src, sport, dst, dport, SP_TRANSPORT_TCP, f->buf + start, mlen);
+        sp__tcp_consume(f, start + mlen);
+    }
+    if (fin_rst)
+        sp__tcp_forget(f);
+}
+
+static void ip_packet(sp__capture *c, double ts, const uint8_t *p, size_t n, int depth);
+
+static void transport(sp__capture *c, double ts, const sp__addr *src, const sp__addr *dst,
+                      uint8_t proto, const uint8_t *p, size_t n, int depth)
+{
+    if (proto == 17) {
+        if (n < 8) {
+            c->undecodable++;
+            return;
+        }
+        size_t ulen = rd16(p + 4);
+        size_t len = ulen >= 8 && ulen - 8 <= n - 8 ? ulen - 8 : n - 8;
+        deliver(c, ts, src, rd16(p), dst, rd16(p + 2), SP_TRANSPORT_UDP, p + 8, len);
+    } else if (proto == 6) {
+        tcp_segment(c, ts, src, dst, p, n);
+    } else if ((proto == 4 || proto == 41) && depth < 3) {
+        ip_packet(c, ts, p, n, depth + 1); /* IP in IP */
+    }
+}
+
+static void ipv4(sp__capture *c, double ts, const uint8_t *p, size_t n, int depth)
+{
+    size_t ihl = (size_t)(p[0] & 15) * 4;
+    if (n < 20 || ihl < 20 || ihl > n) {
+        c->undecodable++;
+        return;
+    }
+    size_t tot = rd16(p + 2);
+    if (tot < ihl || tot > n)
+        tot = n; /* cut by the snap length, or offloaded (0) */
+    sp__addr src = {.family = 4}, dst = {.family = 4};
+    memcpy(src.bytes, p + 12, 4);
+    memcpy(dst.bytes, p + 16, 4);
+    uint16_t fl = rd16(p + 6);
+    const uint8_t *pay = p + ihl;
+    size_t plen = tot - ihl;
+    if (fl & 0x3fff) { /* more fragments, or an offset */
+        const uint8_t *whole;
+        long r =
+            sp__frags_add(&c->frags, 4, src.bytes, dst.bytes, rd16(p + 4), p[9],
+                          (size_t)(fl & 0x1fff) * 8, (fl & 0x2000) != 0, pay, plen, ts, &whole);
+        if (r < 0)
+            c->undecodable++;
+        if (r <= 0)
+            return;
+        pay = whole;
+        plen = (size_t)r;
+    }
+    transport(c, ts, &src, &dst, p[9], pay, plen, depth);
+}
+
+/* Walks IPv6 extension headers from next header nh over p. */
+static void ipv6_payload(sp__capture *c, double ts, const sp__addr *src, const sp__addr *dst,
+                         uint8_t nh, const uint8_t *p, size_t n, int depth, int reassembled)
+{
+    for (int hops = 0; hops < 8; hops++) {
+        if (nh == 0 || nh == 43 || nh == 60 || nh == 51) {
+            if (n < 8)
+                break;
+            size_t len = nh == 51 ? ((size_t)p[1] + 2) * 4 : ((size_t)p[1] + 1) * 8;
+            if (len > n)
+                break;
+            nh = p[0];
+            p += len;
+            n -= len;
+        } else if (nh == 44) {
+            if (n < 8 || reassembled)
+                break;
+            uint16_t off = rd16(p + 2);
+            const uint8_t *whole;
+            long r = sp__frags_add(&c->frags, 6, src->bytes, dst->bytes, rd32(p + 4), p[0],
+                                   off & 0xfff8, off & 1, p + 8, n - 8, ts, &whole);
+            if (r < 0)
+                c->undecodable++;
+            if (r <= 0)
+                return;
+            ipv6_payload(c, ts, src, dst, p[0], whole, (size_t)r, depth, 1);
+            return;
+        } else {
+            transport(c, ts, src, dst, nh, p, n, depth);
+            return;
+        }
+    }
+    c->undecodable++;
+}
+
+static void ipv6(sp__capture *c, double ts, const uint8_t *p, size_t n, int depth)
+{
+    if (n < 40) {
+        c->undecodable++;
+        return;
+    }
+    size_t plen = rd16(p + 4);
+    if (plen == 0 || plen > n - 40)
+        plen = n - 40;
+    sp__addr src = {.family = 6}, dst = {.family = 6};
+    memcpy(src.bytes, p + 8, 16);
+    memcpy(dst.bytes, p + 24, 16);
+    ipv6_payload(c, ts, &src, &dst, p[6], p + 40, plen, depth, 0);
+}
+
+static void ip_packet(sp__capture *c, double ts, const uint8_t *p, size_t n, int depth)
+{
+    if (n < 1)
+        return;
+    if (p[0] >> 4 == 4)
+        ipv4(c, ts, p, n, depth);
+    else if (p[0] >> 4 == 6)
+        ipv6(c, ts, p, n, depth);
+    else
+        c->undecodable++;
+}
+
+/* An ethertype's payload: IPv4, IPv6, or nothing of ours. */
+static void ether_payload(sp__capture *c, double ts, uint16_t et, const uint8_t *p, size_t n)
+{
+    while ((et == 0x8100 || et == 0x88a8 || et == 0x9100) && n >= 4) { /* VLAN tags */
+        et = rd16(p + 2);
+        p += 4;
+        n -= 4;
+    }
+    if (et == 0x8864 && n >= 8) { /* PPPoE session: PPP protocol after 6 bytes */
+        uint16_t ppp = rd16(p + 6);
+        et = ppp == 0x0021 ? 0x0800 : ppp == 0x0057 ? 0x86dd : 0;
+        p += 8;
+        n -= 8;
+    }
+    if (et == 0x0800 || et == 0x86dd)
+        ip_packet(c, ts, p, n, 0);
+}
+
+void sp__capture_packet(sp__capture *c, double ts, const uint8_t *p, size_t n)
+{
+    switch (c->linktype) {
+    case DLT_EN10MB:
+        if (n >= 14)
+            ether_payload(c, ts, rd16(p + 12), p + 14, n - 14);
+        else
+            c->undecodable++;
+        break;
+    case DLT_LINUX_SLL:
+        if (n >= 16)
+            ether_payload(c, ts, rd16(p + 14), p + 16, n - 16);
+        else
+            c->undecodable++;
+        break;
+    case DLT_LINUX_SLL2:
+        if (n >= 20)
+            ether_payload(c, ts, rd16(p), p + 20, n - 20);
+        else
+            c->undecodable++;
+        break;
+    case DLT_NULL:
+    case DLT_LOOP:
+        /* A 4-byte address family: host order of the capturing machine for
+         * NULL, network order for LOOP; IPv6 is 24, 28 or 30 on BSDs. */
+        if (n >= 4)
+            ip_packet(c, ts, p + 4, n - 4, 0);
+        else
+            c->undecodable++;
+        break;
+    default: /* raw IP */
+        ip_packet(c, ts, p, n, 0);
+        break;
+    }
+}
+
+int sp__capture_run(sp__capture *c, volatile int *stop, uint64_t until_ns, char *err, size_t errlen)
+{
+    for (;;) {
+        if (stop && *stop)
+            return 0;
+        if (until_ns) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if ((uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec >= until_ns)
+                return 0;
+        }
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int rc = pcap_next_ex(c->pcap, &h, &data);
+        if (rc == 1) {
+            c->packets++;
+            sp__capture_packet(c, (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6, data,
+                               h->caplen);
+            if (c->fp)
+                c->last_good = ftell(c->fp);
+        } else if (rc == 0) {
+            /* live: nothing waiting; sleep until a packet or 100 ms */
+            struct pollfd pfd = {.fd = pcap_get_selectable_fd(c->pcap), .events = POLLIN};
+            poll(&pfd, 1, 100);
+        } else if (rc == PCAP_ERROR_BREAK) {
+            return 0; /* end of file */
+        } else {
+            if (c->fp)
+                snprintf(
+                    err, errlen, "'%s' is truncated or corrupt at byte %ld, after %llu packets: %s",
+                    c->name, c->last_good, (unsigned long long)c->packets, pcap_geterr(c->pcap));
+            else
+                snprintf(err, errlen, "capture on '%s' failed: %s", c->name, pcap_geterr(c->pcap));
+            return SP_EDATA;
+        }
+    }
+}
+
+/* ---- Writing ---- */
+
+struct sp__pcap_writer {
+    pcap_t *dead;
+    pcap_dumper_t *dump;
+    char *path, *tmp;
+    struct {
+        sp__addr src, dst;
+        uint16_t sport, dport;
+        uint32_t seq;
+    } flows[256];
+    unsigned n_flows;
+};
+
+sp__pcap_writer *sp__pcap_writer_open(const char *path, char *err, size_t errlen)
+{
+    sp__pcap_writer *w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    w->path = strdup(path);
+    w->tmp = malloc(strlen(path) + 16);
+    if (!w->path || !w->tmp) {
+        sp__pcap_writer_close(w);
+        return NULL;
+    }
+    sprintf(w->tmp, "%s.partial", path);
+    w->dead = pcap_open_dead(DLT_RAW, 65535);
+    w->dump = w->dead ? pcap_dump_open(w->dead, w->tmp) : NULL;
+    if (!w->dump) {
+        snprintf(err, errlen, "cannot write '%s': %s", path,
+                 w->dead ? pcap_geterr(w->dead) : "out of memory");
+        free(w->tmp);
+        w->tmp = NULL;
+        sp__pcap_writer_close(w);
+        return NULL;
+    }
+    return w;
+}
+
+static uint16_t ip_checksum(const uint8_t *h, size_t n)
+{
+    uint32_t sum = 0;
+    for (size_t i = 0; i + 1 < n; i += 2)
+        sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* The next sequence number of a TCP direction (starting at 1). */
+static uint32_t next_seq(sp__pcap_writer *w, const sp__addr *src, uint16_t sport,
+                         const sp__addr *dst, uint16_t dport, size_t len)
+{
+    unsigned i;
+    for (i = 0; i < w->n_flows; i++)
+        if (w->flows[i].sport == sport && w->flows[i].dport == dport &&
+            sp__addr_equal(&w->flows[i].src, src) && sp__addr_equal(&w->flows[i].dst, dst))
+            break;
+    if (i == w->n_flows) {
+        i = w->n_flows < 256 ? w->n_flows++ : (unsigned)(sport % 256);
+        w->flows[i].src = *src;
+        w->flows[i].dst = *dst;
+        w->flows[i].sport = sport;
+        w->flows[i].dport = dport;
+        w->flows[i].seq = 1;
+    }
+    uint32_t s = w->flows[i].seq;
+    w->flows[i].seq += (uint32_t)len;
+    return s;
+}
+
+void sp__pcap_write(sp__pcap_writer *w, uint8_t transport, const sp__addr *src, uint16_t sport,
+                    const sp__addr *dst, uint16_t dport, const void *data, size_t len)
+{
+    static uint8_t pkt[65535];
+    if (!w || len > 65000)
+        return;
+    size_t iph = src->family == 4 ? 20 : 40, th = transport == SP_TRANSPORT_UDP ? 8 : 20;
+    size_t total = iph + th + len;
+    memset(pkt, 0, iph + th);
+    uint8_t proto = transport == SP_TRANSPORT_UDP ? 17 : 6;
+    if (src->family == 4) {
+        pkt[0] = 0x45;
+        pkt[2] = (uint8_t)(total >> 8);
+        pkt[3] = (uint8_t)total;
+        pkt[8] = 64;
+        pkt[9] = proto;
+        memcpy(pkt + 12, src->bytes, 4);
+        memcpy(pkt + 16, dst->bytes, 4);
+        uint16_t sum = ip_checksum(pkt, 20);
+        pkt[10] = (uint8_t)(sum >> 8);
+        pkt[11] = (uint8_t)sum;
+    } else {
+        pkt[0] = 0x60;
+        pkt[4] = (uint8_t)((th + len) >> 8);
+        pkt[5] = (uint8_t)(th + len);
+        pkt[6] = proto;
+        pkt[7] = 64;
+        memcpy(pkt + 8, src->bytes, 16);
+        memcpy(pkt + 24, dst->bytes, 16);
+    }
+    uint8_t *t = pkt + iph;
+    t[0] = (uint8_t)(sport >> 8);
+    t[1] = (uint8_t)sport;
+    t[2] = (uint8_t)(dport >> 8);
+    t[3] = (uint8_t)dport;
+    if (transport == SP_TRANSPORT_UDP) {
+        t[4] = (uint8_t)((8 + len) >> 8);
+        t[5] = (uint8_t)(8 + len);
+    } else {
+        uint32_t seq = next_seq(w, src, sport, dst, dport, len);
+        t[4] = (uint8_t)(seq >> 24);
+        t[5] = (uint8_t)(seq >> 16);
+        t[6] = (uint8_t)(seq >> 8);
+        t[7] = (uint8_t)seq;
+        t[12] = 5 << 4;
+        t[13] = 0x18; /* PSH, ACK */
+        t[14] = 0xff;
+        t[15] = 0xff;
+    }
+    memcpy(pkt + iph + th, data, len);
+    struct pcap_pkthdr h;
+    gettimeofday(&h.ts, NULL);
+    h.caplen = h.len = (bpf_u_int32)total;
+    pcap_dump((u_char *)w->dump, &h, pkt);
+}
+
+int sp__pcap_writer_close(sp__pcap_writer *w)
+{
+    if (!w)
+        return 0;
+    int rc = 0;
+    if (w->dump) {
+        if (pcap_dump_flush(w->dump) != 0)
+            rc = -1;
+        pcap_dump_close(w->dump);
+        if (!rc && w->tmp && rename(w->tmp, w->path) != 0)
+            rc = -1;
+        if (rc && w->tmp)
+            remove(w->tmp);
+    }
+    if (w->dead)
+        pcap_close(w->dead);
+    free(w->path);
+    free(w->tmp);
+    free(w);
+    return rc;
+}

@@ -1,0 +1,474 @@
+#include "capture/inventory.h"
+
+#include "classify/classify.h"
+#include "probe/probe.h"
+#include "sipprobe/sipprobe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TXN_SLOTS 16384
+#define MAX_SOURCES 64
+#define MAX_DESTS 4096
+
+enum { ROLE_UAS = 1, ROLE_REGISTRAR = 2, ROLE_UAC = 4 };
+
+/* Failed REGISTER authentications from one source address. */
+typedef struct brute {
+    sp__addr src;
+    uint32_t failures;
+    double first, last;
+    sp__strv users;
+} brute;
+
+typedef struct endpoint {
+    sp__svc *svc;
+    unsigned roles;
+    uint64_t requests; /* sent, as a UAC */
+    uint32_t *dests;   /* hashes of distinct destinations, as a UAC */
+    size_t n_dests;
+    char methods[64]; /* the methods it sent, for evidence */
+    uint32_t n_ports; /* a client-only endpoint: source ports merged into it */
+    int merged;       /* folded into another endpoint of its address */
+    char *noauth;     /* evidence of a 2xx to a REGISTER without credentials */
+    brute *brutes;
+    size_t n_brutes;
+} endpoint;
+
+typedef struct txn {
+    uint64_t key; /* 0: free */
+    int authorized;
+    char user[64]; /* To user, or the Authorization username */
+    size_t bytes;
+    double ts;
+    sp__addr client;
+    uint16_t client_port;
+} txn;
+
+struct sp__inventory {
+    endpoint *eps;
+    size_t n_eps, cap_eps;
+    size_t *index; /* open addressing into eps, cap_index slots, SIZE_MAX free */
+    size_t cap_index;
+    txn *txns;
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t ep_hash(const sp__addr *a, uint16_t port, uint8_t transport)
+{
+    uint64_t h = fnv(1469598103934665603ull, a->bytes, 16);
+    h = fnv(h, &port, sizeof(port));
+    return fnv(h, &transport, 1) ^ a->family;
+}
+
+sp__inventory *sp__inventory_new(void)
+{
+    sp__inventory *inv = calloc(1, sizeof(*inv));
+    if (!inv)
+        return NULL;
+    return inv; /* txns come with the first request */
+}
+
+static void endpoint_free(endpoint *e)
+{
+    sp__svc_free(e->svc);
+    free(e->dests);
+    free(e->noauth);
+    for (size_t i = 0; i < e->n_brutes; i++)
+        sp__strv_free(&e->brutes[i].users);
+    free(e->brutes);
+}
+
+void sp__inventory_free(sp__inventory *inv)
+{
+    if (!inv)
+        return;
+    for (size_t i = 0; i < inv->n_eps; i++)
+        endpoint_free(&inv->eps[i]);
+    free(inv->eps);
+    free(inv->index);
+    free(inv->txns);
+    free(inv);
+}
+
+static int rehash(sp__inventory *inv)
+{
+    size_t cap = inv->cap_index ? inv->cap_index * 2 : 1024;
+    size_t *idx = malloc(cap * sizeof(*idx));
+    if (!idx)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        idx[i] = SIZE_MAX;
+    for (size_t k = 0; k < inv->n_eps; k++) {
+        const sp__svc *s = inv->eps[k].svc;
+        size_t j = ep_hash(&s->host, s->port, s->transport) & (cap - 1);
+        while (idx[j] != SIZE_MAX)
+            j = (j + 1) & (cap - 1);
+        idx[j] = k;
+    }
+    free(inv->index);
+    inv->index = idx;
+    inv->cap_index = cap;
+    return 0;
+}
+
+static endpoint *find_ep(sp__inventory *inv, const sp__addr *a, uint16_t port, uint8_t transport,
+                         int add)
+{
+    sp__addr key = *a;
+    key.scope = 0;
+    if (a->family == 4)
+        memset(key.bytes + 4, 0, 12);
+    if ((inv->n_eps + 1) * 2 > inv->cap_index && rehash(inv) < 0)
+        return NULL;
+    size_t j = ep_hash(&key, port, transport) & (inv->cap_index - 1);
+    while (inv->index[j] != SIZE_MAX) {
+        endpoint *e = &inv->eps[inv->index[j]];
+        if (e->svc->port == port && e->svc->transport == transport &&
+            sp__addr_equal(&e->svc->host, &key))
+            return e;
+        j = (j + 1) & (inv->cap_index - 1);
+    }
+    if (!add)
+        return NULL;
+    if (inv->n_eps == inv->cap_eps) {
+        size_t cap = inv->cap_eps ? inv->cap_eps * 2 : 64;
+        endpoint *v = realloc(inv->eps, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        inv->eps = v;
+        inv->cap_eps = cap;
+    }
+    endpoint *e = &inv->eps[inv->n_eps];
+    memset(e, 0, sizeof(*e));
+    e->n_ports = 1;
+    e->svc = sp__svc_new(&key, port, transport);
+    if (!e->svc)
+        return NULL;
+    sp__svc_set_responder(e->svc, &key, port);
+    inv->index[j] = inv->n_eps++;
+    return e;
+}
+
+static uint64_t txn_key(const sp__parsed *m, const sp__addr *client, uint16_t port)
+{
+    uint64_t h = 1469598103934665603ull;
+    if (m->call_id)
+        h = fnv(h, m->call_id, strlen(m->call_id));
+    h = fnv(h, &m->cseq_number, sizeof(m->cseq_number));
+    if (m->cseq_method)
+        h = fnv(h, m->cseq_method, strlen(m->cseq_method));
+    h = fnv(h, client->bytes, 16);
+    h = fnv(h, &port, sizeof(port));
+    return h ? h : 1;
+}
+
+/* The user part of a SIP URI: "sip:100@host" gives "100". */
+static void uri_user(const char *uri, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (!uri)
+        return;
+    const char *colon = strchr(uri, ':'), *at = strchr(uri, '@');
+    if (colon && at && at > colon)
+        snprintf(out, cap, "%.*s", (int)(at - colon - 1), colon + 1);
+}
+
+static void add_method(endpoint *e, const char *method)
+{
+    char word[24];
+    snprintf(word, sizeof(word), "%s", method);
+    if (strstr(e->methods, word))
+        return;
+    size_t used = strlen(e->methods);
+    if (used + strlen(word) + 2 < sizeof(e->methods))
+        snprintf(e->methods + used, sizeof(e->methods) - used, "%s%s", used ? "," : "", word);
+}
+
+static void add_dest_hash(endpoint *e, uint32_t h)
+{
+    if (e->n_dests >= MAX_DESTS)
+        return;
+    /* 8 slots first, then doubled whenever a power of two is full. */
+    if (!e->dests || (e->n_dests >= 8 && (e->n_dests & (e->n_dests - 1)) == 0)) {
+        uint32_t *d = realloc(e->dests, (e->dests ? e->n_dests * 2 : 8) * sizeof(*d));
+        if (!d)
+            return;
+        e->dests = d;
+    }
+    e->dests[e->n_dests++] = h;
+}
+
+static void add_dest(endpoint *e, const sp__addr *dst)
+{
+    uint32_t h = (uint32_t)fnv(1469598103934665603ull, dst->bytes, 16);
+    for (size_t i = 0; i < e->n_dests; i++)
+        if (e->dests[i] == h)
+            return;
+    add_dest_hash(e, h);
+}
+
+static void iso_time(double ts, char *out, size_t len)
+{
+    time_t t = (time_t)ts;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p)
+{
+    endpoint *client = find_ep(inv, &m->src, m->sport, m->transport, 1);
+    if (!client)
+        return;
+    client->roles |= ROLE_UAC;
+    client->requests++;
+    add_method(client, p->method);
+    add_dest(client, &m->dst);
+    /* What a request shows of its sender: the User-Agent (for scanners). */
+    if (!client->svc->user_agent && p->user_agent)
+        client->svc->user_agent = strdup(p->user_agent);
+    if (!p->call_id || !p->cseq_method)
+        return;
+    if (!inv->txns && !(inv->txns = calloc(TXN_SLOTS, sizeof(*inv->txns))))
+        return;
+    txn *t = &inv->txns[txn_key(p, &m->src, m->sport) % TXN_SLOTS];
+    t->key = txn_key(p, &m->src, m->sport);
+    t->authorized = p->authorized;
+    if (p->auth_user)
+        snprintf(t->user, sizeof(t->user), "%s", p->auth_user);
+    else
+        uri_user(p->to_uri, t->user, sizeof(t->user));
+    t->bytes = m->len;
+    t->ts = m->ts;
+    t->client = m->src;
+    t->client_port = m->sport;
+}
+
+static void count_failure(endpoint *server, const txn *t, double ts)
+{
+    brute *b = NULL;
+    for (size_t i = 0; i < server->n_brutes; i++)
+        if (sp__addr_equal(&server->brutes[i].src, &t->client))
+            b = &server->brutes[i];
+    if (!b) {
+        if (server->n_brutes >= MAX_SOURCES)
+            return;
+        brute *v = realloc(server->brutes, (server->n_brutes + 1) * sizeof(*v));
+        if (!v)
+            return;
+        server->brutes = v;
+        b = &v[server->n_brutes++];
+        memset(b, 0, sizeof(*b));
+        b->src = t->client;
+        b->first = ts;
+    }
+    b->failures++;
+    b->last = ts;
+    if (t->user[0] && b->users.n < 8 && !sp__strv_contains(&b->users, t->user))
+        sp__strv_push(&b->users, t->user, strlen(t->user));
+}
+
+static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p)
+{
+    endpoint *server = find_ep(inv, &m->src, m->sport, m->transport, 1);
+    if (!server)
+        return;
+    server->roles |= ROLE_UAS;
+    const txn *t = NULL;
+    if (inv->txns && p->call_id && p->cseq_method) {
+        const txn *c = &inv->txns[txn_key(p, &m->dst, m->dport) % TXN_SLOTS];
+        if (c->key == txn_key(p, &m->dst, m->dport))
+            t = c;
+    }
+    int is_register = p->cseq_method && !strcmp(p->cseq_method, "REGISTER");
+    int idx = p->cseq_method ? sp__probe_find(p->cseq_method) : -1;
+    int ok = p->status >= 200 && p->status < 300;
+    if (is_register && (ok || p->status == 401 || p->status == 407 || p->status == 403))
+        server->roles |= ROLE_REGISTRAR;
+    /* A 2xx to a REGISTER is only evidence when its request is in the
+     * capture without credentials; an authenticated one is business as usual. */
+    int record = idx >= 0 && !(is_register && ok && (!t || t->authorized));
+    if (record) {
+        if (is_register && ok)
+            server->svc->final_mask &= ~(1u << idx); /* this answer outranks a challenge */
+        double rtt = t ? (m->ts - t->ts) * 1000 : 0;
+        size_t req = t && m->transport == SP_TRANSPORT_UDP ? t->bytes : 0;
+        sp__classify_reply(server->svc, idx, sp__probe_get((size_t)idx)->name, p, rtt > 0 ? rtt : 0,
+                           m->len, req);
+    } else {
+        sp__classify_headers(server->svc, p);
+    }
+    if (is_register && ok && t && !t->authorized && !server->noauth) {
+        char when[32], from[80], line[400];
+        iso_time(m->ts, when, sizeof(when));
+        sp__addr_format_port(&t->client, t->client_port, from, sizeof(from));
+        snprintf(line, sizeof(line),
+                 "capture: REGISTER for '%s' from %s without credentials -> %d %s at %s", t->user,
+                 from, p->status, p->reason ? p->reason : "", when);
+        server->noauth = strdup(line);
+    }
+    if (is_register && t &&
+        (p->status == 403 || (t->authorized && (p->status == 401 || p->status == 407))))
+        count_failure(server, t, m->ts);
+}
+
+int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
+{
+    sp__parsed p;
+    if (sp__sipmsg_parse(m->data, m->len, &p) != 0 || (!p.status && !p.method) ||
+        (p.status && (p.status < 100 || p.status > 699))) {
+        sp__parsed_free(&p);
+        return -1;
+    }
+    if (p.status)
+        on_response(inv, m, &p);
+    else
+        on_request(inv, m, &p);
+    sp__parsed_free(&p);
+    return 0;
+}
+
+static int ep_cmp(const void *a, const void *b)
+{
+    const sp__svc *x = ((const endpoint *)a)->svc, *y = ((const endpoint *)b)->svc;
+    if (x->host.family != y->host.family)
+        return x->host.family < y->host.family ? -1 : 1;
+    int c = memcmp(x->host.bytes, y->host.bytes, 16);
+    if (c)
+        return c;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    return (int)x->transport - (int)y->transport;
+}
+
+static void finish_one(endpoint *e, const sp__fpdb *db, const sp__vulndb *vulns)
+{
+    sp__svc *svc = e->svc;
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } roles[] = {{ROLE_REGISTRAR, "registrar"}, {ROLE_UAS, "uas"}, {ROLE_UAC, "uac"}};
+    for (size_t i = 0; i < 3; i++)
+        if (e->roles & roles[i].bit) {
+            size_t used = strlen(svc->role);
+            snprintf(svc->role + used, sizeof(svc->role) - used, "%s%s", used ? "," : "",
+                     roles[i].name);
+        }
+    if (e->noauth) {
+        const char *ev[] = {e->noauth};
+        sp__svc_add_finding(svc, "register-without-auth", ev, 1);
+    }
+    int brute_reported = 0;
+    for (size_t i = 0; i < e->n_brutes; i++) {
+        const brute *b = &e->brutes[i];
+        if (b->failures < SP__BRUTE_FORCE_MIN)
+            continue;
+        char line[3][400], from[64], t0[32], t1[32];
+        sp__addr_format(&b->src, from, sizeof(from));
+        iso_time(b->first, t0, sizeof(t0));
+        iso_time(b->last, t1, sizeof(t1));
+        snprintf(line[0], sizeof(line[0]),
+                 "%s had %u REGISTER authentications refused between %s and %s", from, b->failures,
+                 t0, t1);
+        size_t used = (size_t)snprintf(line[1], sizeof(line[1]), "users tried: ");
+        for (size_t k = 0; k < b->users.n && used < sizeof(line[1]); k++)
+            used += (size_t)snprintf(line[1] + used, sizeof(line[1]) - used, "%s%s", k ? ", " : "",
+                                     b->users.v[k]);
+        snprintf(line[2], sizeof(line[2]), "attacker: %s", from);
+        const char *ev[] = {line[0], line[1], line[2]};
+        if (brute_reported) { /* another source: one more line of evidence */
+            sp__svc_add_evidence(svc, "registration-brute-force-seen", line[0]);
+            sp__svc_add_evidence(svc, "registration-brute-force-seen", line[2]);
+        } else {
+            sp__svc_add_finding(svc, "registration-brute-force-seen", ev, 3);
+            brute_reported = 1;
+        }
+    }
+    sp__classify_finish(svc, db, vulns);
+    if (e->roles & ROLE_UAC) {
+        /* A scanner's address is the point: say what it did. */
+        char line[300], me[80];
+        sp__addr_format_port(&svc->host, svc->port, me, sizeof(me));
+        char ports[48] = "";
+        if (e->n_ports > 1)
+            snprintf(ports, sizeof(ports), " from %u source ports", e->n_ports);
+        snprintf(line, sizeof(line), "attacker %s sent %llu requests (%s)%s to %zu%s addresses", me,
+                 (unsigned long long)e->requests, e->methods, ports, e->n_dests,
+                 e->n_dests >= MAX_DESTS ? "+" : "");
+        sp__svc_add_evidence(svc, "scanner-user-agent-seen", line);
+        sp__svc_publish(svc);
+    }
+}
+
+/* A client that only ever sent requests is one endpoint per address, not
+ * one per ephemeral source port: a scanner using 90 ports is one attacker.
+ * Its port is the lowest it used. Endpoints are sorted by address. */
+static void merge_clients(sp__inventory *inv)
+{
+    size_t block = 0;
+    for (size_t i = 1; i < inv->n_eps; i++) {
+        endpoint *e = &inv->eps[i];
+        const sp__svc *b = inv->eps[block].svc;
+        if (!sp__addr_equal(&b->host, &e->svc->host)) {
+            block = i;
+            continue;
+        }
+        if (e->roles != ROLE_UAC)
+            continue;
+        endpoint *lead = NULL;
+        for (size_t j = block; j < i && !lead; j++)
+            if (inv->eps[j].roles == ROLE_UAC && !inv->eps[j].merged &&
+                inv->eps[j].svc->transport == e->svc->transport)
+                lead = &inv->eps[j];
+        if (!lead)
+            continue;
+        lead->requests += e->requests;
+        lead->n_ports += e->n_ports;
+        for (char *m = e->methods, *save = NULL, *tok; (tok = strtok_r(m, ",", &save)); m = NULL)
+            add_method(lead, tok);
+        for (size_t k = 0; k < e->n_dests; k++) {
+            int seen = 0;
+            for (size_t q = 0; q < lead->n_dests && !seen; q++)
+                seen = lead->dests[q] == e->dests[k];
+            if (!seen)
+                add_dest_hash(lead, e->dests[k]);
+        }
+        if (!lead->svc->user_agent && e->svc->user_agent)
+            lead->svc->user_agent = strdup(e->svc->user_agent);
+        e->merged = 1;
+    }
+}
+
+void sp__inventory_finish(sp__inventory *inv, const sp__fpdb *db, const sp__vulndb *vulns,
+                          void (*fn)(void *ctx, sp__svc *svc), void *ctx)
+{
+    if (inv->n_eps > 1)
+        qsort(inv->eps, inv->n_eps, sizeof(*inv->eps), ep_cmp);
+    merge_clients(inv);
+    for (size_t i = 0; i < inv->n_eps; i++) {
+        endpoint *e = &inv->eps[i];
+        if (e->merged) {
+            endpoint_free(e);
+            continue;
+        }
+        finish_one(e, db, vulns);
+        sp__svc *svc = e->svc;
+        e->svc = NULL;
+        endpoint_free(e);
+        fn(ctx, svc);
+    }
+    inv->n_eps = 0;
+    free(inv->index);
+    inv->index = NULL;
+    inv->cap_index = 0;
+}

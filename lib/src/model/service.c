@@ -1,0 +1,162 @@
+#include "model/service.h"
+
+#include "classify/findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+sp__svc *sp__svc_new(const sp__addr *host, uint16_t port, uint8_t transport)
+{
+    sp__svc *svc = calloc(1, sizeof(*svc));
+    if (!svc)
+        return NULL;
+    svc->host = *host;
+    svc->port = port;
+    svc->transport = transport;
+    sp__addr_format(host, svc->host_s, sizeof(svc->host_s));
+    return svc;
+}
+
+void sp__svc_free(sp__svc *svc)
+{
+    if (!svc)
+        return;
+    for (size_t i = 0; i < svc->n_replies; i++) {
+        free((char *)svc->replies[i].reason);
+        free((char *)svc->replies[i].realm);
+        free((char *)svc->replies[i].algorithm);
+        free((char *)svc->replies[i].qop);
+    }
+    free(svc->server);
+    free(svc->user_agent);
+    free(svc->to_tag);
+    sp__strv_free(&svc->allow);
+    sp__strv_free(&svc->supported);
+    sp__strv_free(&svc->contacts);
+    sp__strv_free(&svc->vias);
+    sp__strv_free(&svc->warnings);
+    sp__strv_free(&svc->record_routes);
+    sp__strv_free(&svc->sdp_addrs);
+    sp__strv_free(&svc->headers);
+    sp__strv_free(&svc->owned);
+    free(svc->header_order);
+    free(svc->alg_evidence);
+    free(svc->fp_version);
+    free(svc->fp_cpe);
+    for (size_t i = 0; i < svc->n_findings; i++)
+        sp__strv_free(&svc->evidence[i]);
+    free(svc->findings);
+    free(svc->evidence);
+    sp__enum_free(svc->en);
+    sp__strv_free(&svc->en_found);
+    sp__tls_cert_free(svc->tls);
+    free(svc);
+}
+
+void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_port)
+{
+    if (svc->responder_s[0])
+        return;
+    svc->responder = *from;
+    svc->responder_port = from_port;
+    sp__addr_format_port(from, from_port, svc->responder_s, sizeof(svc->responder_s));
+}
+
+int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n)
+{
+    const sp_finding_info *info = sp__finding_lookup(id);
+    if (!info)
+        return -1;
+    for (size_t i = 0; i < svc->n_findings; i++)
+        if (!strcmp(svc->findings[i].id, id))
+            return 0;
+    if (svc->n_findings == svc->cap_findings) {
+        size_t cap = svc->cap_findings ? svc->cap_findings * 2 : 4;
+        sp_finding *f = realloc(svc->findings, cap * sizeof(*f));
+        if (!f)
+            return -1;
+        svc->findings = f;
+        sp__strv *e = realloc(svc->evidence, cap * sizeof(*e));
+        if (!e)
+            return -1;
+        svc->evidence = e;
+        svc->cap_findings = cap;
+    }
+    size_t k = svc->n_findings++;
+    memset(&svc->evidence[k], 0, sizeof(svc->evidence[k]));
+    for (size_t i = 0; i < n; i++)
+        if (evidence[i])
+            sp__strv_push(&svc->evidence[k], evidence[i], strlen(evidence[i]));
+    svc->findings[k].id = info->id;
+    svc->findings[k].severity = info->severity;
+    svc->findings[k].title = info->title;
+    svc->findings[k].remediation = info->remediation;
+    svc->findings[k].is_new = -1;
+    return 0;
+}
+
+void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line)
+{
+    for (size_t i = 0; i < svc->n_findings; i++)
+        if (!strcmp(svc->findings[i].id, id) && svc->evidence[i].n < 16)
+            sp__strv_push(&svc->evidence[i], line, strlen(line));
+}
+
+void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list)
+{
+    const sp__enum *e = svc->en;
+    if (!e)
+        return;
+    svc->has_enum = 1;
+    sp_enumeration *p = &svc->en_pub;
+    p->possible = sp__enum_evaluate(e, list, &svc->en_found, svc->en_note, sizeof(svc->en_note));
+    p->baseline_user = e->baseline_user;
+    p->baseline_status = (int)(e->baseline >> 32);
+    p->baseline_reason = e->baseline_reason;
+    p->total = e->n;
+    p->answered = 0;
+    for (uint32_t i = 0; i < e->n; i++)
+        p->answered += e->answer[i] != 0;
+    p->note = svc->en_note;
+}
+
+void sp__svc_publish(sp__svc *svc)
+{
+    sp_service *p = &svc->pub;
+    p->host = svc->host_s;
+    p->port = svc->port;
+    p->transport = (sp_transport)svc->transport;
+    p->responder = svc->responder_s;
+    p->responder_differs = svc->responder_s[0] && !sp__addr_equal(&svc->host, &svc->responder);
+    p->replies = svc->replies;
+    p->n_replies = svc->n_replies;
+    p->server = svc->server;
+    p->user_agent = svc->user_agent;
+    p->allow = (const char *const *)svc->allow.v;
+    p->n_allow = svc->allow.n;
+    p->supported = (const char *const *)svc->supported.v;
+    p->n_supported = svc->supported.n;
+    p->contacts = (const char *const *)svc->contacts.v;
+    p->n_contacts = svc->contacts.n;
+    p->vias = (const char *const *)svc->vias.v;
+    p->n_vias = svc->vias.n;
+    p->fingerprint = svc->has_fp ? &svc->fp : NULL;
+    p->max_severity = SP_SEV_NONE;
+    for (size_t i = 0; i < svc->n_findings; i++) {
+        svc->findings[i].evidence = (const char *const *)svc->evidence[i].v;
+        svc->findings[i].n_evidence = svc->evidence[i].n;
+        if ((int)svc->findings[i].severity > (int)p->max_severity)
+            p->max_severity = svc->findings[i].severity;
+    }
+    if (svc->has_enum) {
+        svc->en_pub.extensions = (const char *const *)svc->en_found.v;
+        svc->en_pub.n_extensions = svc->en_found.n;
+        p->enumeration = &svc->en_pub;
+    } else {
+        p->enumeration = NULL;
+    }
+    p->findings = svc->findings;
+    p->n_findings = svc->n_findings;
+    p->tls = svc->tls ? &svc->tls->pub : NULL;
+    p->role = svc->role[0] ? svc->role : NULL;
+}

@@ -1,0 +1,78 @@
+/* The result model inside the library: one record per responding service,
+ * owning its strings, with a public sp_service view that callbacks and
+ * writers read. Pure data: no sockets, no clocks. */
+#ifndef SP_SERVICE_H
+#define SP_SERVICE_H
+
+#include "sipprobe/sipprobe.h"
+#include "classify/enumerate.h"
+#include "probe/probe.h"
+#include "targets/targets.h"
+#include "model/tlscert.h"
+#include "common/util.h"
+
+typedef struct sp__svc {
+    sp_service pub; /* refreshed by sp__svc_publish */
+    sp__addr host;
+    uint16_t port;
+    uint8_t transport;
+    sp__addr responder;
+    uint16_t responder_port;
+    char host_s[64];
+    char responder_s[80];
+
+    sp_reply replies[SP__MAX_PROBES]; /* in arrival order */
+    size_t n_replies;
+    uint32_t final_mask; /* probes that got a final (>= 200) reply */
+    uint32_t seen_mask;  /* probes that got any reply */
+
+    char *server;
+    char *user_agent;
+    char *to_tag;
+    sp__strv allow, supported, contacts, vias, warnings, record_routes, sdp_addrs, headers;
+    char *header_order;
+    char *alg_evidence; /* how a header the server echoes verbatim came back changed */
+    sp__strv owned;     /* strings the record owns for its view (a service read back from JSON) */
+
+    sp_fingerprint fp;
+    int has_fp;
+    char *fp_version;
+    char *fp_cpe;
+
+    sp_finding *findings; /* allocated as findings are added */
+    sp__strv *evidence;
+    size_t n_findings, cap_findings;
+
+    sp__enum *en; /* enumeration answers, while enumerating */
+    sp_enumeration en_pub;
+    int has_enum;
+    sp__strv en_found;
+    char en_note[256];
+
+    sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
+    char role[32];     /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+
+    int emitted;          /* already handed to streaming writers */
+    struct sp__svc *next; /* hash chain */
+} sp__svc;
+
+sp__svc *sp__svc_new(const sp__addr *host, uint16_t port, uint8_t transport);
+void sp__svc_free(sp__svc *svc);
+
+/* Records the responder (first reply wins). */
+void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_port);
+
+/* Adds a finding from the catalogue by id with evidence lines (NULL-terminated
+ * varargs are avoided: pass an array). Returns 0, or -1 for an unknown id. */
+int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n);
+
+/* Appends an evidence line to a finding the service already has. */
+void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line);
+
+/* Turns the enumeration answers into the verdict (pure). */
+void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list);
+
+/* Refreshes svc->pub from the record; call before handing it out. */
+void sp__svc_publish(sp__svc *svc);
+
+#endif

@@ -1,0 +1,150 @@
+/* Markdown writer: the same report as html, for reports written in
+ * Markdown. Network text is escaped both for Markdown (so a banner cannot
+ * add emphasis, links or code, or break a table: \ ` * _ [ ] | ~) and for
+ * HTML, which Markdown passes through (< > &). */
+#include "output/output.h"
+
+#include <string.h>
+
+static void esc(FILE *fp, const char *raw)
+{
+    sp__buf b;
+    sp__buf_init(&b);
+    sp__buf_printable(&b, raw ? raw : "");
+    for (const char *p = sp__buf_cstr(&b); *p; p++) {
+        if (*p == '<')
+            fputs("&lt;", fp);
+        else if (*p == '>')
+            fputs("&gt;", fp);
+        else if (*p == '&')
+            fputs("&amp;", fp);
+        else if (strchr("\\`*_[]|~", *p)) {
+            fputc('\\', fp);
+            fputc(*p, fp);
+        } else {
+            fputc(*p, fp);
+        }
+    }
+    sp__buf_free(&b);
+}
+
+static void md_group(const sp_finding_info *info, const sp__finding_hit *hits, size_t n, void *data)
+{
+    FILE *fp = data;
+    fprintf(fp, "\n### %s: ", sp_severity_name(info->severity));
+    esc(fp, info->title);
+    fprintf(fp, "\n\n`%s`, %zu service%s\n\n| Service | Evidence |\n| --- | --- |\n", info->id, n,
+            n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        char where[96];
+        sp__service_address(hits[i].svc, where, sizeof(where));
+        fputs("| ", fp);
+        esc(fp, where);
+        if (hits[i].f->is_new == 1)
+            fputs(" **NEW**", fp);
+        fputs(" | ", fp);
+        for (size_t e = 0; e < hits[i].f->n_evidence; e++) {
+            if (e)
+                fputs("<br>", fp);
+            esc(fp, hits[i].f->evidence[e]);
+        }
+        fputs(" |\n", fp);
+    }
+    fputs("\n**What to do:** ", fp);
+    esc(fp, info->remediation);
+    fputs("\n", fp);
+}
+
+static void list(FILE *fp, const sp__strv *v)
+{
+    for (size_t i = 0; v && i < v->n; i++) {
+        if (i)
+            fputs(", ", fp);
+        esc(fp, v->v[i]);
+    }
+    if (!v || !v->n)
+        fputs("none", fp);
+}
+
+static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n)
+{
+    FILE *fp = w->fp;
+    const sp_summary *s = meta->summary;
+    fputs("# SIP exposure report\n\nScan of ", fp);
+    list(fp, meta->targets);
+    fputs(", started ", fp);
+    esc(fp, meta->started);
+    fprintf(fp, ", sipprobe %s.%s\n\n## Executive summary\n\n", meta->version,
+            s->interrupted ? " **Interrupted: partial results.**" : "");
+    fprintf(fp, "%llu SIP service%s answered.\n\n| Severity | Findings |\n| --- | --- |\n",
+            (unsigned long long)s->services, s->services == 1 ? "" : "s");
+    for (int i = SP_SEV_CRITICAL; i >= SP_SEV_INFO; i--)
+        fprintf(fp, "| %s | %llu |\n", sp_severity_name((sp_severity)i),
+                (unsigned long long)s->findings_by_severity[i]);
+    if (meta->fixed)
+        fprintf(fp, "\nCompared with the baseline: %llu new finding%s, %zu fixed.\n",
+                (unsigned long long)s->new_findings, s->new_findings == 1 ? "" : "s",
+                meta->fixed->n);
+
+    fputs("\n## Findings\n", fp);
+    sp__each_finding_group(all, n, SP_SEV_INFO, md_group, fp);
+    if (meta->fixed && meta->fixed->n) {
+        fputs("\n### Fixed since the baseline\n\n", fp);
+        for (size_t i = 0; i < meta->fixed->n; i++) {
+            fputs("- ", fp);
+            esc(fp, meta->fixed->v[i]);
+            fputs("\n", fp);
+        }
+    }
+
+    fputs("\n## Services\n\n| Service | Replies | Responder | Product | Severity |\n"
+          "| --- | --- | --- | --- | --- |\n",
+          fp);
+    for (size_t i = 0; i < n; i++) {
+        const sp_service *v = all[i];
+        char where[96];
+        sp__service_address(v, where, sizeof(where));
+        fputs("| ", fp);
+        esc(fp, where);
+        fputs(" | ", fp);
+        for (size_t r = 0; r < v->n_replies; r++) {
+            fprintf(fp, "%s%s %d ", r ? "<br>" : "", v->replies[r].method, v->replies[r].status);
+            esc(fp, v->replies[r].reason);
+        }
+        fputs(" | ", fp);
+        esc(fp, v->responder_differs ? v->responder : "");
+        fputs(" | ", fp);
+        char product[512];
+        sp__service_product(v, product, sizeof(product));
+        esc(fp, product);
+        fprintf(fp, " | %s |\n",
+                v->max_severity == SP_SEV_NONE ? "" : sp_severity_name(v->max_severity));
+    }
+
+    fputs("\n## Scan details\n\n- Targets: ", fp);
+    list(fp, meta->targets);
+    fputs("\n- Excluded: ", fp);
+    list(fp, meta->excludes);
+    fputs("\n- Ports: ", fp);
+    esc(fp, meta->ports);
+    fputs("\n- Probes: ", fp);
+    esc(fp, meta->methods);
+    fprintf(fp, "\n- Rate: %u probes/s, %u retries, wait %u ms\n- Seed %llu, shard %u/%u\n",
+            meta->rate, meta->retries, meta->wait_ms, (unsigned long long)meta->seed,
+            meta->shard_index, meta->shard_count);
+    fputs("- Started: ", fp);
+    esc(fp, meta->started);
+    fputs("; finished: ", fp);
+    esc(fp, meta->finished);
+    fprintf(fp, "\n- Traffic: %llu probes, %llu replies, %.1f s\n- sipprobe %s\n",
+            (unsigned long long)s->probes_sent, (unsigned long long)s->replies, s->elapsed_s,
+            meta->version);
+    return ferror(fp) ? -1 : 0;
+}
+
+const sp__writer_type sp__writer_markdown = {
+    .name = "markdown",
+    .description = "the same report as html, in Markdown",
+    .streaming = 0,
+    .end = md_end,
+};

@@ -1,0 +1,161 @@
+#include "state/baseline.h"
+
+#include "sipprobe/sipprobe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sp__baseline_init(sp__baseline *b)
+{
+    memset(b, 0, sizeof(*b));
+}
+
+void sp__baseline_free(sp__baseline *b)
+{
+    sp__strv_free(&b->keys);
+    free(b->seen);
+    sp__baseline_init(b);
+}
+
+static void add_service(sp__baseline *b, json_t *svc)
+{
+    const char *host = json_string_value(json_object_get(svc, "host"));
+    const char *transport = json_string_value(json_object_get(svc, "transport"));
+    json_int_t port = json_integer_value(json_object_get(svc, "port"));
+    json_t *findings = json_object_get(svc, "findings");
+    if (!host || !transport || !json_is_array(findings))
+        return;
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f)
+    {
+        const char *id = json_string_value(json_object_get(f, "id"));
+        if (!id)
+            continue;
+        char key[512];
+        int n = snprintf(key, sizeof(key), strchr(host, ':') ? "[%s]:%lld/%s %s" : "%s:%lld/%s %s",
+                         host, (long long)port, transport, id);
+        if (n > 0 && (size_t)n < sizeof(key)) {
+            sp__strv_push(&b->keys, key, (size_t)n);
+        }
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sp__baseline_load(sp__baseline *b, const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "cannot read baseline '%s': %s", path, strerror(errno));
+        return SP_EIO;
+    }
+    sp__buf text;
+    sp__buf_init(&text);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        sp__buf_append(&text, chunk, n);
+    fclose(fp);
+    if (text.failed) {
+        sp__buf_free(&text);
+        return SP_ENOMEM;
+    }
+    json_error_t je;
+    json_t *doc = json_loadb(sp__buf_cstr(&text), text.len, 0, &je);
+    int rc = 0;
+    if (doc && json_is_array(json_object_get(doc, "services"))) {
+        size_t i;
+        json_t *svc;
+        json_array_foreach(json_object_get(doc, "services"), i, svc) add_service(b, svc);
+    } else {
+        /* ndjson: one service object per line. */
+        const char *p = sp__buf_cstr(&text);
+        unsigned line = 0;
+        while (*p && !rc) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            line++;
+            size_t k = 0;
+            while (k < len && (p[k] == ' ' || p[k] == '\r' || p[k] == '\t'))
+                k++;
+            if (k < len) {
+                json_t *o = json_loadb(p, len, 0, &je);
+                if (!json_is_object(o) || !json_object_get(o, "host")) {
+                    snprintf(err, errlen,
+                             "baseline '%s' line %u: not a sipprobe json or ndjson result", path,
+                             line);
+                    rc = SP_EDATA;
+                } else {
+                    add_service(b, o);
+                }
+                json_decref(o);
+            }
+            p = nl ? nl + 1 : p + len;
+        }
+    }
+    json_decref(doc);
+    sp__buf_free(&text);
+    if (rc)
+        return rc;
+    /* Sorted for binary search. */
+    if (b->keys.n > 1)
+        qsort(b->keys.v, b->keys.n, sizeof(char *), cmp_str);
+    b->seen = calloc(b->keys.n ? b->keys.n : 1, 1);
+    if (!b->seen)
+        return SP_ENOMEM;
+    b->loaded = 1;
+    return 0;
+}
+
+int sp__baseline_check(sp__baseline *b, const char *key)
+{
+    size_t lo = 0, hi = b->keys.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(b->keys.v[mid], key);
+        if (c == 0) {
+            b->seen[mid] = 1;
+            return 1;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+void sp__baseline_fixed(const sp__baseline *b, const sp__targets *targets, sp__strv *out)
+{
+    for (size_t i = 0; i < b->keys.n; i++) {
+        if (b->seen[i])
+            continue;
+        /* The host is the key up to ":port" ("[v6]:port" for IPv6). */
+        char host[80];
+        const char *k = b->keys.v[i];
+        const char *end = k[0] == '[' ? strchr(k, ']') : strchr(k, ':');
+        if (!end || (size_t)(end - k) >= sizeof(host))
+            continue;
+        size_t skip = k[0] == '[';
+        memcpy(host, k + skip, (size_t)(end - k) - skip);
+        host[end - k - skip] = '\0';
+        sp__addr a;
+        memset(&a, 0, sizeof(a));
+        if (inet_pton(AF_INET, host, a.bytes) == 1)
+            a.family = 4;
+        else if (inet_pton(AF_INET6, host, a.bytes) == 1)
+            a.family = 6;
+        else
+            continue;
+        if (!targets || sp__targets_contains(targets, &a))
+            sp__strv_push(out, b->keys.v[i], strlen(b->keys.v[i]));
+    }
+}

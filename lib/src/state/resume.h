@@ -1,0 +1,47 @@
+/* Interrupt and resume: a journal of the scan on disk (ndjson). The first
+ * line holds the settings, each following line a service as it is found,
+ * and on an interrupt a last line holds where sending stopped. Memory stays
+ * flat: the journal, not the process, keeps what was found. A scan that
+ * completes removes its journal. */
+#ifndef SP_RESUME_H
+#define SP_RESUME_H
+
+#include "model/service.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct sp__journal {
+    FILE *fp;
+    char *path;
+} sp__journal;
+
+/* Starts a journal: writes settings as the first line, or with append
+ * (resuming) opens it for more lines. Returns 0 or an sp_code. */
+int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, int append,
+                     char *err, size_t errlen);
+/* Appends a service given as its compact JSON line (sp__service_line). */
+void sp__journal_service(sp__journal *j, const char *line);
+void sp__journal_position(sp__journal *j, unsigned round, uint64_t next_j);
+/* Closes the journal; keep = 0 removes the file (the scan completed). */
+void sp__journal_close(sp__journal *j, int keep);
+
+typedef struct sp__resume_state {
+    json_t *settings;
+    json_t *services; /* array of service objects */
+    unsigned round;
+    uint64_t next_j;
+    int has_position;
+} sp__resume_state;
+
+/* Reads a journal. A journal without a position line (the process was
+ * killed) resumes from the start, skipping what it had found. */
+int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t errlen);
+void sp__resume_free(sp__resume_state *st);
+
+/* Rebuilds a service record from its JSON form (as output_json writes it).
+ * Returns NULL when the object is not a service. */
+sp__svc *sp__service_from_json(json_t *o);
+
+#endif

@@ -1,0 +1,833 @@
+#include "targets/targets.h"
+
+#include "sipprobe/sipprobe.h"
+#include "common/util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#define MAX_TOKEN 512
+
+static sp__resolve_fn resolver;
+
+void sp__targets_set_resolver(sp__resolve_fn fn)
+{
+    resolver = fn;
+}
+
+void sp__targets_init(sp__targets *t)
+{
+    memset(t, 0, sizeof(*t));
+}
+
+void sp__targets_free(sp__targets *t)
+{
+    free(t->given);
+    free(t->excl);
+    free(t->ranges);
+    free(t->cum);
+    free(t->eps);
+    sp__targets_init(t);
+}
+
+uint16_t sp__default_port(int transport)
+{
+    return transport == SP_TRANSPORT_TLS ? 5061 : 5060;
+}
+
+static sp__u128 addr_to_u128(const uint8_t *bytes, int family)
+{
+    sp__u128 v = 0;
+    int n = family == 4 ? 4 : 16;
+    for (int i = 0; i < n; i++)
+        v = (v << 8) | bytes[i];
+    return v;
+}
+
+static void u128_to_addr(sp__u128 v, int family, sp__addr *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->family = (uint8_t)family;
+    int n = family == 4 ? 4 : 16;
+    for (int i = n - 1; i >= 0; i--) {
+        a->bytes[i] = (uint8_t)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+static int fail(char *err, size_t errlen, int code, const char *token, const char *why)
+{
+    snprintf(err, errlen, "malformed target '%s': %s", token, why);
+    return code;
+}
+
+/* Parses an IPv4 or IPv6 literal (no port) into a value. Returns family or 0. */
+static int parse_literal(const char *s, sp__u128 *v)
+{
+    uint8_t buf[16];
+    if (inet_pton(AF_INET, s, buf) == 1) {
+        *v = addr_to_u128(buf, 4);
+        return 4;
+    }
+    if (inet_pton(AF_INET6, s, buf) == 1) {
+        *v = addr_to_u128(buf, 6);
+        return 6;
+    }
+    return 0;
+}
+
+static int looks_numeric(const char *s)
+{
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s) && *s != '.')
+            return 0;
+    return 1;
+}
+
+static int valid_hostname(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-' || s[n - 1] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+            return 0;
+        if (c == '.' && i + 1 < n && s[i + 1] == '.')
+            return 0;
+    }
+    return 1;
+}
+
+static int parse_port(const char *s, int *port)
+{
+    if (!*s || strlen(s) > 5)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return -1;
+    long v = strtol(s, NULL, 10);
+    if (v < 1 || v > 65535)
+        return -1;
+    *port = (int)v;
+    return 0;
+}
+
+/* Parses an address part (no port): literal, CIDR, range, or host name. */
+static int parse_hostpart(const char *host, const char *token, sp__range *out, char *err,
+                          size_t errlen)
+{
+    char work[MAX_TOKEN];
+    snprintf(work, sizeof(work), "%s", host);
+    sp__u128 lo, hi;
+    int fam;
+
+    char *slash = strchr(work, '/');
+    if (slash) {
+        *slash = '\0';
+        fam = parse_literal(work, &lo);
+        if (!fam)
+            return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
+        int bits = fam == 4 ? 32 : 128;
+        int plen;
+        const char *l = slash + 1;
+        if (!*l || strlen(l) > 3)
+            return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
+        for (const char *p = l; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
+        plen = atoi(l);
+        if (plen > bits)
+            return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
+        /* Host bits set in the address are cleared, as nmap does. */
+        sp__u128 hostmask;
+        if (plen == bits)
+            hostmask = 0;
+        else if (bits - plen == 128)
+            hostmask = ~(sp__u128)0;
+        else
+            hostmask = (((sp__u128)1) << (bits - plen)) - 1;
+        lo &= ~hostmask;
+        hi = lo | hostmask;
+        out->family = (uint8_t)fam;
+        out->lo = lo;
+        out->hi = hi;
+        return 0;
+    }
+
+    char *dash = strchr(work, '-');
+    if (dash && (fam = parse_literal((*dash = '\0', work), &lo)) != 0) {
+        const char *rest = dash + 1;
+        int fam2 = parse_literal(rest, &hi);
+        if (fam2 == 0 && fam == 4) {
+            /* "10.0.0.1-50": the end replaces the last octet. */
+            int last;
+            if (!*rest || strlen(rest) > 3 || !looks_numeric(rest) || strchr(rest, '.'))
+                return fail(err, errlen, SP_ETARGET, token, "bad range end");
+            last = atoi(rest);
+            if (last > 255)
+                return fail(err, errlen, SP_ETARGET, token, "range end octet above 255");
+            hi = (lo & ~(sp__u128)0xff) | (sp__u128)last;
+        } else if (fam2 != fam) {
+            return fail(err, errlen, SP_ETARGET, token, "range ends are not the same family");
+        }
+        if (hi < lo)
+            return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
+        out->family = (uint8_t)fam;
+        out->lo = lo;
+        out->hi = hi;
+        return 0;
+    }
+    if (dash)
+        *dash = '-';
+
+    char *zone = strchr(work, '%');
+    if (zone) {
+        /* A zone names the interface of a link-local IPv6 address:
+         * "fe80::1%eth0", or "%25eth0" as RFC 6874 writes it in URIs. */
+        *zone++ = '\0';
+        if (!strncmp(zone, "25", 2) && zone[2])
+            zone += 2;
+        if (parse_literal(work, &lo) != 6)
+            return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
+        unsigned idx = 0;
+        if (*zone && looks_numeric(zone) && !strchr(zone, '.') && strlen(zone) < 10)
+            idx = (unsigned)strtoul(zone, NULL, 10);
+        else if (*zone && strlen(zone) < IF_NAMESIZE)
+            idx = if_nametoindex(zone);
+        if (idx == 0)
+            return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
+        out->family = 6;
+        out->lo = out->hi = lo;
+        out->scope = idx;
+        return 0;
+    }
+    fam = parse_literal(work, &lo);
+    if (fam) {
+        out->family = (uint8_t)fam;
+        out->lo = out->hi = lo;
+        return 0;
+    }
+    if (looks_numeric(work))
+        return fail(err, errlen, SP_ETARGET, token, "not a valid IPv4 address");
+    if (!valid_hostname(work))
+        return fail(err, errlen, SP_ETARGET, token, "not an address, range, CIDR or host name");
+
+    /* A host name: resolved once, first address (IPv4 preferred). */
+    if (resolver) {
+        uint8_t a[16];
+        int f = 0;
+        if (resolver(work, &f, a) != 0) {
+            snprintf(err, errlen, "cannot resolve target '%s'", token);
+            return SP_ERESOLVE;
+        }
+        out->family = (uint8_t)f;
+        out->lo = out->hi = addr_to_u128(a, f);
+        return 0;
+    }
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    int rc = getaddrinfo(work, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, errlen, "cannot resolve target '%s': %s", token, gai_strerror(rc));
+        return SP_ERESOLVE;
+    }
+    const struct addrinfo *pick = res;
+    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
+        if (ai->ai_family == AF_INET) {
+            pick = ai;
+            break;
+        }
+    if (pick->ai_family == AF_INET) {
+        const struct sockaddr_in *sin = (const void *)pick->ai_addr;
+        out->family = 4;
+        out->lo = addr_to_u128((const uint8_t *)&sin->sin_addr, 4);
+    } else {
+        const struct sockaddr_in6 *sin6 = (const void *)pick->ai_addr;
+        out->family = 6;
+        out->lo = addr_to_u128(sin6->sin6_addr.s6_addr, 6);
+    }
+    out->hi = out->lo;
+    freeaddrinfo(res);
+    return 0;
+}
+
+/* Splits "host", "host:port", "[v6]" or "[v6]:port" into host and port. */
+static int split_hostport(const char *hp, const char *token, char *host, size_t hostlen, int *port,
+                          char *err, size_t errlen)
+{
+    *port = -1;
+    if (hp[0] == '[') {
+        const char *close = strchr(hp, ']');
+        if (!close)
+            return fail(err, errlen, SP_ETARGET, token, "missing ']'");
+        if ((size_t)(close - hp - 1) >= hostlen)
+            return fail(err, errlen, SP_ETARGET, token, "address too long");
+        memcpy(host, hp + 1, (size_t)(close - hp - 1));
+        host[close - hp - 1] = '\0';
+        if (close[1] == ':') {
+            if (parse_port(close + 2, port) < 0)
+                return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
+        } else if (close[1] != '\0') {
+            return fail(err, errlen, SP_ETARGET, token, "unexpected text after ']'");
+        }
+        if (!strchr(host, ':'))
+            return fail(err, errlen, SP_ETARGET, token, "brackets are for IPv6 addresses");
+        return 0;
+    }
+    const char *first = strchr(hp, ':');
+    const char *last = strrchr(hp, ':');
+    snprintf(host, hostlen, "%s", hp);
+    if (first && first == last) {
+        host[first - hp] = '\0';
+        if (parse_port(first + 1, port) < 0)
+            return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
+    }
+    /* Several colons: a bare IPv6 literal, CIDR or range, without port. */
+    return 0;
+}
+
+/* "udp://", "tcp://", "tls://": returns the transport and skips the
+ * scheme; -1 if the token has none of them. */
+static int url_scheme(const char **p)
+{
+    static const char *const names[] = {"udp://", "tcp://", "tls://"};
+    for (int i = 0; i < 3; i++)
+        if (!strncasecmp(*p, names[i], 6)) {
+            *p += 6;
+            return i;
+        }
+    return -1;
+}
+
+/* A SIP URI (RFC 3261 section 19.1): "sip:" or "sips:", an optional user
+ * part, host[:port], then ";param"s of which transport= counts. Rewrites
+ * hp to the host[:port] part; returns the transport or -1 (none given). */
+static int sip_uri(const char *uri, const char *token, char *hp, size_t hplen, int *transport,
+                   char *err, size_t errlen)
+{
+    int secure = !strncasecmp(uri, "sips:", 5);
+    const char *p = uri + (secure ? 5 : 4);
+    const char *at = strchr(p, '@');
+    const char *semi = strchr(p, ';');
+    if (at && (!semi || at < semi))
+        p = at + 1;
+    size_t n = strcspn(p, ";?");
+    if (n == 0 || n >= hplen)
+        return fail(err, errlen, SP_ETARGET, token, "no host in the SIP URI");
+    memcpy(hp, p, n);
+    hp[n] = '\0';
+    *transport = secure ? SP_TRANSPORT_TLS : -1;
+    for (const char *q = p + n; *q == ';';) {
+        q++;
+        size_t len = strcspn(q, ";?");
+        if (len > 10 && !strncasecmp(q, "transport=", 10)) {
+            const char *v = q + 10;
+            size_t vl = len - 10;
+            int t = vl == 3 && !strncasecmp(v, "udp", 3)   ? SP_TRANSPORT_UDP
+                    : vl == 3 && !strncasecmp(v, "tcp", 3) ? SP_TRANSPORT_TCP
+                    : vl == 3 && !strncasecmp(v, "tls", 3) ? SP_TRANSPORT_TLS
+                                                           : -2;
+            if (t == -2)
+                return fail(err, errlen, SP_ETARGET, token, "transport= must be udp, tcp or tls");
+            /* sips: is TLS whatever transport= says (RFC 3261 26.2.2). */
+            if (!secure)
+                *transport = t;
+        }
+        q += len;
+    }
+    return 0;
+}
+
+int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen)
+{
+    char host[MAX_TOKEN], hp[MAX_TOKEN];
+    int port = -1, transport = -1;
+    size_t n = strlen(token);
+
+    memset(out, 0, sizeof(*out));
+    out->port = -1;
+    out->transport = -1;
+    if (n == 0)
+        return fail(err, errlen, SP_ETARGET, token, "empty");
+    if (n >= MAX_TOKEN)
+        return fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
+
+    const char *rest = token;
+    if ((transport = url_scheme(&rest)) >= 0) {
+        snprintf(hp, sizeof(hp), "%s", rest);
+        size_t l = strlen(hp);
+        if (l && hp[l - 1] == '/')
+            hp[l - 1] = '\0';
+        if (strchr(hp, '@') || strchr(hp, ';') || strchr(hp, '?'))
+            return fail(err, errlen, SP_ETARGET, token, "a URL target is scheme://host[:port]");
+    } else if (!strncasecmp(token, "sip:", 4) || !strncasecmp(token, "sips:", 5)) {
+        int rc = sip_uri(token, token, hp, sizeof(hp), &transport, err, errlen);
+        if (rc)
+            return rc;
+        if (strchr(hp, '/'))
+            return fail(err, errlen, SP_ETARGET, token, "a SIP URI names one host");
+    } else {
+        snprintf(hp, sizeof(hp), "%s", token);
+        if (strstr(hp, "://"))
+            return fail(err, errlen, SP_ETARGET, token, "unknown scheme (udp://, tcp://, tls://)");
+    }
+    if (transport >= 0 && !allow_port)
+        return fail(err, errlen, SP_ETARGET, token, "a URI is not allowed here");
+    int rc = split_hostport(hp, token, host, sizeof(host), &port, err, errlen);
+    if (rc)
+        return rc;
+    if (port != -1 && !allow_port)
+        return fail(err, errlen, SP_ETARGET, token, "a port is not allowed here");
+    if (!host[0])
+        return fail(err, errlen, SP_ETARGET, token, "no address");
+    rc = parse_hostpart(host, token, out, err, errlen);
+    if (rc)
+        return rc;
+    out->port = port;
+    out->transport = (int8_t)transport;
+    return 0;
+}
+
+static int push_range(sp__range **v, size_t *n, size_t *cap, const sp__range *r)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        sp__range *p = realloc(*v, c * sizeof(*p));
+        if (!p)
+            return SP_ENOMEM;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = *r;
+    return 0;
+}
+
+/* Splits a spec on commas and whitespace and parses each token. */
+static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, size_t errlen)
+{
+    const char *p = spec;
+    int any = 0;
+    while (*p) {
+        while (*p == ',' || isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        const char *s = p;
+        while (*p && *p != ',' && !isspace((unsigned char)*p))
+            p++;
+        char token[MAX_TOKEN];
+        size_t len = (size_t)(p - s);
+        if (len >= sizeof(token))
+            return fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
+        memcpy(token, s, len);
+        token[len] = '\0';
+        sp__range r;
+        int rc = sp__target_parse(token, !exclude, &r, err, errlen);
+        if (rc)
+            return rc;
+        rc = exclude ? push_range(&t->excl, &t->n_excl, &t->cap_excl, &r)
+                     : push_range(&t->given, &t->n_given, &t->cap_given, &r);
+        if (rc)
+            return rc;
+        any = 1;
+    }
+    if (!any)
+        return fail(err, errlen, SP_ETARGET, spec, "empty");
+    return 0;
+}
+
+int sp__targets_add(sp__targets *t, const char *spec, char *err, size_t errlen)
+{
+    return add_spec(t, spec, 0, err, errlen);
+}
+
+int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errlen)
+{
+    return add_spec(t, spec, 1, err, errlen);
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+    const sp__range *x = a, *y = b;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    if (x->transport != y->transport)
+        return x->transport < y->transport ? -1 : 1;
+    if (x->scope != y->scope)
+        return x->scope < y->scope ? -1 : 1;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return 0;
+}
+
+/* Merges overlapping or adjacent ranges of the same family, port, transport
+ * and zone, in place. */
+static size_t merge_ranges(sp__range *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(*v), range_cmp);
+    size_t out = 0;
+    for (size_t i = 1; i < n; i++) {
+        sp__range *cur = &v[out];
+        if (v[i].family == cur->family && v[i].port == cur->port &&
+            v[i].transport == cur->transport && v[i].scope == cur->scope &&
+            (v[i].lo <= cur->hi || v[i].lo - 1 == cur->hi)) {
+            if (v[i].hi > cur->hi)
+                cur->hi = v[i].hi;
+        } else {
+            v[++out] = v[i];
+        }
+    }
+    return out + 1;
+}
+
+/* Gives the range its slice of endpoints, shared with every earlier range
+ * of the same port and transport. Returns 0 or SP_ENOMEM. */
+static int assign_endpoints(sp__targets *t, sp__range *r, const sp__range *done, size_t n_done,
+                            const uint16_t *ports, size_t n_ports, unsigned transports)
+{
+    for (size_t i = 0; i < n_done; i++)
+        if (done[i].port == r->port && done[i].transport == r->transport) {
+            r->ep_off = done[i].ep_off;
+            r->ep_n = done[i].ep_n;
+            return 0;
+        }
+    size_t need = 3 * (n_ports ? n_ports : 1);
+    sp__endpoint *eps = realloc(t->eps, (t->n_eps + need) * sizeof(*eps));
+    if (!eps)
+        return SP_ENOMEM;
+    t->eps = eps;
+    r->ep_off = (uint32_t)t->n_eps;
+    for (int tr = 0; tr < 3; tr++) {
+        if (r->transport >= 0 ? tr != r->transport : !(transports & (1u << tr)))
+            continue;
+        if (r->port >= 0) {
+            eps[t->n_eps++] = (sp__endpoint){(uint8_t)tr, (uint16_t)r->port};
+        } else if (n_ports) {
+            for (size_t i = 0; i < n_ports; i++)
+                eps[t->n_eps++] = (sp__endpoint){(uint8_t)tr, ports[i]};
+        } else {
+            eps[t->n_eps++] = (sp__endpoint){(uint8_t)tr, sp__default_port(tr)};
+        }
+    }
+    r->ep_n = (uint32_t)(t->n_eps - r->ep_off);
+    return 0;
+}
+
+int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, unsigned transports,
+                         char *err, size_t errlen)
+{
+    free(t->ranges);
+    free(t->cum);
+    free(t->eps);
+    t->ranges = NULL;
+    t->cum = NULL;
+    t->eps = NULL;
+    t->n_eps = 0;
+    t->n_ranges = 0;
+    t->pairs = t->addresses = 0;
+    if (!ports)
+        n_ports = 0;
+    if (!(transports & 7u))
+        transports = 1u << SP_TRANSPORT_UDP;
+
+    /* Excludes apply to every port; merge them ignoring their (absent) port. */
+    sp__range *ex = NULL;
+    size_t nex = t->n_excl;
+    if (nex) {
+        ex = malloc(nex * sizeof(*ex));
+        if (!ex)
+            return SP_ENOMEM;
+        memcpy(ex, t->excl, nex * sizeof(*ex));
+        nex = merge_ranges(ex, nex);
+    }
+
+    sp__range *out = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < t->n_given; i++) {
+        sp__range cur = t->given[i];
+        int alive = 1;
+        for (size_t j = 0; j < nex && alive; j++) {
+            const sp__range *x = &ex[j];
+            if (x->family != cur.family || x->hi < cur.lo || x->lo > cur.hi)
+                continue;
+            if (x->lo > cur.lo) { /* keep the part below the exclude */
+                sp__range below = cur;
+                below.hi = x->lo - 1;
+                if (push_range(&out, &n, &cap, &below)) {
+                    free(ex);
+                    free(out);
+                    return SP_ENOMEM;
+                }
+            }
+            if (x->hi < cur.hi)
+                cur.lo = x->hi + 1;
+            else
+                alive = 0;
+        }
+        if (alive && push_range(&out, &n, &cap, &cur)) {
+            free(ex);
+            free(out);
+            return SP_ENOMEM;
+        }
+    }
+    free(ex);
+    n = merge_ranges(out, n);
+
+    if (n == 0) {
+        free(out);
+        snprintf(err, errlen, "no targets to scan%s",
+                 t->n_given ? " (all of them are excluded)" : "");
+        return SP_ENOTARGETS;
+    }
+    uint64_t *cum = malloc(n * sizeof(*cum));
+    if (!cum) {
+        free(out);
+        return SP_ENOMEM;
+    }
+    uint64_t total = 0, addrs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (assign_endpoints(t, &out[i], out, i, ports, n_ports, transports)) {
+            free(out);
+            free(cum);
+            return SP_ENOMEM;
+        }
+        sp__u128 count = out[i].hi - out[i].lo + 1;
+        sp__u128 np = out[i].ep_n;
+        if (out[i].family == 6 && out[i].hi - out[i].lo >= (sp__u128)SP__MAX_PAIRS) {
+            free(out);
+            free(cum);
+            snprintf(err, errlen, "target set too large: more than 2^48 addresses");
+            return SP_ETOOBIG;
+        }
+        if ((sp__u128)total + count * np > (sp__u128)SP__MAX_PAIRS) {
+            free(out);
+            free(cum);
+            snprintf(err, errlen, "target set too large: more than 2^48 address/port pairs");
+            return SP_ETOOBIG;
+        }
+        total += (uint64_t)(count * np);
+        addrs += (uint64_t)count;
+        cum[i] = total;
+    }
+    t->ranges = out;
+    t->cum = cum;
+    t->n_ranges = n;
+    t->pairs = total;
+    t->addresses = addrs;
+    return 0;
+}
+
+void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port,
+                     uint8_t *transport)
+{
+    size_t lo = 0, hi = t->n_ranges - 1;
+    while (lo < hi) { /* first range whose cumulative count exceeds index */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->cum[mid] > index)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    const sp__range *r = &t->ranges[lo];
+    uint64_t off = index - (lo ? t->cum[lo - 1] : 0);
+    uint64_t np = r->ep_n;
+    u128_to_addr(r->lo + off / np, r->family, addr);
+    addr->scope = r->scope;
+    const sp__endpoint *ep = &t->eps[r->ep_off + off % np];
+    *port = ep->port;
+    if (transport)
+        *transport = ep->transport;
+}
+
+static int port_cmp(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size_t errlen)
+{
+    /* A bitmap of 65536 ports keeps duplicates and overlaps out cheaply. */
+    uint8_t *seen = calloc(65536 / 8, 1);
+    if (!seen)
+        return SP_ENOMEM;
+    const char *p = list;
+    size_t count = 0;
+    int any = 0, lowest = 65536, highest = 0;
+    while (*p) {
+        const char *s = p;
+        while (*p && *p != ',')
+            p++;
+        char tok[32];
+        size_t len = (size_t)(p - s);
+        if (*p == ',')
+            p++;
+        if (len == 0 || len >= sizeof(tok)) {
+            free(seen);
+            snprintf(err, errlen, "malformed port list '%s': empty or overlong item", list);
+            return SP_EPORT;
+        }
+        memcpy(tok, s, len);
+        tok[len] = '\0';
+        int a, b;
+        char *dash = strchr(tok, '-');
+        if (dash) {
+            *dash = '\0';
+            if (parse_port(tok, &a) || parse_port(dash + 1, &b) || b < a) {
+                free(seen);
+                *dash = '-';
+                snprintf(err, errlen, "malformed port list '%s': bad range '%s'", list, tok);
+                return SP_EPORT;
+            }
+        } else if (parse_port(tok, &a)) {
+            free(seen);
+            snprintf(err, errlen, "malformed port list '%s': bad port '%s' (1-65535)", list, tok);
+            return SP_EPORT;
+        } else {
+            b = a;
+        }
+        if (a < lowest)
+            lowest = a;
+        if (b > highest)
+            highest = b;
+        for (int v = a; v <= b; v++)
+            if (!(seen[v / 8] & (1u << (v % 8)))) {
+                seen[v / 8] |= (uint8_t)(1u << (v % 8));
+                count++;
+            }
+        any = 1;
+    }
+    if (!any) {
+        free(seen);
+        snprintf(err, errlen, "malformed port list '%s': empty", list);
+        return SP_EPORT;
+    }
+    uint16_t *ports = malloc(count * sizeof(*ports));
+    if (!ports) {
+        free(seen);
+        return SP_ENOMEM;
+    }
+    size_t k = 0;
+    for (int v = lowest; v <= highest; v++)
+        if (seen[v / 8] & (1u << (v % 8)))
+            ports[k++] = (uint16_t)v;
+    free(seen);
+    qsort(ports, k, sizeof(*ports), port_cmp);
+    *out = ports;
+    *n = k;
+    return 0;
+}
+
+void sp__addr_format(const sp__addr *a, char *buf, size_t len)
+{
+    /* IPv4 by hand: inet_ntop's sprintf was a tenth of the work of sending
+     * a probe, and every probe and reply formats its address. */
+    if (a->family == 4 && len >= 16) {
+        char *p = buf;
+        for (int i = 0; i < 4; i++) {
+            if (i)
+                *p++ = '.';
+            p += sp__decimal(p, a->bytes[i]);
+        }
+        *p = '\0';
+        return;
+    }
+    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len)) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    if (a->family == 6 && a->scope) {
+        char name[IF_NAMESIZE];
+        size_t n = strlen(buf);
+        if (if_indextoname(a->scope, name))
+            snprintf(buf + n, len - n, "%%%s", name);
+        else
+            snprintf(buf + n, len - n, "%%%u", a->scope);
+    }
+}
+
+void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len)
+{
+    char ip[80];
+    if (a->family == 4) {
+        sp__addr_format(a, ip, sizeof(ip));
+        char *p = ip + strlen(ip);
+        *p++ = ':';
+        p += sp__decimal(p, port);
+        size_t n = (size_t)(p - ip) < len ? (size_t)(p - ip) : len - 1;
+        memcpy(buf, ip, n);
+        buf[n] = '\0';
+        return;
+    }
+    sp__addr_format(a, ip, sizeof(ip));
+    snprintf(buf, len, "[%s]:%u", ip, port);
+}
+
+void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
+                          unsigned *len)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (a->family == 4) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        memcpy(&sin->sin_addr, a->bytes, 4);
+        *len = sizeof(*sin);
+    } else {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        sin6->sin6_scope_id = a->scope;
+        memcpy(&sin6->sin6_addr, a->bytes, 16);
+        *len = sizeof(*sin6);
+    }
+}
+
+void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port)
+{
+    memset(a, 0, sizeof(*a));
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+        a->family = 4;
+        memcpy(a->bytes, &sin->sin_addr, 4);
+        *port = ntohs(sin->sin_port);
+    } else {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            a->family = 4;
+            memcpy(a->bytes, sin6->sin6_addr.s6_addr + 12, 4);
+        } else {
+            a->family = 6;
+            memcpy(a->bytes, sin6->sin6_addr.s6_addr, 16);
+            a->scope = sin6->sin6_scope_id;
+        }
+        *port = ntohs(sin6->sin6_port);
+    }
+}
+
+int sp__addr_equal(const sp__addr *a, const sp__addr *b)
+{
+    return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
+}
+
+int sp__targets_contains(const sp__targets *t, const sp__addr *a)
+{
+    sp__u128 v = addr_to_u128(a->bytes, a->family);
+    for (size_t i = 0; i < t->n_ranges; i++)
+        if (t->ranges[i].family == a->family && v >= t->ranges[i].lo && v <= t->ranges[i].hi)
+            return 1;
+    return 0;
+}
