@@ -298,7 +298,16 @@ int main(int argc, char **argv)
         argc--;
         argv++;
     }
-    sp_scan *scan = sp_scan_new();
+    /* The mode comes first: it decides which options apply. */
+    sp_mode mode = alg_mode ? SP_MODE_ALG_CHECK : SP_MODE_SCAN;
+    for (int i = 1; i < argc && !alg_mode; i++) {
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strncmp(argv[i], "--read", 6) &&
+            (argv[i][6] == '\0' || argv[i][6] == '=' || !strncmp(argv[i] + 6, "-live", 5)))
+            mode = SP_MODE_CAPTURE;
+    }
+    sp_scan *scan = sp_scan_new_mode(mode);
     if (!scan) {
         fprintf(stderr, "sipprobe: out of memory\n");
         return EXIT_RUNTIME;

@@ -58,6 +58,7 @@ typedef struct entry {
 
 struct sp_scan {
     char err[512];
+    sp_mode mode;
 
     sp__targets targets;
     sp__strv target_specs, exclude_specs;
@@ -181,11 +182,14 @@ static sp_code fail(sp_scan *s, sp_code code, const char *fmt, ...)
 
 /* ---- Handle and setters ---- */
 
-sp_scan *sp_scan_new(void)
+sp_scan *sp_scan_new_mode(sp_mode mode)
 {
+    if (mode != SP_MODE_SCAN && mode != SP_MODE_CAPTURE && mode != SP_MODE_ALG_CHECK)
+        return NULL;
     sp_scan *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
+    s->mode = mode;
     sp__targets_init(&s->targets);
     sp__fpdb_init(&s->fpdb);
     sp__vulndb_init(&s->vulns);
@@ -212,6 +216,16 @@ sp_scan *sp_scan_new(void)
         return NULL;
     }
     return s;
+}
+
+sp_scan *sp_scan_new(void)
+{
+    return sp_scan_new_mode(SP_MODE_SCAN);
+}
+
+sp_mode sp_scan_mode(const sp_scan *s)
+{
+    return s->mode;
 }
 
 void sp_scan_free(sp_scan *s)
@@ -269,11 +283,33 @@ static sp_code check_idle(sp_scan *s)
     return SP_OK;
 }
 
+#define M_SCAN (1u << SP_MODE_SCAN)
+#define M_CAPTURE (1u << SP_MODE_CAPTURE)
+#define M_ALG (1u << SP_MODE_ALG_CHECK)
+
+static const char *mode_name(sp_mode m)
+{
+    return m == SP_MODE_SCAN      ? "a network scan"
+           : m == SP_MODE_CAPTURE ? "a capture inventory"
+                                  : "an ALG check";
+}
+
+/* A setting that does not belong to the handle's mode is an error, not
+ * silently ignored; the message names the setting. */
+static sp_code need_mode(sp_scan *s, unsigned modes, const char *what)
+{
+    if (check_idle(s))
+        return SP_ESTATE;
+    if (!(modes & (1u << s->mode)))
+        return fail(s, SP_ESTATE, "%s does not apply to %s", what, mode_name(s->mode));
+    return SP_OK;
+}
+
 /* Targets and excludes: parsed now (errors name the token), and the spec
  * kept as typed for reports and resume files. */
 static sp_code add_spec(sp_scan *s, const char *spec, int exclude)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, exclude ? "excludes" : "targets"))
         return SP_ESTATE;
     if (!spec)
         return fail(s, SP_EINVAL, "no %s given", exclude ? "exclude" : "target");
@@ -345,28 +381,28 @@ static sp_code add_file(sp_scan *s, const char *path, int exclude)
 
 sp_code sp_scan_add_targets_file(sp_scan *s, const char *path)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "targets"))
         return SP_ESTATE;
     return add_file(s, path, 0);
 }
 
 sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "excludes"))
         return SP_ESTATE;
     return add_file(s, path, 1);
 }
 
 sp_code sp_scan_set_extensions(sp_scan *s, const char *list)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "extension enumeration"))
         return SP_ESTATE;
     return (sp_code)sp__extlist_add(&s->exts, list ? list : "", s->err, sizeof(s->err));
 }
 
 sp_code sp_scan_add_extensions_file(sp_scan *s, const char *path)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "extension enumeration"))
         return SP_ESTATE;
     return add_file(s, path, 2);
 }
@@ -375,7 +411,7 @@ sp_code sp_scan_set_ports(sp_scan *s, const char *list)
 {
     uint16_t *ports;
     size_t n;
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "ports"))
         return SP_ESTATE;
     int rc = sp__ports_parse(list ? list : "", &ports, &n, s->err, sizeof(s->err));
     if (rc)
@@ -390,7 +426,7 @@ sp_code sp_scan_set_ports(sp_scan *s, const char *list)
 
 sp_code sp_scan_set_transports(sp_scan *s, const char *list)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "the transport list"))
         return SP_ESTATE;
     unsigned mask = 0;
     char buf[64];
@@ -422,7 +458,7 @@ sp_code sp_scan_set_transports(sp_scan *s, const char *list)
 
 sp_code sp_scan_add_capture_file(sp_scan *s, const char *path)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_CAPTURE, "reading a capture"))
         return SP_ESTATE;
     if (!path || !*path)
         return fail(s, SP_EINVAL, "empty capture file name");
@@ -434,7 +470,7 @@ sp_code sp_scan_add_capture_file(sp_scan *s, const char *path)
 sp_code sp_scan_set_live_capture(sp_scan *s, const char *iface, const char *filter,
                                  unsigned seconds)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_CAPTURE, "a live capture"))
         return SP_ESTATE;
     if (!iface || !*iface)
         return fail(s, SP_EINVAL, "no interface given for live capture");
@@ -450,7 +486,7 @@ sp_code sp_scan_set_live_capture(sp_scan *s, const char *iface, const char *filt
 
 sp_code sp_scan_set_write_pcap(sp_scan *s, const char *path)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "writing a pcap of probes"))
         return SP_ESTATE;
     free(s->write_pcap);
     s->write_pcap = path ? strdup(path) : NULL;
@@ -459,6 +495,8 @@ sp_code sp_scan_set_write_pcap(sp_scan *s, const char *path)
 
 sp_code sp_scan_set_max_connections(sp_scan *s, unsigned n)
 {
+    if (need_mode(s, M_SCAN, "max connections"))
+        return SP_ESTATE;
     if (n == 0 || n > 65536)
         return fail(s, SP_EINVAL, "max connections must be between 1 and 65536");
     s->max_conns = n;
@@ -467,6 +505,8 @@ sp_code sp_scan_set_max_connections(sp_scan *s, unsigned n)
 
 sp_code sp_scan_set_connect_timeout_ms(sp_scan *s, unsigned ms)
 {
+    if (need_mode(s, M_SCAN, "connect timeout"))
+        return SP_ESTATE;
     if (ms < 10 || ms > 600000)
         return fail(s, SP_EINVAL, "connect timeout must be between 10 and 600000 ms");
     s->connect_timeout_ms = ms;
@@ -475,7 +515,7 @@ sp_code sp_scan_set_connect_timeout_ms(sp_scan *s, unsigned ms)
 
 sp_code sp_scan_set_methods(sp_scan *s, const char *list)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "probe methods"))
         return SP_ESTATE;
     int methods[SP__MAX_PROBES];
     size_t n = 0;
@@ -509,6 +549,8 @@ sp_code sp_scan_set_methods(sp_scan *s, const char *list)
 
 sp_code sp_scan_set_rate(sp_scan *s, uint32_t pps)
 {
+    if (need_mode(s, M_SCAN, "rate"))
+        return SP_ESTATE;
     if (pps == 0 || pps > 10000000)
         return fail(s, SP_EINVAL, "rate must be between 1 and 10000000 probes per second");
     s->rate = pps;
@@ -517,6 +559,8 @@ sp_code sp_scan_set_rate(sp_scan *s, uint32_t pps)
 
 sp_code sp_scan_set_retries(sp_scan *s, unsigned retries)
 {
+    if (need_mode(s, M_SCAN, "retries"))
+        return SP_ESTATE;
     if (retries > 10)
         return fail(s, SP_EINVAL, "retries must be between 0 and 10");
     s->retries = retries;
@@ -525,6 +569,8 @@ sp_code sp_scan_set_retries(sp_scan *s, unsigned retries)
 
 sp_code sp_scan_set_wait_ms(sp_scan *s, unsigned wait_ms)
 {
+    if (need_mode(s, M_SCAN | M_ALG, "wait"))
+        return SP_ESTATE;
     if (wait_ms > 600000)
         return fail(s, SP_EINVAL, "wait must be at most 600000 ms");
     s->wait_ms = wait_ms;
@@ -533,12 +579,16 @@ sp_code sp_scan_set_wait_ms(sp_scan *s, unsigned wait_ms)
 
 sp_code sp_scan_set_seed(sp_scan *s, uint64_t seed)
 {
+    if (need_mode(s, M_SCAN, "seed"))
+        return SP_ESTATE;
     s->seed = seed;
     return SP_OK;
 }
 
 sp_code sp_scan_set_shard(sp_scan *s, unsigned index, unsigned count)
 {
+    if (need_mode(s, M_SCAN, "shard"))
+        return SP_ESTATE;
     if (count == 0 || index == 0 || index > count)
         return fail(s, SP_EINVAL, "shard must be I/N with 1 <= I <= N");
     s->shard_index = index - 1;
@@ -578,16 +628,22 @@ static sp_code set_user(sp_scan *s, char **dst, const char *v, const char *what)
 
 sp_code sp_scan_set_user_agent(sp_scan *s, const char *ua)
 {
+    if (need_mode(s, M_SCAN | M_ALG, "user agent"))
+        return SP_ESTATE;
     return set_string(s, &s->user_agent, ua, "user agent", 1);
 }
 
 sp_code sp_scan_set_from_user(sp_scan *s, const char *user)
 {
+    if (need_mode(s, M_SCAN, "from user"))
+        return SP_ESTATE;
     return set_user(s, &s->from_user, user, "from user");
 }
 
 sp_code sp_scan_set_to_user(sp_scan *s, const char *user)
 {
+    if (need_mode(s, M_SCAN, "to user"))
+        return SP_ESTATE;
     return set_user(s, &s->to_user, user, "to user");
 }
 
@@ -676,6 +732,8 @@ sp_code sp_scan_add_upload_header(sp_scan *s, const char *header)
 
 sp_code sp_scan_set_resume_file(sp_scan *s, const char *path)
 {
+    if (need_mode(s, M_SCAN, "a resume file"))
+        return SP_ESTATE;
     free(s->resume_path);
     s->resume_path = path ? strdup(path) : NULL;
     return path && !s->resume_path ? fail(s, SP_ENOMEM, "out of memory") : SP_OK;
@@ -712,7 +770,7 @@ static json_t *settings_json(const sp_scan *s)
 
 sp_code sp_scan_resume(sp_scan *s, const char *path)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_SCAN, "resume"))
         return SP_ESTATE;
     sp__resume_free(&s->resume);
     int rc = sp__resume_load(path, &s->resume, s->err, sizeof(s->err));
@@ -767,7 +825,7 @@ sp_code sp_scan_resume(sp_scan *s, const char *path)
 sp_code sp_scan_set_alg_check(sp_scan *s, const char *reflector, const char *token,
                               const char *transports)
 {
-    if (check_idle(s))
+    if (need_mode(s, M_ALG, "alg-check"))
         return SP_ESTATE;
     sp__range r;
     int rc = sp__target_parse(reflector ? reflector : "", 1, &r, s->err, sizeof(s->err));
@@ -868,6 +926,8 @@ static sp_code prepare_targets(sp_scan *s)
 
 sp_code sp_scan_address_count(sp_scan *s, uint64_t *out)
 {
+    if (need_mode(s, M_SCAN, "counting addresses"))
+        return SP_ESTATE;
     sp_code rc = prepare_targets(s);
     if (rc)
         return rc;
@@ -877,6 +937,8 @@ sp_code sp_scan_address_count(sp_scan *s, uint64_t *out)
 
 sp_code sp_scan_probe_count(sp_scan *s, uint64_t *out)
 {
+    if (need_mode(s, M_SCAN, "counting probes"))
+        return SP_ESTATE;
     sp_code rc = prepare_targets(s);
     if (rc)
         return rc;
@@ -2175,10 +2237,24 @@ sp_code sp_scan_run(sp_scan *s)
     memset(&rs, 0, sizeof(rs));
     sp__udp_init(&rs.udp);
     rs.streams.epfd = -1;
-    if (s->alg_host)
+    if (s->dry_run && s->mode != SP_MODE_SCAN) {
+        s->running = 0;
+        return fail(s, SP_ESTATE, "a dry run does not apply to %s", mode_name(s->mode));
+    }
+    if (s->mode == SP_MODE_ALG_CHECK) {
+        if (!s->alg_host) {
+            s->running = 0;
+            return fail(s, SP_ESTATE, "an ALG check needs its reflector (sp_scan_set_alg_check)");
+        }
         return run_alg_check(s);
-    if (s->captures.n || s->live_iface)
+    }
+    if (s->mode == SP_MODE_CAPTURE) {
+        if (!s->captures.n && !s->live_iface) {
+            s->running = 0;
+            return fail(s, SP_ESTATE, "a capture inventory needs a capture file or interface");
+        }
         return run_capture(s);
+    }
     sp_code rc = prepare(s);
     if (!rc && sp__udp_rx_init(&rs.rx) < 0)
         rc = fail(s, SP_ENOMEM, "out of memory");

@@ -191,10 +191,26 @@ SP_API const sp_finding_info *sp_finding_catalogue(size_t index);
 
 typedef struct sp_scan sp_scan;
 
-/* A new scan with defaults: port 5060, OPTIONS, 500 probes/s, 1 retry,
- * 2000 ms final wait, random seed, user agent "sipprobe/VERSION".
- * Returns NULL when out of memory. Free with sp_scan_free(). */
+/* What a handle is for, fixed when it is created. Each setter below says
+ * the modes it belongs to; called on a handle of another mode it fails
+ * with SP_ESTATE and a message naming the setting. Setters that say
+ * nothing (outputs, baseline, fail-on, upload, fingerprints, callbacks)
+ * belong to every mode. */
+typedef enum {
+    SP_MODE_SCAN = 0,     /* probe targets over the network */
+    SP_MODE_CAPTURE = 1,  /* inventory from captured traffic; sends nothing */
+    SP_MODE_ALG_CHECK = 2 /* one exchange per transport with a sipprobe reflector */
+} sp_mode;
+
+/* A new handle for mode, with defaults: port 5060, OPTIONS, 500 probes/s,
+ * 1 retry, 2000 ms final wait, random seed, user agent "sipprobe/VERSION".
+ * Returns NULL when out of memory or for an unknown mode. Free with
+ * sp_scan_free(). */
+SP_API sp_scan *sp_scan_new_mode(sp_mode mode);
+/* The same as sp_scan_new_mode(SP_MODE_SCAN). */
 SP_API sp_scan *sp_scan_new(void);
+/* The mode the handle was created for. */
+SP_API sp_mode sp_scan_mode(const sp_scan *scan);
 /* Frees the scan and everything it owns. NULL is harmless. */
 SP_API void sp_scan_free(sp_scan *scan);
 
