@@ -211,10 +211,13 @@ static const char *format_from_path(const char *path)
     return NULL;
 }
 
+static sp_reflector *g_reflector;
+
 static void on_reflect_signal(int sig)
 {
     (void)sig;
-    sp_reflect_stop();
+    if (g_reflector)
+        sp_reflector_stop(g_reflector);
 }
 
 /* sipprobe reflect: the ALG-check reflector, for a host outside the office. */
@@ -262,8 +265,16 @@ static int reflect_main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     g_verbose = 1;
     char err[512] = "";
-    sp_code rc =
-        sp_reflect(listen_addr, tok, (unsigned)max_seconds, on_log, NULL, err, sizeof(err));
+    g_reflector = sp_reflector_new();
+    if (!g_reflector) {
+        fprintf(stderr, "sipprobe: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    sp_code rc = sp_reflector_run(g_reflector, listen_addr, tok, (unsigned)max_seconds, on_log,
+                                  NULL, err, sizeof(err));
+    sp_reflector *r = g_reflector;
+    g_reflector = NULL;
+    sp_reflector_free(r);
     if (rc != SP_OK) {
         fprintf(stderr, "sipprobe: %s\n", err[0] ? err : sp_strerror(rc));
         return rc == SP_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;

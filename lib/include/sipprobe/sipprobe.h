@@ -378,12 +378,18 @@ SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
  * with exactly what it received (hex-encoded so that no ALG can rewrite
  * it), over UDP and TCP on addr ("ADDR:PORT", "[v6]:PORT"). A reply is
  * never larger than its request and each source gets at most 10 replies a
- * second, so the reflector cannot be abused as an amplifier. Runs until
- * max_seconds (0: until sp_reflect_stop) and logs through log. */
-SP_API sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp_log_fn log,
-                          void *data, char *err, size_t errlen);
-/* Asks a running sp_reflect to return. Async-signal-safe. */
-SP_API void sp_reflect_stop(void);
+ * second, so the reflector cannot be abused as an amplifier. Each
+ * reflector owns its sockets, connections and rate table. */
+typedef struct sp_reflector sp_reflector;
+/* NULL when out of memory. Free with sp_reflector_free() (NULL is harmless). */
+SP_API sp_reflector *sp_reflector_new(void);
+SP_API void sp_reflector_free(sp_reflector *reflector);
+/* Runs until max_seconds (0: until sp_reflector_stop) and logs through log. */
+SP_API sp_code sp_reflector_run(sp_reflector *reflector, const char *addr, const char *token,
+                                unsigned max_seconds, sp_log_fn log, void *data, char *err,
+                                size_t errlen);
+/* Asks a running sp_reflector_run to return. Async-signal-safe. */
+SP_API void sp_reflector_stop(sp_reflector *reflector);
 
 #ifdef __cplusplus
 }

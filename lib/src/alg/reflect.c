@@ -24,13 +24,6 @@
 #define RATE_SLOTS 256
 #define RATE_PER_S 10
 
-static volatile sig_atomic_t reflect_stop;
-
-void sp_reflect_stop(void)
-{
-    reflect_stop = 1;
-}
-
 typedef struct conn {
     int fd;
     time_t since;
@@ -44,9 +37,30 @@ typedef struct slot {
     time_t second;
     unsigned count;
 } slot;
-static slot slots[RATE_SLOTS];
 
-static int allowed(const struct sockaddr_storage *src)
+/* Everything one reflector owns: no state is shared between reflectors. */
+struct sp_reflector {
+    volatile sig_atomic_t stop;
+    slot slots[RATE_SLOTS];
+    conn conns[MAX_CONNS];
+};
+
+sp_reflector *sp_reflector_new(void)
+{
+    return calloc(1, sizeof(sp_reflector));
+}
+
+void sp_reflector_free(sp_reflector *r)
+{
+    free(r);
+}
+
+void sp_reflector_stop(sp_reflector *r)
+{
+    r->stop = 1;
+}
+
+static int allowed(slot *slots, const struct sockaddr_storage *src)
 {
     uint8_t a[16] = {0};
     if (src->ss_family == AF_INET)
@@ -135,8 +149,8 @@ static size_t framed(const char *buf, size_t len)
     return 0;
 }
 
-sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp_log_fn log,
-                   void *data, char *err, size_t errlen)
+sp_code sp_reflector_run(sp_reflector *r, const char *addr, const char *token, unsigned max_seconds,
+                         sp_log_fn log, void *data, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -165,16 +179,15 @@ sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp
         return SP_ESOCKET;
     }
     logm(log, data, 1, "reflecting on %s (udp and tcp)", addr);
-    static conn conns[MAX_CONNS];
+    conn *conns = r->conns;
+    memset(r->slots, 0, sizeof(r->slots));
     for (int i = 0; i < MAX_CONNS; i++)
         conns[i].fd = -1;
     time_t deadline = max_seconds ? time(NULL) + max_seconds : 0;
     unsigned long answered = 0, refused = 0;
     sp__buf reply;
     sp__buf_init(&reply);
-    reflect_stop = 0;
-
-    while (!reflect_stop && (!deadline || time(NULL) < deadline)) {
+    while (!r->stop && (!deadline || time(NULL) < deadline)) {
         struct pollfd p[2 + MAX_CONNS];
         int idx[2 + MAX_CONNS];
         nfds_t n = 0;
@@ -211,7 +224,8 @@ sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp
                 if (got <= 0)
                     continue;
                 buf[got] = '\0';
-                if (allowed(&src) && sp__alg_reply(buf, (size_t)got, token, &reply) == 0) {
+                if (allowed(r->slots, &src) &&
+                    sp__alg_reply(buf, (size_t)got, token, &reply) == 0) {
                     sendto(ufd, reply.data, reply.len, 0, (struct sockaddr *)&src, srclen);
                     answered++;
                 } else {
@@ -227,7 +241,7 @@ sp_code sp_reflect(const char *addr, const char *token, unsigned max_seconds, sp
                 for (int i = 0; i < MAX_CONNS && slot_i < 0; i++)
                     if (conns[i].fd < 0)
                         slot_i = i;
-                if (slot_i < 0 || !allowed(&src)) {
+                if (slot_i < 0 || !allowed(r->slots, &src)) {
                     close(c);
                     refused++;
                     continue;
