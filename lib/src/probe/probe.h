@@ -43,6 +43,9 @@ const sp__probe_type *sp__probe_get(size_t index);
 /* Index of a probe by (case-insensitive) name, or -1. */
 int sp__probe_find(const char *name);
 #define SP__MAX_PROBES 8
+/* The largest probe: our requests are about 400 bytes; this bounds
+ * user-supplied strings (user agent, users, extensions). */
+#define SP__PROBE_MAX 1400
 
 typedef enum {
     SP__SEG_LIT,

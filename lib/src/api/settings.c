@@ -1,0 +1,494 @@
+/* The setters: each checks its value and the handle's mode, and stores the
+ * setting. Nothing here opens a socket or starts anything; targets are
+ * parsed now so that errors name the token. */
+#include "api/scan.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Targets and excludes: parsed now (errors name the token), and the spec
+ * kept as typed for reports and resume files. */
+static sp_code add_spec(sp_scan *s, const char *spec, int exclude)
+{
+    if (sp__need_mode(s, SP__M_SCAN, exclude ? "excludes" : "targets"))
+        return SP_ESTATE;
+    if (!spec)
+        return sp__fail(s, SP_EINVAL, "no %s given", exclude ? "exclude" : "target");
+    int rc = exclude ? sp__targets_exclude(&s->set.targets, spec, s->err, sizeof(s->err))
+                     : sp__targets_add(&s->set.targets, spec, s->err, sizeof(s->err));
+    if (rc)
+        return (sp_code)rc;
+    if (sp__strv_push(exclude ? &s->set.exclude_specs : &s->set.target_specs, spec, strlen(spec)))
+        return sp__fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+sp_code sp_scan_add_target(sp_scan *s, const char *spec)
+{
+    return add_spec(s, spec, 0);
+}
+
+sp_code sp_scan_add_exclude(sp_scan *s, const char *spec)
+{
+    return add_spec(s, spec, 1);
+}
+
+/* Reads a list file: one spec per line, '#' comments, "-" is stdin. */
+static sp_code add_file(sp_scan *s, const char *path, int exclude)
+{
+    if (!path || !*path)
+        return sp__fail(s, SP_EINVAL, "no file name given");
+    FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!fp)
+        return sp__fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    char line[1024];
+    unsigned lineno = 0;
+    sp_code rc = SP_OK;
+    while (fgets(line, sizeof(line), fp)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+            rc = sp__fail(s, SP_ETARGET, "%s:%u: line longer than %zu characters", path, lineno,
+                          sizeof(line) - 2);
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            continue;
+        if (exclude == 2) {
+            char *end = p + strlen(p);
+            while (end > p && isspace((unsigned char)end[-1]))
+                *--end = '\0';
+            rc = (sp_code)sp__extlist_add(&s->set.exts, p, s->err, sizeof(s->err));
+        } else {
+            rc = exclude ? sp_scan_add_exclude(s, p) : sp_scan_add_target(s, p);
+        }
+        if (rc) {
+            char inner[sizeof(s->err)];
+            snprintf(inner, sizeof(inner), "%s", s->err);
+            sp__fail(s, rc, "%s:%u: %s", path, lineno, inner);
+            break;
+        }
+    }
+    if (!rc && ferror(fp))
+        rc = sp__fail(s, SP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (fp != stdin)
+        fclose(fp);
+    return rc;
+}
+
+sp_code sp_scan_add_targets_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "targets"))
+        return SP_ESTATE;
+    return add_file(s, path, 0);
+}
+
+sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "excludes"))
+        return SP_ESTATE;
+    return add_file(s, path, 1);
+}
+
+sp_code sp_scan_set_extensions(sp_scan *s, const char *list)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "extension enumeration"))
+        return SP_ESTATE;
+    return (sp_code)sp__extlist_add(&s->set.exts, list ? list : "", s->err, sizeof(s->err));
+}
+
+sp_code sp_scan_add_extensions_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "extension enumeration"))
+        return SP_ESTATE;
+    return add_file(s, path, 2);
+}
+
+sp_code sp_scan_set_ports(sp_scan *s, const char *list)
+{
+    uint16_t *ports;
+    size_t n;
+    if (sp__need_mode(s, SP__M_SCAN, "ports"))
+        return SP_ESTATE;
+    int rc = sp__ports_parse(list ? list : "", &ports, &n, s->err, sizeof(s->err));
+    if (rc)
+        return (sp_code)rc;
+    free(s->set.ports);
+    free(s->set.ports_spec);
+    s->set.ports = ports;
+    s->set.n_ports = n;
+    s->set.ports_spec = strdup(list);
+    return SP_OK;
+}
+
+sp_code sp_scan_set_transports(sp_scan *s, const char *list)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "the transport list"))
+        return SP_ESTATE;
+    unsigned mask = 0;
+    char buf[64];
+    if (!list || strlen(list) >= sizeof(buf))
+        return sp__fail(s, SP_EINVAL, "bad transport list (udp, tcp, tls)");
+    snprintf(buf, sizeof(buf), "%s", list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int t = !strcasecmp(tok, "udp")   ? SP_TRANSPORT_UDP
+                : !strcasecmp(tok, "tcp") ? SP_TRANSPORT_TCP
+                : !strcasecmp(tok, "tls") ? SP_TRANSPORT_TLS
+                                          : -1;
+        if (t < 0)
+            return sp__fail(s, SP_EINVAL, "unknown transport '%s' (udp, tcp, tls)", tok);
+        mask |= 1u << t;
+    }
+    if (!mask)
+        return sp__fail(s, SP_EINVAL, "no transport given (udp, tcp, tls)");
+    s->set.transports = mask;
+    s->set.transports_spec[0] = '\0';
+    for (int t = 0; t < 3; t++)
+        if (mask & (1u << t)) {
+            if (s->set.transports_spec[0])
+                strcat(s->set.transports_spec, ",");
+            strcat(s->set.transports_spec, sp_transport_name((sp_transport)t));
+        }
+    return SP_OK;
+}
+
+sp_code sp_scan_add_capture_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_CAPTURE, "reading a capture"))
+        return SP_ESTATE;
+    if (!path || !*path)
+        return sp__fail(s, SP_EINVAL, "empty capture file name");
+    if (sp__strv_push(&s->set.captures, path, strlen(path)))
+        return sp__fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+sp_code sp_scan_set_live_capture(sp_scan *s, const char *iface, const char *filter,
+                                 unsigned seconds)
+{
+    if (sp__need_mode(s, SP__M_CAPTURE, "a live capture"))
+        return SP_ESTATE;
+    if (!iface || !*iface)
+        return sp__fail(s, SP_EINVAL, "no interface given for live capture");
+    if (seconds == 0 || seconds > 86400)
+        return sp__fail(s, SP_EINVAL, "capture duration must be 1 to 86400 seconds");
+    free(s->set.live_iface);
+    free(s->set.live_filter);
+    s->set.live_iface = strdup(iface);
+    s->set.live_filter = filter ? strdup(filter) : NULL;
+    s->set.live_seconds = seconds;
+    return s->set.live_iface ? SP_OK : sp__fail(s, SP_ENOMEM, "out of memory");
+}
+
+sp_code sp_scan_set_write_pcap(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "writing a pcap of probes"))
+        return SP_ESTATE;
+    free(s->set.write_pcap);
+    s->set.write_pcap = path ? strdup(path) : NULL;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_max_connections(sp_scan *s, unsigned n)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "max connections"))
+        return SP_ESTATE;
+    if (n == 0 || n > 65536)
+        return sp__fail(s, SP_EINVAL, "max connections must be between 1 and 65536");
+    s->set.max_conns = n;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_connect_timeout_ms(sp_scan *s, unsigned ms)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "connect timeout"))
+        return SP_ESTATE;
+    if (ms < 10 || ms > 600000)
+        return sp__fail(s, SP_EINVAL, "connect timeout must be between 10 and 600000 ms");
+    s->set.connect_timeout_ms = ms;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_methods(sp_scan *s, const char *list)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "probe methods"))
+        return SP_ESTATE;
+    int methods[SP__MAX_PROBES];
+    size_t n = 0;
+    uint32_t mask = 0;
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s", list ? list : "");
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int idx = sp__probe_find(tok);
+        if (idx < 0)
+            return sp__fail(s, SP_EMETHOD, "unknown probe method '%s' (see --list-probes)", tok);
+        if (mask & (1u << idx))
+            continue;
+        mask |= 1u << idx;
+        methods[n++] = idx;
+    }
+    if (n == 0)
+        return sp__fail(s, SP_EMETHOD, "no probe method given");
+    memcpy(s->set.methods, methods, sizeof(methods));
+    s->set.n_methods = n;
+    s->set.method_mask = mask;
+    s->set.methods_spec[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strncat(s->set.methods_spec, i ? "," : "",
+                sizeof(s->set.methods_spec) - strlen(s->set.methods_spec) - 1);
+        strncat(s->set.methods_spec, sp__probe_get((size_t)methods[i])->name,
+                sizeof(s->set.methods_spec) - strlen(s->set.methods_spec) - 1);
+    }
+    return SP_OK;
+}
+
+sp_code sp_scan_set_rate(sp_scan *s, uint32_t pps)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "rate"))
+        return SP_ESTATE;
+    if (pps == 0 || pps > 10000000)
+        return sp__fail(s, SP_EINVAL, "rate must be between 1 and 10000000 probes per second");
+    s->set.rate = pps;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_retries(sp_scan *s, unsigned retries)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "retries"))
+        return SP_ESTATE;
+    if (retries > 10)
+        return sp__fail(s, SP_EINVAL, "retries must be between 0 and 10");
+    s->set.retries = retries;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_wait_ms(sp_scan *s, unsigned wait_ms)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_ALG, "wait"))
+        return SP_ESTATE;
+    if (wait_ms > 600000)
+        return sp__fail(s, SP_EINVAL, "wait must be at most 600000 ms");
+    s->set.wait_ms = wait_ms;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_seed(sp_scan *s, uint64_t seed)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "seed"))
+        return SP_ESTATE;
+    s->set.seed = seed;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_shard(sp_scan *s, unsigned index, unsigned count)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "shard"))
+        return SP_ESTATE;
+    if (count == 0 || index == 0 || index > count)
+        return sp__fail(s, SP_EINVAL, "invalid shard '%u/%u': it must be I/N with 1 <= I <= N",
+                        index, count);
+    s->set.shard_index = index - 1;
+    s->set.shard_count = count;
+    return SP_OK;
+}
+
+static sp_code set_string(sp_scan *s, char **dst, const char *v, const char *what, int allow_empty)
+{
+    if (!v || (!allow_empty && !*v))
+        return sp__fail(s, SP_EINVAL, "%s must not be empty", what);
+    if (strlen(v) > 200)
+        return sp__fail(s, SP_EINVAL, "%s is longer than 200 characters", what);
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return sp__fail(s, SP_EINVAL, "%s contains a control character", what);
+    char *copy = strdup(v);
+    if (!copy)
+        return sp__fail(s, SP_ENOMEM, "out of memory");
+    free(*dst);
+    *dst = copy;
+    return SP_OK;
+}
+
+/* SIP user parts we put in URIs: unreserved characters only, so the
+ * request stays well-formed whatever the user types. */
+static sp_code set_user(sp_scan *s, char **dst, const char *v, const char *what)
+{
+    if (!v || !*v)
+        return sp__fail(s, SP_EINVAL, "%s must not be empty", what);
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("-_.!~*'()&=+$,;?/", *p))
+            return sp__fail(s, SP_EINVAL, "%s '%s' has a character not allowed in a SIP user part",
+                            what, v);
+    return set_string(s, dst, v, what, 0);
+}
+
+sp_code sp_scan_set_user_agent(sp_scan *s, const char *ua)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_ALG, "user agent"))
+        return SP_ESTATE;
+    return set_string(s, &s->set.user_agent, ua, "user agent", 1);
+}
+
+sp_code sp_scan_set_from_user(sp_scan *s, const char *user)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "from user"))
+        return SP_ESTATE;
+    return set_user(s, &s->set.from_user, user, "from user");
+}
+
+sp_code sp_scan_set_to_user(sp_scan *s, const char *user)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "to user"))
+        return SP_ESTATE;
+    return set_user(s, &s->set.to_user, user, "to user");
+}
+
+sp_code sp_scan_add_fingerprints_file(sp_scan *s, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return sp__fail(s, SP_EIO, "cannot read fingerprints '%s': %s", path, strerror(errno));
+    sp__buf b;
+    sp__buf_init(&b);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < (16u << 20))
+        sp__buf_append(&b, chunk, n);
+    int rerr = ferror(fp);
+    fclose(fp);
+    if (rerr || b.failed) {
+        sp__buf_free(&b);
+        return sp__fail(s, SP_EIO, "cannot read fingerprints '%s'", path);
+    }
+    /* User rules go first so they can override built-in ones. */
+    int rc = sp__fpdb_load(&s->fpdb, sp__buf_cstr(&b), b.len, path, 1, s->err, sizeof(s->err));
+    sp__buf_free(&b);
+    return (sp_code)rc;
+}
+
+sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
+{
+    const sp__writer_type *type = sp__writer_find(format ? format : "");
+    if (!type)
+        return sp__fail(s, SP_EFORMAT, "unknown output format '%s' (see --list-outputs)",
+                        format ? format : "");
+    if (s->n_writers >= SP__MAX_WRITERS)
+        return sp__fail(s, SP_EINVAL, "at most %d outputs", SP__MAX_WRITERS);
+    sp__writer *w = sp__writer_open(type, path, s->err, sizeof(s->err));
+    if (!w)
+        return SP_EIO;
+    s->writers[s->n_writers++] = w;
+    if (!type->streaming)
+        s->keep_services = 1;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE | SP__M_ALG, "a baseline"))
+        return SP_ESTATE;
+    sp__baseline_free(&s->baseline);
+    return (sp_code)sp__baseline_load(&s->baseline, path, s->err, sizeof(s->err));
+}
+
+sp_code sp_scan_set_fail_on(sp_scan *s, sp_severity severity)
+{
+    if (severity != SP_SEV_NONE && (severity < SP_SEV_INFO || severity > SP_SEV_CRITICAL))
+        return sp__fail(s, SP_EINVAL, "invalid severity");
+    s->set.fail_on = severity;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_upload(sp_scan *s, const char *url, unsigned ndjson_batches)
+{
+    if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+        return sp__fail(s, SP_EINVAL, "upload URL must start with http:// or https://: '%s'",
+                        url ? url : "");
+    char *copy = strdup(url);
+    if (!copy)
+        return sp__fail(s, SP_ENOMEM, "out of memory");
+    free(s->set.upload_url);
+    s->set.upload_url = copy;
+    s->set.upload_batch = ndjson_batches;
+    s->keep_services = 1; /* the upload needs every service at the end */
+    return SP_OK;
+}
+
+sp_code sp_scan_add_upload_header(sp_scan *s, const char *header)
+{
+    const char *colon = header ? strchr(header, ':') : NULL;
+    if (!colon || colon == header || strpbrk(header, "\r\n"))
+        return sp__fail(s, SP_EINVAL, "upload header must look like 'Name: value'");
+    if (sp__strv_push(&s->set.upload_headers, header, strlen(header)))
+        return sp__fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+sp_code sp_scan_set_resume_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "a resume file"))
+        return SP_ESTATE;
+    free(s->set.resume_path);
+    s->set.resume_path = path ? strdup(path) : NULL;
+    return path && !s->set.resume_path ? sp__fail(s, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+sp_code sp_scan_set_alg_check(sp_scan *s, const char *reflector, const char *token,
+                              const char *transports)
+{
+    if (sp__need_mode(s, SP__M_ALG, "alg-check"))
+        return SP_ESTATE;
+    sp__range r;
+    int rc = sp__target_parse(reflector ? reflector : "", 1, &r, s->err, sizeof(s->err));
+    if (rc)
+        return (sp_code)rc;
+    if (r.lo != r.hi)
+        return sp__fail(s, SP_ETARGET, "alg-check needs one reflector address, not '%s'",
+                        reflector);
+    if (!token || strlen(token) < 8)
+        return sp__fail(s, SP_EINVAL, "alg-check needs the reflector's --token (8+ characters)");
+    sp__addr a;
+    memset(&a, 0, sizeof(a));
+    a.family = r.family;
+    for (int i = (r.family == 4 ? 3 : 15), k = 0; i >= 0; i--, k++)
+        a.bytes[i] = (uint8_t)(r.lo >> (8 * k));
+    char text[64];
+    sp__addr_format(&a, text, sizeof(text));
+    free(s->set.alg_host);
+    free(s->set.alg_token);
+    s->set.alg_host = strdup(text);
+    s->set.alg_token = strdup(token);
+    s->set.alg_port = r.port > 0 ? (uint16_t)r.port : 5060;
+    /* Exact names: "udpx" is a typo to report, not udp. */
+    int udp = !transports, tcp = 0;
+    char list[64];
+    snprintf(list, sizeof(list), "%s", transports ? transports : "");
+    char *save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcasecmp(t, "udp"))
+            udp = 1;
+        else if (!strcasecmp(t, "tcp"))
+            tcp = 1;
+        else
+            return sp__fail(s, SP_EINVAL, "alg-check transports are udp and/or tcp, not '%s'",
+                            transports);
+    }
+    if (!udp && !tcp)
+        return sp__fail(s, SP_EINVAL, "alg-check transports are udp and/or tcp, not '%s'",
+                        transports);
+    s->set.alg_udp = udp;
+    s->set.alg_tcp = tcp;
+    return s->set.alg_host && s->set.alg_token ? SP_OK : sp__fail(s, SP_ENOMEM, "out of memory");
+}

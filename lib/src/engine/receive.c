@@ -1,0 +1,200 @@
+/* Receiving: datagrams and framed stream messages go through the one
+ * token check (match/reply.c), then the service table drops duplicates,
+ * and what is new is parsed and classified into the service's record. A
+ * service with all its answers is delivered (run/deliver.c). */
+#include "api/scan.h"
+
+#include "classify/classify.h"
+#include "run/deliver.h"
+#include "sip/sipmsg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A reply to an enumeration REGISTER: only its status and reason count. */
+static void on_enum_reply(sp_scan *s, const sp__udp_in *in, const sp__probe_id *id)
+{
+    sp__entry *e = sp__table_find(&s->run.table, &id->addr, id->port, id->transport, 0);
+    if (!e || !e->svc || !e->svc->en)
+        return; /* a late reply after the phase ended */
+    sp__parsed msg;
+    if (sp__sipmsg_parse(in->buf, in->len, &msg) == 0) {
+        sp__enum *en = e->svc->en;
+        uint32_t index = id->ext == SP__EXT_BASELINE ? SP__EXT_BASELINE : id->ext - 1;
+        if (sp__enum_record(en, index, msg.status, msg.reason)) {
+            en->last_reply_ns = sp__now_ns();
+            s->run.enum_done++;
+            s->summary.replies++;
+        }
+    } else {
+        s->summary.bad_replies++;
+    }
+    sp__parsed_free(&msg);
+}
+
+/* A reply, from a datagram or framed from a TCP/TLS connection (with the
+ * handshake's evidence in tls). Matched by its token either way. */
+static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const sp_tls_info *tls)
+{
+    sp__probe_id id;
+    if (!sp__match_reply(s->run.key, &s->run.scope, in->buf, in->len, transport, &id)) {
+        s->summary.bad_replies++;
+        return;
+    }
+    if (sp__addr_equal(&id.addr, &in->from))
+        id.addr.scope = in->from.scope; /* the token does not carry the zone */
+    if (id.ext) {
+        on_enum_reply(s, in, &id);
+        return;
+    }
+    sp__entry *e = sp__table_find(&s->run.table, &id.addr, id.port, id.transport, 1);
+    if (!e) {
+        sp__log(s, 0, "out of memory: reply from %s dropped", "a responder");
+        return;
+    }
+    uint32_t bit = 1u << id.probe;
+    if (e->final_mask & bit)
+        return;                  /* a retransmission */
+    if (!e->svc && e->seen_mask) /* emitted already: nothing to add */
+        return;
+
+    sp__parsed msg;
+    if (sp__sipmsg_parse(in->buf, in->len, &msg) != 0 || msg.status < 100 || msg.status > 699) {
+        char from[80];
+        sp__addr_format_port(&in->from, in->from_port, from, sizeof(from));
+        sp__log(s, 1, "unparseable SIP reply from %s (%zu bytes) ignored", from, in->len);
+        sp__parsed_free(&msg);
+        s->summary.bad_replies++;
+        return;
+    }
+    if (!e->svc) {
+        e->svc = sp__svc_new(&id.addr, id.port, id.transport);
+        if (!e->svc) {
+            sp__parsed_free(&msg);
+            return;
+        }
+    }
+    sp__svc_set_responder(e->svc, &in->from, in->from_port);
+    if (tls && !e->svc->tls)
+        e->svc->tls = sp__tls_cert_new(tls);
+    /* Round trip to the arrival in our socket, not to this moment. */
+    uint32_t got = in->rx_ns > s->run.start_ns ? (uint32_t)((in->rx_ns - s->run.start_ns) / 100000)
+                                               : sp__engine_now_units(s);
+    if (got < id.sent_ms)
+        got = id.sent_ms; /* stamps a hair apart across two clocks */
+    double rtt = (double)(got - id.sent_ms) / 10.0;
+    if (rtt > s->run.max_rtt_ms && rtt < 60000)
+        s->run.max_rtt_ms = rtt;
+    /* The request size matters for amplification, a UDP-only concern. */
+    char probe[SP__PROBE_MAX];
+    size_t req_len = transport == SP_TRANSPORT_UDP
+                         ? sp__engine_build_probe(s, &id, NULL, probe, sizeof(probe))
+                         : 0;
+    const char *name = sp__probe_get(id.probe)->name;
+    char sent_to[128], host[64];
+    sp__addr_format(&id.addr, host, sizeof(host));
+    snprintf(sent_to, sizeof(sent_to), id.addr.family == 6 ? "sip:%s@[%s]" : "sip:%s@%s",
+             s->set.to_user, host);
+    sp__classify_echo(e->svc, sent_to, &msg);
+    if (sp__classify_reply(e->svc, id.probe, name, &msg, rtt, in->len, req_len)) {
+        s->summary.replies++;
+        e->seen_mask |= bit;
+        if (msg.status >= 200) {
+            e->final_mask |= bit;
+            if (transport == SP_TRANSPORT_UDP)
+                s->run.finals++; /* a stream probe counts when its connection ends */
+        }
+    }
+    sp__parsed_free(&msg);
+    /* With enumeration ahead, services are emitted once it is done. */
+    if ((e->final_mask & s->set.method_mask) == s->set.method_mask && !s->set.exts.count)
+        sp__deliver_entry(s, e, 0);
+}
+
+static void on_datagram(sp_scan *s, const sp__udp_in *in)
+{
+    if (s->run.pcap_out) {
+        int f = in->from.family == 6;
+        sp__pcap_write(s->run.pcap_out, SP_TRANSPORT_UDP, &in->from, in->from_port,
+                       &s->run.local_addr[f], s->run.local_port[f], in->buf, in->len);
+    }
+    on_reply(s, in, SP_TRANSPORT_UDP, NULL);
+}
+
+/* ---- TCP and TLS connections (stream.c) call back here ---- */
+
+static size_t stream_build(void *ctx, const sp__probe_id *id, const char *local, char *out,
+                           size_t cap)
+{
+    return sp__engine_build_probe(ctx, id, local, out, cap);
+}
+
+static void stream_wrote(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
+                         const sp__addr *local, uint16_t local_port)
+{
+    sp_scan *s = ctx;
+    s->summary.probes_sent++;
+    /* Over TLS the pcap holds what went inside the encryption. */
+    if (s->run.pcap_out)
+        sp__pcap_write(s->run.pcap_out, SP_TRANSPORT_TCP, local, local_port, &id->addr, id->port,
+                       buf, len);
+}
+
+static void stream_message(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
+                           const sp__addr *from, uint16_t from_port, const sp__addr *local,
+                           uint16_t local_port, const sp_tls_info *tls)
+{
+    sp_scan *s = ctx;
+    if (s->run.pcap_out)
+        sp__pcap_write(s->run.pcap_out, SP_TRANSPORT_TCP, from, from_port, local, local_port, buf,
+                       len);
+    sp__udp_in in = {.buf = (char *)buf, .len = len, .from = *from, .from_port = from_port};
+    on_reply(ctx, &in, id->transport, tls);
+}
+
+static void stream_ended(void *ctx, const sp__probe_id *id, sp__conn_end how)
+{
+    sp_scan *s = ctx;
+    if (!id->ext)
+        s->run.streams_ended++;
+    switch (how) {
+    case SP__CONN_REFUSED:
+        s->summary.conn_refused++;
+        break;
+    case SP__CONN_FILTERED:
+        s->summary.conn_filtered++;
+        break;
+    case SP__CONN_NO_REPLY:
+        s->summary.conn_no_reply++;
+        break;
+    case SP__CONN_TLS_FAILED:
+        s->summary.tls_failed++;
+        break;
+    default:
+        break;
+    }
+}
+
+const sp__stream_ops sp__engine_stream_ops = {stream_build, stream_wrote, stream_message,
+                                              stream_ended};
+
+/* Processes waiting replies, at most `rounds` receive batches per family:
+ * bounded so that a flood of datagrams cannot starve sending. */
+int sp__engine_drain(sp_scan *s, int rounds)
+{
+    int total = 0;
+    for (int round = 0; round < rounds; round++) {
+        int got = sp__streams_poll(&s->run.streams, sp__now_ns());
+        for (int fam = 4; fam <= 6; fam += 2) {
+            sp__udp_in *pkts = NULL;
+            int n = s->run.dgram->recv(s->run.dgram_ctx, fam, &pkts);
+            for (int i = 0; i < n; i++)
+                on_datagram(s, &pkts[i]);
+            got += n;
+        }
+        total += got;
+        if (got == 0)
+            break;
+    }
+    return total;
+}

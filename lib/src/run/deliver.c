@@ -1,0 +1,117 @@
+#include "run/deliver.h"
+
+#include "api/scan.h"
+#include "classify/classify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Finishes a service and hands it to everyone: fingerprint and findings,
+ * baseline marks and counts, the callback, the journal and the streaming
+ * writers (one JSON line for all), and the list the document writers get at
+ * the end. A service read back from a journal is classified and journaled
+ * already. Runs on the output thread when there is one (never with a
+ * service callback), else on the scan thread. */
+static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
+{
+    if (!from_journal)
+        sp__classify_finish(svc, &s->fpdb, &s->vulns);
+    /* Against a baseline, each finding is new or known. */
+    for (size_t i = 0; i < svc->n_findings; i++) {
+        sp_finding *f = &svc->findings[i];
+        if (!s->baseline.loaded) {
+            f->is_new = -1;
+            continue;
+        }
+        char key[256];
+        sp__service_address(&svc->pub, key, sizeof(key) - 64);
+        strcat(key, " ");
+        strcat(key, f->id);
+        f->is_new = !sp__baseline_check(&s->baseline, key);
+        if (f->is_new) {
+            s->summary.new_findings++;
+            if ((int)f->severity > (int)s->summary.max_new_severity)
+                s->summary.max_new_severity = f->severity;
+        }
+    }
+    for (size_t i = 0; i < svc->n_findings; i++) {
+        sp_severity sev = svc->findings[i].severity;
+        s->summary.findings_by_severity[sev]++;
+        if ((int)sev > (int)s->summary.max_severity)
+            s->summary.max_severity = sev;
+    }
+    if (s->hooks.service_fn)
+        s->hooks.service_fn(&svc->pub, s->hooks.service_data);
+    int streaming = 0;
+    for (size_t i = 0; i < s->n_writers; i++)
+        streaming |= s->writers[i]->type->streaming;
+    int journal = s->journal.fp && !from_journal;
+    char *line = journal || streaming ? sp__service_line(&svc->pub) : NULL;
+    if (journal)
+        sp__journal_service(&s->journal, line);
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (!w->type->streaming)
+            continue;
+        if (line && w->type->service_line)
+            w->type->service_line(w, line);
+        else
+            w->type->service(w, &svc->pub);
+    }
+    free(line);
+    if (s->keep_services) {
+        if (s->n_kept == s->cap_kept) {
+            size_t cap = s->cap_kept ? s->cap_kept * 2 : 64;
+            sp__svc **k = realloc(s->kept, cap * sizeof(*k));
+            if (!k) {
+                s->kept_lost++; /* said after the scan, from the scan thread */
+                sp__svc_free(svc);
+                return;
+            }
+            s->kept = k;
+            s->cap_kept = cap;
+        }
+        s->kept[s->n_kept++] = svc;
+    } else {
+        sp__svc_free(svc);
+    }
+}
+
+static void out_work(void *ctx, void *item, int classified)
+{
+    finish_service(ctx, item, classified);
+}
+
+/* While idle, the output thread pushes out what the streams have buffered. */
+static void flush_streams(void *ctx)
+{
+    sp_scan *s = ctx;
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i]->type->streaming)
+            fflush(s->writers[i]->fp);
+}
+
+int sp__deliver_start_thread(sp_scan *s)
+{
+    if (s->hooks.service_fn)
+        return -1;
+    return sp__outthread_start(&s->out, out_work, flush_streams, s);
+}
+
+void sp__deliver(sp_scan *s, sp__svc *svc, int classified)
+{
+    svc->emitted = 1;
+    s->summary.services++;
+    if (s->out.running)
+        sp__outthread_push(&s->out, svc, classified);
+    else
+        finish_service(s, svc, classified);
+}
+
+void sp__deliver_entry(sp_scan *s, sp__entry *e, int classified)
+{
+    sp__svc *svc = e->svc;
+    e->svc = NULL;
+    sp__deliver(s, svc, classified);
+}

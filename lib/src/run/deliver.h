@@ -1,0 +1,25 @@
+/* Delivering a finished service, the same in every mode: fingerprint and
+ * findings, baseline marks and summary counts, the caller's callback, the
+ * resume journal and streaming writers (one JSON line for all), and the
+ * list the document writers get at the end. On the output thread while
+ * one runs, else on the calling thread. */
+#ifndef SP_RUN_DELIVER_H
+#define SP_RUN_DELIVER_H
+
+#include "match/table.h"
+#include "model/service.h"
+
+struct sp_scan;
+
+/* Delivers svc (owned from here on). classified: it was classified already
+ * (read back from a journal, or made by a capture or ALG check), so it is
+ * neither classified nor journaled again. */
+void sp__deliver(struct sp_scan *s, sp__svc *svc, int classified);
+/* Delivers the record of a table row; the row stays, so that late replies
+ * are still recognised as duplicates. */
+void sp__deliver_entry(struct sp_scan *s, sp__entry *e, int classified);
+/* Starts the output thread (not with a service callback: callbacks stay on
+ * the caller's thread, as the header promises); 0 or -1. */
+int sp__deliver_start_thread(struct sp_scan *s);
+
+#endif

@@ -1,0 +1,108 @@
+#include "run/finish.h"
+
+#include "api/scan.h"
+#include "output/publish.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int sp__load_knowledge(sp_scan *s)
+{
+    if (s->builtin_loaded)
+        return SP_OK;
+    int rc = sp__fpdb_load_builtin(&s->fpdb, s->err, sizeof(s->err));
+    if (!rc)
+        rc = sp__vulndb_load_builtin(&s->vulns, s->err, sizeof(s->err));
+    s->builtin_loaded = !rc;
+    return rc;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void sp__begin(sp_scan *s, sp__scan_meta *meta, char *started, size_t len)
+{
+    iso_now(started, len);
+    meta->version = SP_VERSION;
+    meta->started = started;
+    meta->fail_on = s->set.fail_on;
+    meta->color = s->set.color;
+    if (!meta->excludes)
+        meta->excludes = &s->set.exclude_specs;
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i]->type->begin)
+            s->writers[i]->type->begin(s->writers[i], meta);
+}
+
+static int svc_cmp(const void *a, const void *b)
+{
+    const sp__svc *x = *(sp__svc *const *)a, *y = *(sp__svc *const *)b;
+    if (x->host.family != y->host.family)
+        return x->host.family < y->host.family ? -1 : 1;
+    int c = memcmp(x->host.bytes, y->host.bytes, 16);
+    if (c)
+        return c;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    return (int)x->transport - (int)y->transport;
+}
+
+/* Ends and closes every writer; a dry run wrote nothing and keeps nothing. */
+static int close_writers(sp_scan *s, const sp__scan_meta *meta, const sp_service **views, int rc)
+{
+    int dry = s->set.dry_run;
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (!dry && views && w->type->end)
+            w->type->end(w, meta, views, s->n_kept);
+        char werr[512];
+        int wrc = dry ? (sp__writer_abort(w), 0) : sp__writer_close(w, werr, sizeof(werr));
+        if (wrc && !rc)
+            rc = sp__fail(s, (sp_code)wrc, "%s", werr);
+        s->writers[i] = NULL;
+    }
+    s->n_writers = 0;
+    return rc;
+}
+
+int sp__finish(sp_scan *s, sp__scan_meta *meta, int rc, const sp__targets *covered, int may_fix)
+{
+    if (s->kept_lost)
+        sp__log(s, 0, "out of memory: %zu services left out of the final report", s->kept_lost);
+    if (s->n_kept > 1)
+        qsort(s->kept, s->n_kept, sizeof(*s->kept), svc_cmp);
+    char finished[32];
+    iso_now(finished, sizeof(finished));
+    meta->finished = finished;
+    meta->summary = &s->summary;
+    if (s->baseline.loaded && may_fix) {
+        sp__baseline_fixed(&s->baseline, covered, &s->fixed);
+        meta->fixed = &s->fixed;
+    }
+    const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));
+    for (size_t i = 0; views && i < s->n_kept; i++)
+        views[i] = &s->kept[i]->pub;
+    if (!views)
+        sp__log(s, 0, "out of memory: the reports get no services");
+    /* Writers run even after a failure, so nothing gathered is lost. */
+    rc = close_writers(s, meta, views, rc);
+    if (s->set.upload_url && !s->set.dry_run && views) {
+        char done[512], err[512];
+        int urc = sp__publish(s->set.upload_url, &s->set.upload_headers, s->set.upload_batch, meta,
+                              views, s->n_kept, done, sizeof(done), err, sizeof(err));
+        if (urc && !rc)
+            rc = sp__fail(s, (sp_code)urc, "%s", err);
+        else if (!urc)
+            sp__log(s, 1, "%s", done);
+    }
+    free(views);
+    s->running = 0;
+    s->ran = 1;
+    return rc;
+}

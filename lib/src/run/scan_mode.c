@@ -1,0 +1,181 @@
+/* The network scan mode: prepare, open, discovery rounds over the
+ * permutation (with retries for silent targets and a final wait), the
+ * optional enumeration phase, then the shared finishing step. The resume
+ * journal is kept meanwhile, and a resumed scan replays what it found. */
+#include "api/scan.h"
+
+#include "run/deliver.h"
+#include "run/finish.h"
+#include "run/modes.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+/* "5060 (udp, tcp), 5061 (tls)" or "5060-5070 (udp)": what reports show. */
+static void describe_ports(const sp_scan *s, char *out, size_t len)
+{
+    if (s->set.ports_spec) {
+        snprintf(out, len, "%s (%s)", s->set.ports_spec, s->set.transports_spec);
+        return;
+    }
+    int stream = (s->set.transports & 3u) != 0, tls = (s->set.transports & 4u) != 0;
+    char lower[32] = "";
+    for (int t = 0; t < 2; t++)
+        if (s->set.transports & (1u << t)) {
+            if (lower[0])
+                strcat(lower, ",");
+            strcat(lower, sp_transport_name((sp_transport)t));
+        }
+    snprintf(out, len, "%s%s%s%s%s", stream ? "5060 (" : "", lower, stream ? ")" : "",
+             stream && tls ? ", " : "", tls ? "5061 (tls)" : "");
+}
+
+/* The journal and the output thread, before the first probe. */
+static void start_delivery(sp_scan *s)
+{
+    if (s->set.dry_run)
+        return;
+    if (s->set.resume_path) {
+        json_t *settings = sp__settings_json(s);
+        if (sp__journal_open(&s->journal, s->set.resume_path, settings, s->set.resuming, s->err,
+                             sizeof(s->err)) != 0)
+            sp__log(s, 0, "%s; continuing without one", s->err);
+        json_decref(settings);
+    }
+    if (sp__deliver_start_thread(s) != 0 && !s->hooks.service_fn)
+        sp__log(s, 1, "no output thread; finishing services on the scan thread");
+}
+
+/* What the interrupted scan found goes to the outputs again and counts as
+ * answered, so those targets are not probed twice. Returns where sending
+ * goes on. */
+static void replay_journal(sp_scan *s, unsigned *first_round, uint64_t *first_j)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(s->set.resume.services, i, o)
+    {
+        sp__svc *svc = sp__service_from_json(o);
+        sp__entry *e =
+            svc ? sp__table_find(&s->run.table, &svc->host, svc->port, svc->transport, 1) : NULL;
+        if (!e || e->svc || e->seen_mask) {
+            sp__svc_free(svc);
+            continue;
+        }
+        e->seen_mask = svc->seen_mask;
+        e->final_mask = svc->final_mask;
+        for (uint32_t m = svc->final_mask & s->set.method_mask; m; m &= m - 1)
+            s->run.finals++;
+        e->svc = svc;
+        sp__deliver_entry(s, e, 1);
+    }
+    if (s->set.resume.has_position) {
+        *first_round = s->set.resume.round;
+        *first_j = s->set.resume.next_j;
+    }
+    sp__log(s, 1, "resuming: %zu services found before, sending from round %u", i, *first_round);
+}
+
+/* Discovery: round 0 sends every probe, later rounds retry silent
+ * targets, each after a wait for the previous round's replies. */
+static int discover(sp_scan *s, unsigned first_round, uint64_t first_j)
+{
+    sp__perm perm;
+    int rc = SP_OK;
+    sp__perm_init(&perm, s->set.targets.pairs * s->set.n_methods, s->set.seed);
+    s->run.planned = s->set.targets.pairs * s->set.n_methods / s->set.shard_count;
+    if (first_round > 0 || first_j > 0) {
+        /* The probes sent before the interrupt still count as expected. */
+        sp__walk w;
+        uint64_t v;
+        sp__walk_init(&w, &perm, s->set.shard_index, s->set.shard_count);
+        while ((first_round > 0 || w.next_j < first_j) && sp__walk_next(&w, &v))
+            s->run.expected++;
+    }
+    unsigned rounds = s->set.dry_run ? 1 : s->set.retries + 1;
+    for (unsigned r = first_round; r < rounds && !rc && !s->stop; r++) {
+        if (r > first_round || (r > 0 && first_j == 0)) {
+            /* Give replies to the previous round time to arrive first. */
+            sp__engine_wait(s, 0, 1);
+            if (sp__engine_all_answered(s))
+                break;
+        }
+        uint64_t before = s->summary.probes_sent, t0 = sp__now_ns();
+        rc = sp__engine_send_round(s, &perm, r, r == first_round ? first_j : 0);
+        double dt = (double)(sp__now_ns() - t0) / 1e9;
+        uint64_t sent = s->summary.probes_sent - before;
+        if (!s->set.dry_run)
+            sp__log(s, 1, "round %u: sent %llu probes in %.2f s (%.0f probes/s)", r,
+                    (unsigned long long)sent, dt, dt > 0 ? (double)sent / dt : 0.0);
+    }
+    if (!rc && !s->set.dry_run) {
+        if (!s->run.last_send_ns)
+            s->run.last_send_ns = sp__now_ns();
+        sp__engine_wait(s, 1, 2);
+    }
+    return rc;
+}
+
+/* After the last phase: every service written before the journal closes
+ * (with the position on an interrupt), and services still waiting for a
+ * final reply to some probe reported as they are. */
+static void end_delivery(sp_scan *s)
+{
+    sp__outthread_stop(&s->out);
+    s->summary.interrupted = s->stop > 0;
+    if (s->journal.fp) {
+        if (s->summary.interrupted)
+            sp__journal_position(&s->journal, s->run.pos_round, s->run.pos_j);
+        /* A completed scan needs no journal; an interrupted one keeps it. */
+        sp__journal_close(&s->journal, s->summary.interrupted);
+    }
+    for (size_t i = 0; i < s->run.table.cap; i++)
+        if (s->run.table.v[i].svc)
+            sp__deliver_entry(s, &s->run.table.v[i], 0);
+}
+
+int sp__mode_scan(sp_scan *s)
+{
+    int rc = sp__engine_prepare(s);
+    if (!rc)
+        rc = sp__engine_open(s);
+    char started[32], ports_desc[200];
+    describe_ports(s, ports_desc, sizeof(ports_desc));
+    sp__scan_meta meta = {
+        .targets = &s->set.target_specs,
+        .ports = ports_desc,
+        .transports = s->set.transports_spec,
+        .methods = s->set.methods_spec,
+        .rate = s->set.rate,
+        .retries = s->set.retries,
+        .wait_ms = s->set.wait_ms,
+        .seed = s->set.seed,
+        .shard_index = s->set.shard_index + 1,
+        .shard_count = s->set.shard_count,
+        .user_agent = s->set.user_agent,
+    };
+    sp__begin(s, &meta, started, sizeof(started));
+    s->run.start_ns = sp__now_ns();
+    if (!rc) {
+        unsigned first_round = 0;
+        uint64_t first_j = 0;
+        start_delivery(s);
+        if (s->set.resuming)
+            replay_journal(s, &first_round, &first_j);
+        rc = discover(s, first_round, first_j);
+    }
+    if (!rc && !s->set.dry_run && s->set.exts.count && !s->stop)
+        rc = sp__engine_enumerate(s);
+    end_delivery(s);
+    s->summary.elapsed_s = (double)(sp__now_ns() - s->run.start_ns) / 1e9;
+    sp__engine_progress(s, 1);
+    if (s->run.pcap_out) {
+        if (sp__pcap_writer_close(s->run.pcap_out) != 0 && !rc)
+            rc = sp__fail(s, SP_EIO, "cannot write the packets to '%s'", s->set.write_pcap);
+        s->run.pcap_out = NULL;
+    }
+    rc = sp__finish(s, &meta, rc, &s->set.targets, 1);
+    sp__engine_close(s);
+    return rc;
+}
