@@ -1,0 +1,264 @@
+/* The engine driven through a fake datagram transport: no socket, no
+ * packet. The fake answers each probe as a scripted host would, so that
+ * the tests see what the engine sends, retries, matches and reports. */
+#include "suites.h"
+
+#include "api/scan.h"
+#include "engine/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the host at 127.0.0.N does with a probe (N indexes the script). */
+enum behaviour {
+    SILENT,       /* never answers */
+    ANSWER,       /* 200 OK at once */
+    LATE,         /* silent to the first attempt, answers the retry */
+    OTHER_SOURCE, /* answers from 127.0.0.99 */
+    TWICE,        /* the same reply twice (a retransmission) */
+    FORGED,       /* a reply whose token does not verify */
+};
+
+#define HOSTS 8
+#define QUEUE 64
+
+typedef struct fake {
+    enum behaviour script[HOSTS];
+    unsigned sent[HOSTS];
+    sp__udp_in queue[QUEUE];
+    char bufs[QUEUE][2048];
+    unsigned n_queued;
+    sp__udp_in out[QUEUE]; /* what recv hands over */
+    char outbufs[QUEUE][2048];
+} fake;
+
+static int f_open(void *ctx, int family, uint32_t rate, char *err, size_t errlen)
+{
+    (void)ctx, (void)rate, (void)err, (void)errlen;
+    return family == 4 ? 0 : SP_ESOCKET;
+}
+
+static int f_local_for(void *ctx, const sp__addr *dst, uint16_t port, char *out, size_t len)
+{
+    (void)ctx, (void)dst, (void)port;
+    snprintf(out, len, "127.0.0.1:40000");
+    return 0;
+}
+
+/* The request's headers a response echoes (RFC 3261 section 8.2.6.2). */
+static size_t make_reply(const char *req, size_t len, char *out, size_t cap)
+{
+    static const char *const echo[] = {"Via:", "From:", "To:", "Call-ID:", "CSeq:"};
+    size_t n = (size_t)snprintf(out, cap, "SIP/2.0 200 OK\r\n");
+    const char *p = req, *end = req + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t l = eol ? (size_t)(eol - p + 1) : (size_t)(end - p);
+        for (size_t i = 0; i < sizeof(echo) / sizeof(echo[0]); i++)
+            if (!strncmp(p, echo[i], strlen(echo[i])) && n + l < cap) {
+                memcpy(out + n, p, l);
+                n += l;
+            }
+        p += l;
+    }
+    n += (size_t)snprintf(out + n, cap - n, "Server: FakePBX 1.0\r\nContent-Length: 0\r\n\r\n");
+    return n;
+}
+
+static void queue_reply(fake *f, const sp__udp_out *m, uint8_t from_last, int forge)
+{
+    if (f->n_queued == QUEUE)
+        return;
+    unsigned k = f->n_queued++;
+    sp__udp_in *in = &f->queue[k];
+    memset(in, 0, sizeof(*in));
+    in->buf = f->bufs[k];
+    in->len = make_reply(m->buf, m->len, in->buf, sizeof(f->bufs[k]));
+    if (forge) { /* one character of the Call-ID's token changed */
+        char *cid = strstr(in->buf, "Call-ID: ");
+        if (cid)
+            cid[12] = cid[12] == 'a' ? 'b' : 'a';
+    }
+    in->from = m->dst;
+    in->from.bytes[3] = from_last;
+    in->from_port = m->port;
+}
+
+static int f_send(void *ctx, int family, const sp__udp_out *msgs, unsigned n, unsigned *dropped)
+{
+    fake *f = ctx;
+    (void)family;
+    *dropped = 0;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned host = msgs[i].dst.bytes[3];
+        if (host >= HOSTS)
+            continue;
+        unsigned attempt = f->sent[host]++;
+        switch (f->script[host]) {
+        case ANSWER:
+            queue_reply(f, &msgs[i], (uint8_t)host, 0);
+            break;
+        case LATE:
+            if (attempt > 0)
+                queue_reply(f, &msgs[i], (uint8_t)host, 0);
+            break;
+        case OTHER_SOURCE:
+            queue_reply(f, &msgs[i], 99, 0);
+            break;
+        case TWICE:
+            queue_reply(f, &msgs[i], (uint8_t)host, 0);
+            queue_reply(f, &msgs[i], (uint8_t)host, 0);
+            break;
+        case FORGED:
+            queue_reply(f, &msgs[i], (uint8_t)host, 1);
+            break;
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
+static int f_recv(void *ctx, int family, sp__udp_in **pkts)
+{
+    fake *f = ctx;
+    if (family != 4)
+        return 0;
+    unsigned n = f->n_queued;
+    for (unsigned i = 0; i < n; i++) {
+        f->out[i] = f->queue[i];
+        memcpy(f->outbufs[i], f->queue[i].buf, f->queue[i].len);
+        f->out[i].buf = f->outbufs[i];
+    }
+    f->n_queued = 0;
+    *pkts = f->out;
+    return (int)n;
+}
+
+static void f_wait(void *ctx, int extra_fd, uint64_t timeout_ns)
+{
+    (void)ctx, (void)extra_fd, (void)timeout_ns; /* replies are there at once */
+}
+
+static void f_close(void *ctx)
+{
+    (void)ctx;
+}
+
+static const sp__dgram_ops fake_ops = {f_open, f_local_for, f_send, f_recv, f_wait, f_close};
+
+typedef struct seen {
+    char hosts[HOSTS][64];
+    int differs[HOSTS];
+    unsigned n;
+} seen;
+
+static void on_service(const sp_service *svc, void *data)
+{
+    seen *s = data;
+    if (s->n < HOSTS) {
+        snprintf(s->hosts[s->n], sizeof(s->hosts[0]), "%s", svc->host);
+        s->differs[s->n] = svc->responder_differs;
+        s->n++;
+    }
+}
+
+static int seen_host(const seen *s, const char *host, int *differs)
+{
+    for (unsigned i = 0; i < s->n; i++)
+        if (!strcmp(s->hosts[i], host)) {
+            if (differs)
+                *differs = s->differs[i];
+            return 1;
+        }
+    return 0;
+}
+
+static sp_scan *fake_scan(fake *f, seen *sn, unsigned retries, unsigned wait_ms)
+{
+    sp_scan *s = sp_scan_new();
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(sp_scan_add_target(s, "127.0.0.1-127.0.0.6"), SP_OK);
+    ck_assert_int_eq(sp_scan_set_retries(s, retries), SP_OK);
+    ck_assert_int_eq(sp_scan_set_wait_ms(s, wait_ms), SP_OK);
+    ck_assert_int_eq(sp_scan_set_rate(s, 100000), SP_OK);
+    sp_scan_set_service_callback(s, on_service, sn);
+    sp__scan_set_dgram(s, &fake_ops, f);
+    return s;
+}
+
+START_TEST(test_engine_retries_only_silent_targets)
+{
+    fake f = {.script = {SILENT, ANSWER, LATE, OTHER_SOURCE, TWICE, FORGED, SILENT}};
+    seen sn = {0};
+    sp_scan *s = fake_scan(&f, &sn, 1, 300);
+    ck_assert_int_eq(sp_scan_run(s), SP_OK);
+    /* Answered at once: one probe each. Silent, late and forged: a retry. */
+    ck_assert_uint_eq(f.sent[1], 1);
+    ck_assert_uint_eq(f.sent[3], 1);
+    ck_assert_uint_eq(f.sent[4], 1);
+    ck_assert_uint_eq(f.sent[2], 2);
+    ck_assert_uint_eq(f.sent[5], 2);
+    ck_assert_uint_eq(f.sent[6], 2);
+    sp_summary sum;
+    sp_scan_summary(s, &sum);
+    ck_assert_uint_eq(sum.probes_sent, 9);
+    ck_assert_uint_eq(sum.services, 4);
+    ck_assert_uint_eq(sum.replies, 4);     /* the retransmission is not a second reply */
+    ck_assert_uint_ge(sum.bad_replies, 2); /* both forged replies dropped */
+    ck_assert_uint_eq(sn.n, 4);
+    int differs = -1;
+    ck_assert(seen_host(&sn, "127.0.0.1", &differs) && differs == 0);
+    ck_assert(seen_host(&sn, "127.0.0.2", NULL));
+    ck_assert(seen_host(&sn, "127.0.0.3", &differs) && differs == 1);
+    ck_assert(seen_host(&sn, "127.0.0.4", NULL));
+    ck_assert(!seen_host(&sn, "127.0.0.5", NULL));
+    ck_assert(!seen_host(&sn, "127.0.0.6", NULL));
+    sp_scan_free(s);
+}
+END_TEST
+
+START_TEST(test_engine_wait_ends_when_all_answered)
+{
+    fake f = {.script = {SILENT, ANSWER, ANSWER, ANSWER, ANSWER, ANSWER, ANSWER}};
+    seen sn = {0};
+    sp_scan *s = fake_scan(&f, &sn, 3, 20000);
+    ck_assert_int_eq(sp_scan_run(s), SP_OK);
+    sp_summary sum;
+    sp_scan_summary(s, &sum);
+    ck_assert_uint_eq(sum.services, 6);
+    ck_assert_uint_eq(sum.probes_sent, 6); /* no retry round at all */
+    /* A 20 s wait would be a hang here: every probe had its answer. */
+    ck_assert(sum.elapsed_s < 10.0);
+    sp_scan_free(s);
+}
+END_TEST
+
+START_TEST(test_engine_no_targets_answer)
+{
+    fake f = {.script = {SILENT, SILENT, SILENT, SILENT, SILENT, SILENT, SILENT}};
+    seen sn = {0};
+    sp_scan *s = fake_scan(&f, &sn, 2, 100);
+    ck_assert_int_eq(sp_scan_run(s), SP_OK);
+    sp_summary sum;
+    sp_scan_summary(s, &sum);
+    ck_assert_uint_eq(sum.services, 0);
+    ck_assert_uint_eq(sum.probes_sent, 18); /* 6 targets, 3 attempts each */
+    for (int h = 1; h <= 6; h++)
+        ck_assert_uint_eq(f.sent[h], 3);
+    sp_scan_free(s);
+}
+END_TEST
+
+Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("fake transport");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_engine_retries_only_silent_targets);
+    tcase_add_test(tc, test_engine_wait_ends_when_all_answered);
+    tcase_add_test(tc, test_engine_no_targets_answer);
+    suite_add_tcase(s, tc);
+    return s;
+}
