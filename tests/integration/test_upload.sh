@@ -41,9 +41,33 @@ grep -q '127.0.22.1' "$WORK/auth.csv" || fail "csv output lost on 401"
 scan bearer --upload "http://127.0.0.1:$HTTP/auth" --upload-header "Authorization: Bearer s3cret"
 expect_eq "$status" 0 "--upload-header"
 
-scan batches --upload "http://127.0.0.1:$HTTP/ok" --upload-ndjson-batch 1
+# The header survives a --baseline given after it (it used to be dropped).
+scan bearer_baseline --upload-header "Authorization: Bearer s3cret" --baseline "$WORK/ok.json" \
+    --upload "http://127.0.0.1:$HTTP/auth"
+expect_eq "$status" 0 "--upload-header before --baseline"
+
+scan batches --upload "http://127.0.0.1:$HTTP/ok" --upload-ndjson-batch 1 -o "$WORK/batches.ndjson"
 expect_eq "$status" 0 "ndjson batches"
 grep -q '^/ok 200 application/x-ndjson' "$WORK/srv/log" || fail "ndjson content type"
+last=$(ls "$WORK/srv" | sed -n 's/^body-//p' | sort -n | tail -1)
+cmp -s "$WORK/srv/body-$last" "$WORK/batches.ndjson" ||
+    fail "uploaded ndjson differs from the file: $(diff "$WORK/srv/body-$last" "$WORK/batches.ndjson")"
+
+# An ALG check uploads its result like any other mode.
+REFLECT=25074
+"$SIPPROBE" reflect -q --listen 127.0.0.1:$REFLECT --token upload-test-token --max-seconds 30 &
+PIDS+=("$!")
+sleep 0.3
+before=$(grep -c '^/ok 200' "$WORK/srv/log")
+set +e
+"$SIPPROBE" alg-check -q --token upload-test-token --wait 1000 -o "$WORK/alg.json" \
+    --upload "http://127.0.0.1:$HTTP/ok" 127.0.0.1:$REFLECT 2>"$WORK/alg.err"
+status=$?
+set -e
+expect_eq "$status" 0 "alg-check with --upload: $(cat "$WORK/alg.err")"
+expect_eq "$(grep -c '^/ok 200' "$WORK/srv/log")" $((before + 1)) "alg-check uploads"
+last=$(ls "$WORK/srv" | sed -n 's/^body-//p' | sort -n | tail -1)
+jq -e '.services | length == 1' "$WORK/srv/body-$last" >/dev/null || fail "alg-check upload body"
 
 scan down --upload "http://127.0.0.1:9/nothing-listens"
 expect_eq "$status" 3 "unreachable server"
