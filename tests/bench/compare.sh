@@ -3,7 +3,10 @@
 # loopback lab, in one run. A benchmark, not a test. Loopback only; svmap
 # always runs with -x 127.0.0.1 (and never -R, -A or --randomscan).
 # Usage: tests/bench/compare.sh [BUILD_DIR] [--skip-large]
+# TOOLS="sipprobe" runs sipprobe's rows alone (to compare two builds of it).
 set -euo pipefail
+TOOLS=${TOOLS:-sipprobe svmap nmap}
+has() { case " $TOOLS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
 SKIP_LARGE=${2:-}
@@ -14,8 +17,8 @@ PORT=5060
 WORK=$(mktemp -d /tmp/sipprobe-compare.XXXXXX)
 LAB_PID=
 trap '[ -n "$LAB_PID" ] && kill $LAB_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-command -v svmap >/dev/null || { echo "svmap (Debian sipvicious) is not installed" >&2; exit 2; }
-command -v nmap >/dev/null || { echo "nmap is not installed" >&2; exit 2; }
+! has svmap || command -v svmap >/dev/null || { echo "svmap (Debian sipvicious) is not installed" >&2; exit 2; }
+! has nmap || command -v nmap >/dev/null || { echo "nmap is not installed" >&2; exit 2; }
 if ss -lun | grep -q ":$PORT "; then
     echo "UDP port $PORT is in use on this machine; stop that service first" >&2
     exit 2
@@ -83,14 +86,12 @@ run_nmap() {
 
 echo "sipprobe vs svmap vs nmap on $(nproc) cores, $(date -u +%Y-%m-%d); lab on the same machine"
 row tool scenario wall "addr/s" recall "false+" "peak RSS"
-for tool in sipprobe svmap nmap; do run_$tool all254 127.4.0.0/24 256; done
-for tool in sipprobe svmap nmap; do run_$tool ten254 127.5.0.0/24 256; done
+for tool in $TOOLS; do run_$tool all254 127.4.0.0/24 256; done
+for tool in $TOOLS; do run_$tool ten254 127.5.0.0/24 256; done
 if [ -z "$SKIP_LARGE" ]; then
-    run_sipprobe big 127.6.0.0/16 65536
-    run_svmap big 127.6.0.0/16 65536
-    run_sipprobe ten65k 127.7.0.0/16 65536
-    run_svmap ten65k 127.7.0.0/16 65536
-    echo "nmap: not run on 65,536 addresses (about 4 min per 254 silent hosts, so hours)"
+    for tool in $TOOLS; do [ $tool = nmap ] || run_$tool big 127.6.0.0/16 65536; done
+    for tool in $TOOLS; do [ $tool = nmap ] || run_$tool ten65k 127.7.0.0/16 65536; done
+    ! has nmap || echo "nmap: not run on 65,536 addresses (about 4 min per 254 silent hosts, so hours)"
 fi
 echo
 awk '{ t[$1" "$2] = $3 } END {
