@@ -218,6 +218,8 @@ SP_API void sp_scan_free(sp_scan *scan);
  * Valid until the next call on the handle. */
 SP_API const char *sp_scan_errmsg(const sp_scan *scan);
 
+/* ---- Settings of a network scan (SP_MODE_SCAN) ---- */
+
 /* Targets: IPv4/IPv6 address, CIDR, range (a.b.c.d-e.f.g.h, a.b.c.d-N), host
  * name (resolved once, first address), each optionally with ":PORT"
  * ("[v6]:PORT" for IPv6). SP_ETARGET / SP_ERESOLVE name the bad token. */
@@ -232,11 +234,11 @@ SP_API sp_code sp_scan_add_excludes_file(sp_scan *scan, const char *path);
 SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);
 /* "udp", "udp,tcp,tls": the transports of targets that are not URIs (default udp). */
 SP_API sp_code sp_scan_set_transports(sp_scan *scan, const char *list);
-/* Inventory mode: instead of scanning, read SIP traffic from a pcap or
- * pcapng file (repeatable) and report the endpoints it shows, with the same
+/* SP_MODE_CAPTURE: read SIP traffic from a pcap or pcapng file
+ * (repeatable) and report the endpoints it shows, with the same
  * classification, findings and outputs as a scan. */
 SP_API sp_code sp_scan_add_capture_file(sp_scan *scan, const char *path);
-/* Inventory mode from a live interface, with an optional BPF filter, for
+/* SP_MODE_CAPTURE from a live interface, with an optional BPF filter, for
  * `seconds` (needs root or CAP_NET_RAW). Sends nothing. */
 SP_API sp_code sp_scan_set_live_capture(sp_scan *scan, const char *iface, const char *filter,
                                         unsigned seconds);
@@ -248,7 +250,8 @@ SP_API sp_code sp_scan_set_max_connections(sp_scan *scan, unsigned n);
 /* TCP/TLS: how long a connect (and TLS handshake) may take; default 3000 ms.
  * Waiting for the reply on an open connection is bounded by the wait (--wait). */
 SP_API sp_code sp_scan_set_connect_timeout_ms(sp_scan *scan, unsigned ms);
-/* "OPTIONS,REGISTER"; names as listed by sp_probe_name(). */
+/* "OPTIONS,REGISTER"; names as listed by sp_probe_name(). Wait and user
+ * agent also belong to SP_MODE_ALG_CHECK. */
 SP_API sp_code sp_scan_set_methods(sp_scan *scan, const char *list);
 SP_API sp_code sp_scan_set_rate(sp_scan *scan, uint32_t probes_per_second);
 SP_API sp_code sp_scan_set_retries(sp_scan *scan, unsigned retries);
@@ -268,6 +271,8 @@ SP_API sp_code sp_scan_set_to_user(sp_scan *scan, const char *user);
 SP_API sp_code sp_scan_set_extensions(sp_scan *scan, const char *list);
 /* Adds extensions from a file, one per line ('#' comments). */
 SP_API sp_code sp_scan_add_extensions_file(sp_scan *scan, const char *path);
+
+/* ---- Settings of every mode ---- */
 
 /* Extra fingerprint rules (JSON, same format as the built-in database);
  * they are tried before the built-in ones. */
@@ -289,7 +294,7 @@ SP_API sp_code sp_scan_set_upload(sp_scan *scan, const char *url, unsigned ndjso
 /* An extra request header for the upload, e.g. "Authorization: Bearer ...". */
 SP_API sp_code sp_scan_add_upload_header(sp_scan *scan, const char *header);
 
-/* Interrupt and resume. While scanning, a journal (ndjson: settings, each
+/* SP_MODE_SCAN: interrupt and resume. While scanning, a journal (ndjson: settings, each
  * service found) is kept at path; a scan that completes removes it, an
  * interrupted one adds where sending stopped and keeps it. NULL: none. */
 SP_API sp_code sp_scan_set_resume_file(sp_scan *scan, const char *path);
@@ -299,7 +304,7 @@ SP_API sp_code sp_scan_set_resume_file(sp_scan *scan, const char *path);
  * as usual and receive the earlier services too. */
 SP_API sp_code sp_scan_resume(sp_scan *scan, const char *path);
 
-/* ALG check mode: instead of scanning, sp_scan_run sends requests carrying
+/* SP_MODE_ALG_CHECK: sp_scan_run sends requests carrying
  * this host's address in Via, Contact and SDP to a sipprobe reflector at
  * host[:port] (default 5060) over the transports ("udp,tcp") and reports
  * sip-alg-detected with a diff of what the path rewrote. The token must
@@ -335,7 +340,8 @@ typedef void (*sp_probe_fn)(const char *destination, const char *bytes, size_t l
 SP_API void sp_scan_set_log(sp_scan *scan, sp_log_fn fn, void *data);
 SP_API void sp_scan_set_service_callback(sp_scan *scan, sp_service_fn fn, void *data);
 SP_API void sp_scan_set_progress(sp_scan *scan, sp_progress_fn fn, void *data);
-/* Enables dry-run mode: probes are built and handed to fn; nothing is sent. */
+/* Enables dry-run mode: probes are built and handed to fn; nothing is sent.
+ * SP_MODE_SCAN only: sp_scan_run of another mode then fails with SP_ESTATE. */
 SP_API void sp_scan_set_dry_run(sp_scan *scan, sp_probe_fn fn, void *data);
 
 /* Number of probes one round will send (targets x ports x methods, this

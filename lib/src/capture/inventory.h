@@ -1,4 +1,4 @@
-/* Inventory from captures: SIP messages seen on the wire (capture.c) turned
+/* Inventory from captures: SIP messages seen on the wire (capture/capture.c) turned
  * into the same service records a live scan makes, classified by the same
  * code. Requests and responses are paired by Call-ID and CSeq, which gives
  * the evidence a capture holds: a REGISTER without credentials that got 2xx,

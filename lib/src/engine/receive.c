@@ -121,7 +121,7 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
     on_reply(s, in, SP_TRANSPORT_UDP, NULL);
 }
 
-/* ---- TCP and TLS connections (stream.c) call back here ---- */
+/* ---- TCP and TLS connections (transport/stream.c) call back here ---- */
 
 static size_t stream_build(void *ctx, const sp__probe_id *id, const char *local, char *out,
                            size_t cap)

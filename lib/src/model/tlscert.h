@@ -1,5 +1,5 @@
 /* TLS certificate evidence as the result model holds it: an owned copy of
- * an sp_tls_info. Pure data, no OpenSSL (tls.c fills it from a handshake). */
+ * an sp_tls_info. Pure data, no OpenSSL (transport/tls.c fills it from a handshake). */
 #ifndef SP_TLSCERT_H
 #define SP_TLSCERT_H
 

@@ -140,7 +140,7 @@ json_t *sp__service_json(const sp_service *svc)
 
 static int ndjson_line(sp__writer *w, const char *line)
 {
-    /* Lines go out at least every 50 ms (scan.c flushes idle writers too)
+    /* Lines go out at least every 50 ms (engine/wait.c flushes idle writers too)
      * and at the end: a reader of the stream sees each service promptly,
      * without one system call per service when thousands answer each
      * second. */
