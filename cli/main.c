@@ -16,9 +16,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "commands.h"
+#include "common.h"
+#include "progress.h"
 #include "usage.h"
-
-enum { EXIT_DONE = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
 enum {
     OPT_EXCLUDE = 256,
@@ -106,68 +107,11 @@ static const struct option long_options[] = {
 };
 
 static sp_scan *g_scan;
-static int g_verbose;
-static int g_quiet;
-static int g_progress_shown;
-
 static void on_signal(int sig)
 {
     (void)sig;
     if (g_scan)
         sp_scan_stop(g_scan);
-}
-
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "sipprobe: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'sipprobe --help' for more information.\n");
-    exit(EXIT_USAGE);
-}
-
-static void lib_error(sp_scan *scan, sp_code code)
-{
-    const char *msg = sp_scan_errmsg(scan);
-    fprintf(stderr, "sipprobe: %s\n", msg && *msg ? msg : sp_strerror(code));
-}
-
-static void clear_progress(void)
-{
-    if (g_progress_shown) {
-        fputs("\r\033[K", stderr);
-        g_progress_shown = 0;
-    }
-}
-
-static void on_log(int level, const char *msg, void *data)
-{
-    (void)data;
-    if (g_quiet || level > g_verbose)
-        return;
-    clear_progress();
-    fprintf(stderr, "sipprobe: %s%s\n", level == 0 ? "warning: " : "", msg);
-}
-
-static void on_progress(const sp_progress *p, void *data)
-{
-    (void)data;
-    double pct = p->probes_total ? 100.0 * (double)p->probes_sent / (double)p->probes_total : 0;
-    if (pct > 100)
-        pct = 100;
-    /* ETA of the first round from the recent rate; the final wait comes on top. */
-    char eta[32] = "";
-    if (p->rate_pps > 0 && p->probes_total > p->probes_sent)
-        snprintf(eta, sizeof(eta), "  ETA %.0fs",
-                 (double)(p->probes_total - p->probes_sent) / p->rate_pps);
-    fprintf(stderr,
-            "\r\033[Ksent %" PRIu64 " (%.0f%%)  replies %" PRIu64 "  services %" PRIu64
-            "  %.0f probes/s  %.1fs%s",
-            p->probes_sent, pct, p->replies, p->services, p->rate_pps, p->elapsed_s, eta);
-    g_progress_shown = 1;
 }
 
 static void on_dry_probe(const char *dest, const char *bytes, size_t len, void *data)
@@ -176,16 +120,6 @@ static void on_dry_probe(const char *dest, const char *bytes, size_t len, void *
     printf("# to %s (%zu bytes)\n", dest, len);
     fwrite(bytes, 1, len, stdout);
     printf("\n");
-}
-
-static unsigned long parse_number(const char *s, const char *what, unsigned long max)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || errno || v > max || s[0] == '-')
-        usage_error("invalid %s '%s' (0-%lu)", what, s, max);
-    return (unsigned long)v;
 }
 
 /* The format an output file gets from its extension, or NULL. */
@@ -211,77 +145,6 @@ static const char *format_from_path(const char *path)
     return NULL;
 }
 
-static sp_reflector *g_reflector;
-
-static void on_reflect_signal(int sig)
-{
-    (void)sig;
-    if (g_reflector)
-        sp_reflector_stop(g_reflector);
-}
-
-/* sipprobe reflect: the ALG-check reflector, for a host outside the office. */
-static int reflect_main(int argc, char **argv)
-{
-    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
-                                         {"token", required_argument, NULL, 't'},
-                                         {"max-seconds", required_argument, NULL, 'm'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *listen_addr = "0.0.0.0:5060", *tok = NULL;
-    unsigned long max_seconds = 0;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "l:t:m:qh", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'l':
-            listen_addr = optarg;
-            break;
-        case 't':
-            tok = optarg;
-            break;
-        case 'm':
-            max_seconds = parse_number(optarg, "max-seconds", 86400 * 30);
-            break;
-        case 'q':
-            g_quiet = 1;
-            break;
-        case 'h':
-            print_usage(stdout);
-            return EXIT_DONE;
-        default:
-            usage_error("usage: sipprobe reflect --token SECRET [--listen ADDR:PORT] "
-                        "[--max-seconds N]");
-        }
-    }
-    if (optind != argc)
-        usage_error("reflect takes no targets ('%s')", argv[optind]);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_reflect_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    g_verbose = 1;
-    char err[512] = "";
-    g_reflector = sp_reflector_new();
-    if (!g_reflector) {
-        fprintf(stderr, "sipprobe: out of memory\n");
-        return EXIT_RUNTIME;
-    }
-    sp_code rc = sp_reflector_run(g_reflector, listen_addr, tok, (unsigned)max_seconds, on_log,
-                                  NULL, err, sizeof(err));
-    sp_reflector *r = g_reflector;
-    g_reflector = NULL;
-    sp_reflector_free(r);
-    if (rc != SP_OK) {
-        fprintf(stderr, "sipprobe: %s\n", err[0] ? err : sp_strerror(rc));
-        return rc == SP_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
-    }
-    return EXIT_DONE;
-}
-
 int main(int argc, char **argv)
 {
     const char *outputs[16];
@@ -298,12 +161,13 @@ int main(int argc, char **argv)
     unsigned duration = 0;
     int n_reads = 0;
     int alg_mode = 0;
+    int quiet = 0, verbose = 0;
     char default_resume[64];
     unsigned upload_batch = 0;
     sp_code rc;
 
     if (argc > 1 && !strcmp(argv[1], "reflect"))
-        return reflect_main(argc - 1, argv + 1);
+        return cmd_reflect(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "alg-check")) {
         alg_mode = 1;
         argc--;
@@ -363,23 +227,24 @@ int main(int argc, char **argv)
             rc = sp_scan_add_extensions_file(scan, optarg);
             break;
         case 'r':
-            rate = parse_number(optarg, "rate", 10000000);
+            rate = cli_parse_number(optarg, "rate", 0, 10000000);
             rc = sp_scan_set_rate(scan, (uint32_t)rate);
             break;
         case OPT_RETRIES:
-            rc = sp_scan_set_retries(scan, (unsigned)parse_number(optarg, "retry count", 10));
+            rc =
+                sp_scan_set_retries(scan, (unsigned)cli_parse_number(optarg, "retry count", 0, 10));
             break;
         case OPT_WAIT:
-            rc = sp_scan_set_wait_ms(scan, (unsigned)parse_number(optarg, "wait", 600000));
+            rc = sp_scan_set_wait_ms(scan, (unsigned)cli_parse_number(optarg, "wait", 0, 600000));
             break;
         case OPT_SEED:
-            rc = sp_scan_set_seed(scan, (uint64_t)parse_number(optarg, "seed", ULONG_MAX));
+            rc = sp_scan_set_seed(scan, (uint64_t)cli_parse_number(optarg, "seed", 0, ULONG_MAX));
             break;
         case OPT_SHARD: {
             unsigned i, n;
             char extra;
             if (sscanf(optarg, "%u/%u%c", &i, &n, &extra) != 2)
-                usage_error("invalid shard '%s' (expected I/N, e.g. 1/4)", optarg);
+                cli_usage_error("invalid shard '%s' (expected I/N, e.g. 1/4)", optarg);
             rc = sp_scan_set_shard(scan, i, n);
             break;
         }
@@ -388,13 +253,13 @@ int main(int argc, char **argv)
             break;
         case 'o':
             if (n_outputs == sizeof(outputs) / sizeof(outputs[0]))
-                usage_error("too many outputs (at most 16)");
+                cli_usage_error("too many outputs (at most 16)");
             outputs[n_outputs++] = optarg;
             break;
         case OPT_FAIL_ON:
             if (sp_severity_parse(optarg, &fail_on) != SP_OK)
-                usage_error("invalid severity '%s' (info, low, medium, high, critical, never)",
-                            optarg);
+                cli_usage_error("invalid severity '%s' (info, low, medium, high, critical, never)",
+                                optarg);
             rc = sp_scan_set_fail_on(scan, fail_on);
             break;
         case OPT_UPLOAD:
@@ -422,22 +287,22 @@ int main(int argc, char **argv)
             live_filter = optarg;
             break;
         case OPT_DURATION:
-            duration = (unsigned)parse_number(optarg, "duration", 86400);
+            duration = (unsigned)cli_parse_number(optarg, "duration", 0, 86400);
             break;
         case OPT_WRITE_PCAP:
             rc = sp_scan_set_write_pcap(scan, optarg);
             break;
         case OPT_MAX_CONNECTIONS:
             rc = sp_scan_set_max_connections(
-                scan, (unsigned)parse_number(optarg, "connection limit", 65536));
+                scan, (unsigned)cli_parse_number(optarg, "connection limit", 0, 65536));
             break;
         case OPT_CONNECT_TIMEOUT:
             rc = sp_scan_set_connect_timeout_ms(
-                scan, (unsigned)parse_number(optarg, "connect timeout", 600000));
+                scan, (unsigned)cli_parse_number(optarg, "connect timeout", 0, 600000));
             break;
         case OPT_LISTEN:
         case OPT_MAX_SECONDS:
-            usage_error("--listen and --max-seconds belong to 'sipprobe reflect'");
+            cli_usage_error("--listen and --max-seconds belong to 'sipprobe reflect'");
         case OPT_RESUME_FILE:
             resume_file = optarg;
             break;
@@ -445,9 +310,9 @@ int main(int argc, char **argv)
             rc = sp_scan_add_upload_header(scan, optarg);
             break;
         case OPT_UPLOAD_BATCH:
-            upload_batch = (unsigned)parse_number(optarg, "batch size", 1000000);
+            upload_batch = (unsigned)cli_parse_number(optarg, "batch size", 0, 1000000);
             if (!upload_batch)
-                usage_error("invalid batch size '%s' (1-1000000)", optarg);
+                cli_usage_error("invalid batch size '%s' (1-1000000)", optarg);
             break;
         case OPT_BASELINE:
             rc = sp_scan_set_baseline(scan, optarg);
@@ -474,10 +339,10 @@ int main(int argc, char **argv)
             sp_scan_free(scan);
             return EXIT_DONE;
         case 'q':
-            g_quiet = 1;
+            quiet = 1;
             break;
         case 'v':
-            g_verbose++;
+            verbose++;
             break;
         case 'h':
             print_usage(stdout);
@@ -498,48 +363,49 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         if (rc != SP_OK) {
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
     }
     if (alg_mode) {
         if (optind + 1 != argc)
-            usage_error("alg-check takes one reflector address, e.g. 'sipprobe alg-check "
-                        "--token SECRET 198.51.100.7'");
+            cli_usage_error("alg-check takes one reflector address, e.g. 'sipprobe alg-check "
+                            "--token SECRET 198.51.100.7'");
         rc = sp_scan_set_alg_check(scan, argv[optind], token, transports);
         if (rc != SP_OK) {
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
         optind = argc; /* the reflector is no scan target */
     } else if (token) {
-        usage_error("--token belongs to 'sipprobe alg-check' and 'sipprobe reflect'");
+        cli_usage_error("--token belongs to 'sipprobe alg-check' and 'sipprobe reflect'");
     }
     int read_mode = n_reads > 0 || live_iface;
     if (live_iface) {
         rc = sp_scan_set_live_capture(scan, live_iface, live_filter, duration ? duration : 60);
         if (rc != SP_OK) {
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
     } else if (live_filter || duration) {
-        usage_error("--filter and --duration belong to --read-live");
+        cli_usage_error("--filter and --duration belong to --read-live");
     }
     if (read_mode && (optind < argc || alg_mode || resume || dry_run))
-        usage_error("--read and --read-live report what a capture shows; give no targets, "
-                    "--resume or --dry-run with them");
+        cli_usage_error("--read and --read-live report what a capture shows; give no targets, "
+                        "--resume or --dry-run with them");
     if (read_mode) {
         optind = argc;
     } else if (resume) {
         /* The journal holds the targets and settings of the scan to continue. */
         if (optind < argc)
-            usage_error("--resume takes targets and settings from '%s'; give no targets", resume);
+            cli_usage_error("--resume takes targets and settings from '%s'; give no targets",
+                            resume);
         rc = sp_scan_resume(scan, resume);
         if (rc != SP_OK) {
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
@@ -556,7 +422,7 @@ int main(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         rc = sp_scan_add_target(scan, argv[i]);
         if (rc != SP_OK) {
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
@@ -565,7 +431,7 @@ int main(int argc, char **argv)
     if (upload_url) {
         rc = sp_scan_set_upload(scan, upload_url, upload_batch);
         if (rc != SP_OK) {
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
             sp_scan_free(scan);
             return EXIT_USAGE;
         }
@@ -580,7 +446,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "sipprobe: no targets given\nTry 'sipprobe --help' for more "
                             "information.\n");
         else
-            lib_error(scan, rc);
+            cli_lib_error(scan, rc);
         sp_scan_free(scan);
         return EXIT_USAGE;
     }
@@ -601,12 +467,12 @@ int main(int argc, char **argv)
         }
     }
     if (rc != SP_OK) {
-        lib_error(scan, rc);
+        cli_lib_error(scan, rc);
         sp_scan_free(scan);
         return EXIT_USAGE;
     }
 
-    if (addresses > (1ull << 24) && !g_quiet) {
+    if (addresses > (1ull << 24) && !quiet) {
         double eta = (double)probes / (double)(rate ? rate : 1);
         fprintf(stderr,
                 "sipprobe: warning: %" PRIu64 " addresses (%" PRIu64 " probes) is more than "
@@ -617,11 +483,12 @@ int main(int argc, char **argv)
     if (dry_run)
         sp_scan_set_dry_run(scan, on_dry_probe, NULL);
     /* alg-check's verdict "no ALG on this path" is worth saying even without -v. */
-    if (alg_mode && !g_quiet && g_verbose < 1)
-        g_verbose = 1;
-    sp_scan_set_log(scan, on_log, NULL);
-    if (!g_quiet && !dry_run && isatty(STDERR_FILENO))
-        sp_scan_set_progress(scan, on_progress, NULL);
+    if (alg_mode && !quiet && verbose < 1)
+        verbose = 1;
+    cli_log_level(quiet, verbose);
+    sp_scan_set_log(scan, cli_on_log, NULL);
+    if (!quiet && !dry_run && isatty(STDERR_FILENO))
+        sp_scan_set_progress(scan, cli_on_progress, NULL);
 
     g_scan = scan;
     struct sigaction sa;
@@ -632,14 +499,14 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     rc = sp_scan_run(scan);
-    clear_progress();
+    cli_progress_clear();
     g_scan = NULL;
 
     sp_summary sum;
     sp_scan_summary(scan, &sum);
     int status = EXIT_DONE;
     if (rc != SP_OK) {
-        lib_error(scan, rc);
+        cli_lib_error(scan, rc);
         /* A capture that is missing, truncated or not a capture is bad input
          * (what it held before the damage was still reported). */
         status = read_mode && rc == SP_EDATA ? EXIT_USAGE : EXIT_RUNTIME;
@@ -651,10 +518,10 @@ int main(int argc, char **argv)
         /* A partial scan must not pass for a complete one in CI. */
         status = EXIT_RUNTIME;
     }
-    if (dry_run && !g_quiet)
+    if (dry_run && !quiet)
         fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
                 sum.probes_sent);
-    else if (sum.interrupted && !g_quiet)
+    else if (sum.interrupted && !quiet)
         fprintf(stderr,
                 "sipprobe: interrupted; results so far were written. Continue with:\n"
                 "  sipprobe --resume %s [outputs]\n",
