@@ -11,6 +11,7 @@ void print_usage(FILE *fp)
         "       sipprobe --read FILE.pcap[ng] [--read FILE...] [OPTIONS]\n"
         "       sipprobe --read-live IFACE [--filter BPF] [--duration S] [OPTIONS]\n"
         "Find SIP services, identify them and report how dangerous each one is.\n"
+        "Each form takes only its own options: one of another form is refused by name.\n"
         "\n"
         "TARGET is an address, CIDR, range or host name, optionally with :PORT:\n"
         "  192.168.1.10  192.168.1.0/24  10.0.0.1-10.0.0.50  10.0.0.1-50  pbx.example\n"

@@ -29,6 +29,32 @@ expect_usage_error "severity" --fail-on urgent 127.0.0.1
 expect_usage_error "--bogus" --bogus 127.0.0.1
 expect_usage_error "/nonexistent-dir/r.json" -o /nonexistent-dir/r.json 127.0.0.1
 
+# Usage errors name the value or the option as typed.
+expect_usage_error "4/3" --shard 4/3 127.0.0.1
+expect_usage_error "'0'" --rate 0 127.0.0.1
+expect_usage_error "option '--rate' needs an argument" 127.0.0.1 --rate
+expect_usage_error "option '--dry-run' takes no argument" --dry-run=yes 127.0.0.1
+expect_usage_error "ambiguous option '--re'" --re 5 127.0.0.1
+
+# Options of another mode are refused by name, before anything is read or sent.
+expect_usage_error "--rate does not apply to --read (a capture inventory)" --read "$WORK/none.pcap" --rate 5
+expect_usage_error "-r does not apply to --read-live" --read-live lo -r 5
+expect_usage_error "--dry-run does not apply to --read" --read "$WORK/none.pcap" --dry-run
+expect_usage_error "--extensions does not apply to alg-check" alg-check --token 12345678 --extensions 100 127.0.0.1
+expect_usage_error "--write-pcap does not apply to alg-check" alg-check --token 12345678 --write-pcap "$WORK/w.pcap" 127.0.0.1
+expect_usage_error "--token belongs to 'sipprobe alg-check'" --token 12345678 127.0.0.1
+expect_usage_error "--filter belongs to --read-live" --read "$WORK/none.pcap" --filter "port 5060"
+expect_usage_error "--duration belongs to --read-live" --duration 5 127.0.0.1
+expect_usage_error "--listen belongs to 'sipprobe reflect'" --listen 127.0.0.1:5060 127.0.0.1
+expect_usage_error "'127.0.0.1'" --read "$WORK/none.pcap" 127.0.0.1
+expect_usage_error "'127.0.0.1'" --resume "$WORK/none.resume" 127.0.0.1
+[ -e "$WORK/w.pcap" ] && fail "a refused command line wrote a file"
+# alg-check: one reflector, and only udp and tcp ("udpx" is not udp).
+expect_usage_error "'udpx'" alg-check --token 12345678 --transport udpx 127.0.0.1
+expect_usage_error "'tls'" alg-check --token 12345678 --transport udp,tls 127.0.0.1
+expect_usage_error "'127.0.0.2'" alg-check --token 12345678 127.0.0.1 127.0.0.2
+expect_usage_error "--bogus" reflect --token 12345678 --bogus
+
 printf '# office\n127.0.60.1\n\n127.0.60.2  # the PBX\n127.0.60.x\n' >"$WORK/targets.txt"
 expect_usage_error "targets.txt:5" --input-file "$WORK/targets.txt"
 
@@ -66,6 +92,30 @@ done
 for opt in $(grep -o -- '--[a-z-]*' "$WORK/help" | sort -u); do
     grep -q -- "${opt//-/\\\\-}" "$SP_SOURCE_DIR/man/sipprobe.1" || fail "man page lacks $opt"
 done
+# --baseline does not drop an --upload-header given before it (a closed
+# loopback port: no service, so only the upload matters).
+if command -v python3 >/dev/null; then
+    HTTP=25074
+    mkdir -p "$WORK/srv"
+    python3 "$SP_SOURCE_DIR/tests/peers/upload_server.py" --port $HTTP --dir "$WORK/srv" --max-seconds 30 &
+    PIDS+=("$!")
+    for _ in $(seq 50); do [ -e "$WORK/srv/ready" ] && break; sleep 0.1; done
+    [ -e "$WORK/srv/ready" ] || fail "upload server did not start"
+    "$SIPPROBE" -q --ports 25075 --wait 100 -o "$WORK/base.json" 127.0.0.1
+    for order in header-first baseline-first; do
+        hdr=(--upload-header "Authorization: Bearer s3cret")
+        base=(--baseline "$WORK/base.json")
+        if [ $order = header-first ]; then args=("${hdr[@]}" "${base[@]}"); else args=("${base[@]}" "${hdr[@]}"); fi
+        set +e
+        "$SIPPROBE" -q --ports 25075 --wait 100 -o "$WORK/r.json" "${args[@]}" \
+            --upload "http://127.0.0.1:$HTTP/auth" 127.0.0.1 2>"$WORK/up.err"
+        status=$?
+        set -e
+        expect_eq "$status" 0 "--upload-header with --baseline ($order): $(cat "$WORK/up.err")"
+    done
+    expect_eq "$(grep -c '^/auth 200 ' "$WORK/srv/log")" 2 "both uploads carried the header"
+fi
+
 # More than 2^24 addresses: a warning with the time it will take (dry run, cut short).
 "$SIPPROBE" --dry-run --rate 1000 fd00::/103 2>"$WORK/big.err" | head -c 1000 >/dev/null || true
 grep -q 'more than 2^24' "$WORK/big.err" || fail "no large-scan warning: $(cat "$WORK/big.err")"

@@ -1,0 +1,16 @@
+/* What every subcommand shares: exit codes and how usage and library errors
+ * are reported. */
+#ifndef SIPPROBE_CLI_COMMON_H
+#define SIPPROBE_CLI_COMMON_H
+#include "sipprobe/sipprobe.h"
+
+enum { EXIT_DONE = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
+
+/* "sipprobe: MESSAGE" and a pointer to --help; exits with EXIT_USAGE. */
+void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* "sipprobe: " and the handle's message for code (its generic text if none). */
+void cli_lib_error(const sp_scan *scan, sp_code code);
+/* A decimal number from min to max, or a usage error naming what and s. */
+unsigned long cli_parse_number(const char *s, const char *what, unsigned long min,
+                               unsigned long max);
+#endif

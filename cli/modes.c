@@ -1,0 +1,114 @@
+/* The mode a command line makes, and the options and operands that do not
+ * fit it. Each refusal names the option as typed, or the value. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common.h"
+#include "options.h"
+
+/* The option that made a capture inventory, as typed: the first of
+ * --read and --read-live. */
+static const char *capture_option(const struct cli_options *o)
+{
+    const struct cli_given *r = &o->given[CLI_OPT_READ], *l = &o->given[CLI_OPT_READ_LIVE];
+    return !l->seq || (r->seq && r->seq < l->seq) ? r->spelling : l->spelling;
+}
+
+static void refuse(const struct cli_options *o, enum cli_opt id)
+{
+    const char *name = o->given[id].spelling, *home = cli_opt_home(id);
+    if (o->mode == SP_MODE_ALG_CHECK)
+        cli_usage_error("%s does not apply to alg-check", name);
+    if (o->mode == SP_MODE_CAPTURE)
+        cli_usage_error("%s does not apply to %s (a capture inventory)", name, capture_option(o));
+    cli_usage_error("%s belongs to %s", name, home ? home : "another mode");
+}
+
+/* Refuses the first option on the command line that its mode does not take. */
+static void check_table(const struct cli_options *o)
+{
+    int first = CLI_OPT_COUNT;
+    for (int id = 0; id < CLI_OPT_COUNT; id++) {
+        if (!cli_given(o, id) || (cli_opt_modes(id) & (1u << o->mode)))
+            continue;
+        if (first == CLI_OPT_COUNT || o->given[id].seq < o->given[first].seq)
+            first = id;
+    }
+    if (first != CLI_OPT_COUNT)
+        refuse(o, first);
+}
+
+static void check_scan(const struct cli_options *o)
+{
+    /* The journal holds the targets of the scan to continue. */
+    if (o->resume && o->n_operands)
+        cli_usage_error("--resume takes targets and settings from '%s'; give no targets ('%s')",
+                        o->resume, o->operands[0]);
+    if (o->resume && o->input_files.n)
+        cli_usage_error("--resume takes targets and settings from '%s'; give no targets (%s '%s')",
+                        o->resume, o->given[CLI_OPT_INPUT_FILE].spelling,
+                        o->input_files.v[0].value);
+}
+
+static void check_capture(const struct cli_options *o)
+{
+    /* --filter and --duration shape a live capture only. */
+    if (!o->read_live && (cli_given(o, CLI_OPT_FILTER) || cli_given(o, CLI_OPT_DURATION)))
+        cli_usage_error(
+            "%s belongs to --read-live",
+            o->given[cli_given(o, CLI_OPT_FILTER) ? CLI_OPT_FILTER : CLI_OPT_DURATION].spelling);
+    if (o->n_operands)
+        cli_usage_error("%s reports what a capture shows and takes no targets ('%s')",
+                        capture_option(o), o->operands[0]);
+}
+
+/* alg-check speaks UDP and TCP. Checked here: the library would take
+ * "udpx" for udp. */
+static void check_alg_transports(struct cli_options *o)
+{
+    const char *list = o->transports;
+    int udp = !list, tcp = 0;
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == 3 && !strncasecmp(p, "udp", 3))
+            udp = 1;
+        else if (n == 3 && !strncasecmp(p, "tcp", 3))
+            tcp = 1;
+        else if (n)
+            cli_usage_error("unknown alg-check transport '%.*s' (udp, tcp or udp,tcp)", (int)n, p);
+        p += n + (p[n] == ',');
+    }
+    if (!udp && !tcp)
+        cli_usage_error("no transport in --transport '%s' (udp, tcp or udp,tcp)", list);
+    snprintf(o->alg_transports, sizeof(o->alg_transports), "%s%s%s", udp ? "udp" : "",
+             udp && tcp ? "," : "", tcp ? "tcp" : "");
+}
+
+static void check_alg(struct cli_options *o)
+{
+    if (o->n_operands == 0)
+        cli_usage_error("alg-check takes one reflector address, e.g. 'sipprobe alg-check "
+                        "--token SECRET 198.51.100.7'");
+    if (o->n_operands > 1)
+        cli_usage_error("alg-check takes one reflector address; '%s' is a second one",
+                        o->operands[1]);
+    check_alg_transports(o);
+}
+
+void cli_options_check(struct cli_options *o)
+{
+    if (o->alg_check)
+        o->mode = SP_MODE_ALG_CHECK;
+    else if (o->reads.n || o->read_live)
+        o->mode = SP_MODE_CAPTURE;
+    else
+        o->mode = SP_MODE_SCAN;
+    check_table(o);
+    if (o->mode == SP_MODE_SCAN)
+        check_scan(o);
+    else if (o->mode == SP_MODE_CAPTURE)
+        check_capture(o);
+    else
+        check_alg(o);
+}

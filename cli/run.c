@@ -1,0 +1,70 @@
+#include "run.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "progress.h"
+
+static sp_scan *g_scan;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (g_scan)
+        sp_scan_stop(g_scan);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int status_of(const struct cli_options *o, const struct cli_run_how *how, sp_code rc,
+                     const sp_summary *sum)
+{
+    if (rc != SP_OK)
+        return how->bad_data_is_usage && rc == SP_EDATA ? EXIT_USAGE : EXIT_RUNTIME;
+    /* With a baseline only new findings fail the run. */
+    sp_severity worst = o->baseline ? sum->max_new_severity : sum->max_severity;
+    if (o->fail_on != SP_SEV_NONE && (int)worst >= (int)o->fail_on)
+        return EXIT_FINDINGS;
+    /* A partial scan must not pass for a complete one in CI. */
+    return sum->interrupted ? EXIT_RUNTIME : EXIT_DONE;
+}
+
+int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how *how)
+{
+    cli_log_level(o->quiet, o->verbose > how->min_verbose ? o->verbose : how->min_verbose);
+    sp_scan_set_log(scan, cli_on_log, NULL);
+    if (!o->quiet && !o->dry_run && isatty(STDERR_FILENO))
+        sp_scan_set_progress(scan, cli_on_progress, NULL);
+
+    g_scan = scan;
+    catch_signals();
+    sp_code rc = sp_scan_run(scan);
+    cli_progress_clear();
+    g_scan = NULL;
+
+    sp_summary sum;
+    sp_scan_summary(scan, &sum);
+    if (rc != SP_OK)
+        cli_lib_error(scan, rc);
+    if (o->dry_run && !o->quiet)
+        fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
+                sum.probes_sent);
+    else if (sum.interrupted && !o->quiet)
+        fprintf(stderr,
+                "sipprobe: interrupted; results so far were written. Continue with:\n"
+                "  sipprobe --resume %s [outputs]\n",
+                how->resume_file ? how->resume_file : "?");
+    return status_of(o, how, rc, &sum);
+}
