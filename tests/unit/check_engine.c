@@ -6,9 +6,11 @@
 #include "api/scan.h"
 #include "engine/run.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* What the host at 127.0.0.N does with a probe (N indexes the script). */
 enum behaviour {
@@ -18,19 +20,22 @@ enum behaviour {
     OTHER_SOURCE, /* answers from 127.0.0.99 */
     TWICE,        /* the same reply twice (a retransmission) */
     FORGED,       /* a reply whose token does not verify */
+    SLOW,         /* 200 OK 1.5 s after the probe */
 };
 
-#define HOSTS 8
-#define QUEUE 64
+#define HOSTS 80
+#define QUEUE 256
+#define SLOW_NS 1500000000ull
 
 typedef struct fake {
     enum behaviour script[HOSTS];
     unsigned sent[HOSTS];
     sp__udp_in queue[QUEUE];
+    uint64_t due[QUEUE]; /* when a queued reply arrives (CLOCK_MONOTONIC ns) */
     char bufs[QUEUE][2048];
     unsigned n_queued;
-    sp__udp_in out[QUEUE]; /* what recv hands over */
-    char outbufs[QUEUE][2048];
+    sp__udp_in out[32]; /* what recv hands over */
+    char outbufs[32][2048];
 } fake;
 
 static int f_open(void *ctx, int family, uint32_t rate, char *err, size_t errlen)
@@ -66,11 +71,13 @@ static size_t make_reply(const char *req, size_t len, char *out, size_t cap)
     return n;
 }
 
-static void queue_reply(fake *f, const sp__udp_out *m, uint8_t from_last, int forge)
+static void queue_reply(fake *f, const sp__udp_out *m, uint8_t from_last, int forge,
+                        uint64_t delay_ns)
 {
     if (f->n_queued == QUEUE)
         return;
     unsigned k = f->n_queued++;
+    f->due[k] = sp__now_ns() + delay_ns;
     sp__udp_in *in = &f->queue[k];
     memset(in, 0, sizeof(*in));
     in->buf = f->bufs[k];
@@ -97,21 +104,24 @@ static int f_send(void *ctx, int family, const sp__udp_out *msgs, unsigned n, un
         unsigned attempt = f->sent[host]++;
         switch (f->script[host]) {
         case ANSWER:
-            queue_reply(f, &msgs[i], (uint8_t)host, 0);
+            queue_reply(f, &msgs[i], (uint8_t)host, 0, 0);
             break;
         case LATE:
             if (attempt > 0)
-                queue_reply(f, &msgs[i], (uint8_t)host, 0);
+                queue_reply(f, &msgs[i], (uint8_t)host, 0, 0);
             break;
         case OTHER_SOURCE:
-            queue_reply(f, &msgs[i], 99, 0);
+            queue_reply(f, &msgs[i], 99, 0, 0);
             break;
         case TWICE:
-            queue_reply(f, &msgs[i], (uint8_t)host, 0);
-            queue_reply(f, &msgs[i], (uint8_t)host, 0);
+            queue_reply(f, &msgs[i], (uint8_t)host, 0, 0);
+            queue_reply(f, &msgs[i], (uint8_t)host, 0, 0);
+            break;
+        case SLOW:
+            queue_reply(f, &msgs[i], (uint8_t)host, 0, SLOW_NS);
             break;
         case FORGED:
-            queue_reply(f, &msgs[i], (uint8_t)host, 1);
+            queue_reply(f, &msgs[i], (uint8_t)host, 1, 0);
             break;
         default:
             break;
@@ -125,20 +135,34 @@ static int f_recv(void *ctx, int family, sp__udp_in **pkts)
     fake *f = ctx;
     if (family != 4)
         return 0;
-    unsigned n = f->n_queued;
-    for (unsigned i = 0; i < n; i++) {
-        f->out[i] = f->queue[i];
-        memcpy(f->outbufs[i], f->queue[i].buf, f->queue[i].len);
-        f->out[i].buf = f->outbufs[i];
+    /* Hands over what is due; the rest moves up and waits. */
+    uint64_t now = sp__now_ns();
+    unsigned n = 0, kept = 0;
+    for (unsigned i = 0; i < f->n_queued; i++) {
+        if (f->due[i] <= now && n < 32) {
+            f->out[n] = f->queue[i];
+            memcpy(f->outbufs[n], f->queue[i].buf, f->queue[i].len);
+            f->out[n].buf = f->outbufs[n];
+            n++;
+            continue;
+        }
+        if (kept != i) {
+            f->queue[kept] = f->queue[i];
+            f->due[kept] = f->due[i];
+            memcpy(f->bufs[kept], f->queue[i].buf, f->queue[i].len);
+            f->queue[kept].buf = f->bufs[kept];
+        }
+        kept++;
     }
-    f->n_queued = 0;
+    f->n_queued = kept;
     *pkts = f->out;
     return (int)n;
 }
 
 static void f_wait(void *ctx, int extra_fd, uint64_t timeout_ns)
 {
-    (void)ctx, (void)extra_fd, (void)timeout_ns; /* replies are there at once */
+    (void)ctx, (void)extra_fd;
+    usleep(timeout_ns < 1000000 ? (useconds_t)(timeout_ns / 1000) : 1000);
 }
 
 static void f_close(void *ctx)
@@ -175,17 +199,23 @@ static int seen_host(const seen *s, const char *host, int *differs)
     return 0;
 }
 
-static sp_scan *fake_scan(fake *f, seen *sn, unsigned retries, unsigned wait_ms)
+static sp_scan *fake_scan_of(fake *f, seen *sn, unsigned retries, unsigned wait_ms,
+                             const char *targets)
 {
     sp_scan *s = sp_scan_new();
     ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(sp_scan_add_target(s, "127.0.0.1-127.0.0.6"), SP_OK);
+    ck_assert_int_eq(sp_scan_add_target(s, targets), SP_OK);
     ck_assert_int_eq(sp_scan_set_retries(s, retries), SP_OK);
     ck_assert_int_eq(sp_scan_set_wait_ms(s, wait_ms), SP_OK);
     ck_assert_int_eq(sp_scan_set_rate(s, 100000), SP_OK);
     sp_scan_set_service_callback(s, on_service, sn);
     sp__scan_set_dgram(s, &fake_ops, f);
     return s;
+}
+
+static sp_scan *fake_scan(fake *f, seen *sn, unsigned retries, unsigned wait_ms)
+{
+    return fake_scan_of(f, sn, retries, wait_ms, "127.0.0.1-127.0.0.6");
 }
 
 START_TEST(test_engine_retries_only_silent_targets)
@@ -251,6 +281,70 @@ START_TEST(test_engine_no_targets_answer)
 }
 END_TEST
 
+/* Fast hosts teach the adaptive wait a short round trip; slow hosts that
+ * answer well within --wait must still be found (they used to be lost). */
+START_TEST(test_engine_mixed_round_trips_lose_nothing)
+{
+    fake *f = calloc(1, sizeof(*f));
+    for (int h = 1; h <= 64; h++)
+        f->script[h] = h % 2 ? SLOW : ANSWER;
+    seen sn = {0};
+    sp_scan *s = fake_scan_of(f, &sn, 1, 2000, "127.0.0.1-127.0.0.64");
+    ck_assert_int_eq(sp_scan_set_rate(s, 500), SP_OK);
+    ck_assert_int_eq(sp_scan_run(s), SP_OK);
+    sp_summary sum;
+    sp_scan_summary(s, &sum);
+    ck_assert_uint_eq(sum.services, 64);
+    sp_scan_free(s);
+    free(f);
+}
+END_TEST
+
+static void *stop_later(void *arg)
+{
+    usleep(300000);
+    sp_scan_stop(arg);
+    return NULL;
+}
+
+/* A stop request during the final wait ends it after a short grace, not
+ * after --wait; an empty shard has nothing to wait for. */
+START_TEST(test_engine_stop_and_empty_shard_end_the_wait)
+{
+    fake f = {.script = {SILENT, SILENT, ANSWER}};
+    seen sn = {0};
+    sp_scan *s = fake_scan(&f, &sn, 0, 20000);
+    pthread_t t;
+    pthread_create(&t, NULL, stop_later, s);
+    ck_assert_int_eq(sp_scan_run(s), SP_OK);
+    pthread_join(t, NULL);
+    sp_summary sum;
+    sp_scan_summary(s, &sum);
+    ck_assert(sum.interrupted);
+    ck_assert_uint_eq(sum.services, 1);
+    ck_assert(sum.elapsed_s < 5.0);
+    sp_scan_free(s);
+
+    /* One address split in 8 shards: most shards send nothing. */
+    unsigned empty = 0;
+    for (unsigned i = 1; i <= 8; i++) {
+        fake g = {.script = {SILENT, ANSWER}};
+        seen sn2 = {0};
+        s = fake_scan_of(&g, &sn2, 0, 20000, "127.0.0.1");
+        ck_assert_int_eq(sp_scan_set_shard(s, i, 8), SP_OK);
+        ck_assert_int_eq(sp_scan_set_seed(s, 1), SP_OK);
+        ck_assert_int_eq(sp_scan_run(s), SP_OK);
+        sp_scan_summary(s, &sum);
+        if (sum.probes_sent == 0) {
+            empty++;
+            ck_assert(sum.elapsed_s < 5.0);
+        }
+        sp_scan_free(s);
+    }
+    ck_assert_uint_eq(empty, 7);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -259,6 +353,8 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_engine_retries_only_silent_targets);
     tcase_add_test(tc, test_engine_wait_ends_when_all_answered);
     tcase_add_test(tc, test_engine_no_targets_answer);
+    tcase_add_test(tc, test_engine_mixed_round_trips_lose_nothing);
+    tcase_add_test(tc, test_engine_stop_and_empty_shard_end_the_wait);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -51,13 +51,20 @@ void sp__engine_io_wait(sp_scan *s, uint64_t timeout_ns)
     s->run.dgram->wait(s->run.dgram_ctx, fd, timeout_ns);
 }
 
-/* How long to listen after the last send: --wait at most (1 s at most
- * before a retry round). Once replies have shown how far away services
- * are, 8 times the slowest round trip seen is enough (but at least 500 ms),
- * so that silent addresses do not make every scan last --wait. */
+/* How long to listen after the last send. Before a retry round: --wait,
+ * but at most 1 s, and once replies have shown how far away services are,
+ * 8 times the slowest round trip seen (at least 500 ms): a late answer is
+ * not lost there, it still counts when it comes during the next round. The
+ * final wait is --wait itself: only every probe having its answer ends it
+ * sooner, so no answer that --wait would catch is ever lost to an estimate
+ * taught by faster hosts. */
 static uint64_t wait_ns(const sp_scan *s, int final)
 {
-    uint64_t ms = final ? s->set.wait_ms : (s->set.wait_ms < 1000 ? s->set.wait_ms : 1000);
+    uint64_t ms = s->set.wait_ms;
+    if (final)
+        return ms * 1000000ull;
+    if (ms > 1000)
+        ms = 1000;
     if (s->run.max_rtt_ms > 0) {
         double adaptive = 8 * s->run.max_rtt_ms;
         if (adaptive < 500)
@@ -68,13 +75,18 @@ static uint64_t wait_ns(const sp_scan *s, int final)
     return ms * 1000000ull;
 }
 
+/* After a stop request, replies already on their way get this long. */
+#define STOP_GRACE_NS 500000000ull
+
 /* Receives until the wait after the last send is over, everything is
- * answered, or a stop request. Replies already waiting in the socket buffer
- * are processed even past the deadline (they arrived in time), within a
- * bound against floods. */
+ * answered, or a stop request: at stop_level at once, below it after a
+ * short grace for replies in flight. Replies already waiting in the socket
+ * buffer are processed even past the deadline (they arrived in time),
+ * within a bound against floods. */
 void sp__engine_wait(sp_scan *s, int final, int stop_level)
 {
     uint64_t start = sp__now_ns(), last_new = start, replies = s->summary.replies;
+    uint64_t stop_seen = 0;
     for (;;) {
         int got = sp__engine_drain(s, 16);
         sp__engine_progress(s, 0);
@@ -87,7 +99,14 @@ void sp__engine_wait(sp_scan *s, int final, int stop_level)
         /* Open connections end by their own deadlines, at the latest. */
         uint64_t cap = wait_ns(s, 1) + s->set.connect_timeout_ms * 1000000ull + 10000000000ull;
         int open = s->run.streams.active > 0;
-        if ((sp__engine_all_answered(s) && !open) || s->stop >= stop_level || t >= start + cap)
+        /* Nothing sent (an empty shard) is nothing to wait for. */
+        int nothing = !s->run.enumerating && s->run.expected == 0;
+        if (((sp__engine_all_answered(s) || nothing) && !open) || s->stop >= stop_level ||
+            t >= start + cap)
+            return;
+        if (s->stop && !stop_seen)
+            stop_seen = t;
+        if (stop_seen && t - stop_seen >= STOP_GRACE_NS)
             return;
         /* Past the deadline, replies that still come in (from a loaded
          * responder) keep the wait going until they pause for 100 ms:
