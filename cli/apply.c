@@ -105,34 +105,48 @@ static sp_code apply_timing(sp_scan *s, const struct cli_options *o)
     return rc;
 }
 
-/* --resume continues a journal with its targets and settings; otherwise a
- * scan keeps one, by default in the current directory if it is writable. */
-static sp_code apply_resume(sp_scan *s, const struct cli_options *o, struct cli_applied *a)
+/* A scan keeps a journal, by default in the current directory. Said at
+ * the start when there can be none, not after an interrupt. */
+static sp_code apply_journal(sp_scan *s, const struct cli_options *o, struct cli_applied *a)
 {
-    if (o->resume) {
-        a->resume_file = o->resume;
-        return sp_scan_resume(s, o->resume);
-    }
     if (o->dry_run)
         return SP_OK;
+    if (o->extensions.n) /* enumeration cannot be resumed: no journal to offer */
+        return SP_OK;
     a->resume_file = o->resume_file;
-    if (!a->resume_file && access(".", W_OK) == 0) {
+    if (!a->resume_file) {
+        if (access(".", W_OK) != 0) {
+            if (!o->quiet)
+                fprintf(stderr, "sipprobe: warning: the current directory is not writable: no "
+                                "resume file (give one with --resume-file)\n");
+            return SP_OK;
+        }
         snprintf(a->default_resume, sizeof(a->default_resume), "sipprobe-%ld.resume",
                  (long)getpid());
         a->resume_file = a->default_resume;
     }
-    return a->resume_file ? sp_scan_set_resume_file(s, a->resume_file) : SP_OK;
+    return sp_scan_set_resume_file(s, a->resume_file);
 }
 
 static sp_code apply_scan(sp_scan *s, const struct cli_options *o, struct cli_applied *a)
 {
-    sp_code rc = apply_targets(s, o);
-    if (rc == SP_OK)
-        rc = apply_probes(s, o);
+    sp_code rc = SP_OK;
+    /* --resume continues a journal with its targets and settings; what
+     * may change (rate, waits, connection limits) is applied after it. */
+    if (o->resume) {
+        a->resume_file = o->resume;
+        rc = sp_scan_resume(s, o->resume);
+    } else {
+        rc = apply_targets(s, o);
+        if (rc == SP_OK)
+            rc = apply_probes(s, o);
+        if (rc == SP_OK)
+            rc = apply_journal(s, o, a);
+    }
+    if (rc == SP_OK && o->resume)
+        rc = apply_requests(s, o);
     if (rc == SP_OK)
         rc = apply_timing(s, o);
-    if (rc == SP_OK)
-        rc = apply_resume(s, o, a);
     for (int i = 0; i < o->n_operands && rc == SP_OK; i++)
         rc = sp_scan_add_target(s, o->operands[i]);
     return rc;
@@ -144,7 +158,8 @@ static sp_code apply_capture(sp_scan *s, const struct cli_options *o)
     for (size_t i = 0; i < o->reads.n && rc == SP_OK; i++)
         rc = sp_scan_add_capture_file(s, o->reads.v[i].value);
     if (rc == SP_OK && o->read_live)
-        rc = sp_scan_set_live_capture(s, o->read_live, o->filter, o->duration ? o->duration : 60);
+        rc = sp_scan_set_live_capture(s, o->read_live, o->filter,
+                                      cli_given(o, CLI_OPT_DURATION) ? o->duration : 60);
     return rc;
 }
 

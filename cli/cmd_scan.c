@@ -61,7 +61,8 @@ int cmd_scan(const struct cli_options *o)
         warn_if_large(o, probes, addresses);
         if (o->dry_run)
             sp_scan_set_dry_run(scan, on_dry_probe, NULL);
-        struct cli_run_how how = {a.resume_file, 0, 0};
+        /* A journal that does not fit its targets is bad input, like a bad file. */
+        struct cli_run_how how = {a.resume_file, 0, o->resume != NULL};
         status = cli_run(scan, o, &how);
     }
     sp_scan_free(scan);

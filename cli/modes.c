@@ -39,8 +39,29 @@ static void check_table(const struct cli_options *o)
         refuse(o, first);
 }
 
+/* What a journal fixes: a resumed scan must probe what the interrupted one
+ * would have. Rate, wait, connection limits and outputs may change. */
+static const enum cli_opt fixed_on_resume[] = {
+    CLI_OPT_EXCLUDE,         CLI_OPT_EXCLUDE_FILE, CLI_OPT_PORTS,   CLI_OPT_METHOD,
+    CLI_OPT_USER_AGENT,      CLI_OPT_FROM_USER,    CLI_OPT_TO_USER, CLI_OPT_EXTENSIONS,
+    CLI_OPT_EXTENSIONS_FILE, CLI_OPT_RETRIES,      CLI_OPT_SEED,    CLI_OPT_SHARD,
+    CLI_OPT_TRANSPORT,       CLI_OPT_RESUME_FILE,  CLI_OPT_DRY_RUN,
+};
+
 static void check_scan(const struct cli_options *o)
 {
+    for (size_t i = 0; o->resume && i < sizeof(fixed_on_resume) / sizeof(fixed_on_resume[0]); i++)
+        if (cli_given(o, fixed_on_resume[i]))
+            cli_usage_error("%s cannot change on --resume: the scan continues with the settings "
+                            "in '%s'",
+                            o->given[fixed_on_resume[i]].spelling, o->resume);
+    /* A scan that enumerates extensions cannot be resumed: keep no journal. */
+    if ((o->extensions.n) && cli_given(o, CLI_OPT_RESUME_FILE))
+        cli_usage_error("%s: a scan with %s cannot be resumed",
+                        o->given[CLI_OPT_RESUME_FILE].spelling,
+                        o->given[cli_given(o, CLI_OPT_EXTENSIONS) ? CLI_OPT_EXTENSIONS
+                                                                  : CLI_OPT_EXTENSIONS_FILE]
+                            .spelling);
     /* The journal holds the targets of the scan to continue. */
     if (o->resume && o->n_operands)
         cli_usage_error("--resume takes targets and settings from '%s'; give no targets ('%s')",

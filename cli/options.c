@@ -187,7 +187,7 @@ static void store_value(struct cli_options *o, enum cli_opt id, const char *arg)
         o->connect_timeout_ms = (unsigned)cli_parse_number(arg, "connect timeout", 10, 600000);
         break;
     case CLI_OPT_DURATION:
-        o->duration = (unsigned)cli_parse_number(arg, "duration", 0, 86400);
+        o->duration = (unsigned)cli_parse_number(arg, "duration", 1, 86400);
         break;
     case CLI_OPT_UPLOAD_BATCH:
         o->upload_batch = (unsigned)cli_parse_number(arg, "batch size", 1, 1000000);

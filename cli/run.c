@@ -33,12 +33,29 @@ static int status_of(const struct cli_options *o, const struct cli_run_how *how,
 {
     if (rc != SP_OK)
         return how->bad_data_is_usage && rc == SP_EDATA ? EXIT_USAGE : EXIT_RUNTIME;
+    /* A partial scan must not pass for a complete one in CI, nor for one
+     * whose findings are all there is. */
+    if (sum->interrupted)
+        return EXIT_RUNTIME;
     /* With a baseline only new findings fail the run. */
     sp_severity worst = o->baseline ? sum->max_new_severity : sum->max_severity;
     if (o->fail_on != SP_SEV_NONE && (int)worst >= (int)o->fail_on)
         return EXIT_FINDINGS;
-    /* A partial scan must not pass for a complete one in CI. */
-    return sum->interrupted ? EXIT_RUNTIME : EXIT_DONE;
+    return EXIT_DONE;
+}
+
+/* After an interrupt: how to continue, only when there is a journal to
+ * continue from (none for captures, enumeration or an unwritable path). */
+static void report_interrupt(const char *resume_file)
+{
+    if (resume_file && access(resume_file, R_OK) == 0)
+        fprintf(stderr,
+                "sipprobe: interrupted; results so far were written. Continue with:\n"
+                "  sipprobe --resume %s [outputs]\n",
+                resume_file);
+    else
+        fprintf(stderr, "sipprobe: interrupted; results so far were written (nothing to resume "
+                        "from)\n");
 }
 
 int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how *how)
@@ -62,9 +79,6 @@ int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how
         fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
                 sum.probes_sent);
     else if (sum.interrupted && !o->quiet)
-        fprintf(stderr,
-                "sipprobe: interrupted; results so far were written. Continue with:\n"
-                "  sipprobe --resume %s [outputs]\n",
-                how->resume_file ? how->resume_file : "?");
+        report_interrupt(how->resume_file);
     return status_of(o, how, rc, &sum);
 }

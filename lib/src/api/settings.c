@@ -56,18 +56,30 @@ static sp_code add_file(sp_scan *s, const char *path, int exclude)
                           sizeof(line) - 2);
             break;
         }
-        char *hash = strchr(line, '#');
+        char *p = line;
+        /* A UTF-8 byte-order mark (editors on Windows write one) is not text. */
+        if (lineno == 1 && !memcmp(p, "\xEF\xBB\xBF", 3))
+            p += 3;
+        char *hash = strchr(p, '#');
         if (hash)
             *hash = '\0';
-        char *p = line;
         while (isspace((unsigned char)*p))
             p++;
+        char *end = p + strlen(p); /* CRLF line ends included */
+        while (end > p && isspace((unsigned char)end[-1]))
+            *--end = '\0';
         if (!*p)
             continue;
+        /* Named, never echoed: a control character could drive the terminal. */
+        for (const char *c = p; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+                rc = sp__fail(s, SP_ETARGET, "%s:%u: control character 0x%02x in the line", path,
+                              lineno, (unsigned char)*c);
+                break;
+            }
+        if (rc)
+            break;
         if (exclude == 2) {
-            char *end = p + strlen(p);
-            while (end > p && isspace((unsigned char)end[-1]))
-                *--end = '\0';
             rc = (sp_code)sp__extlist_add(&s->set.exts, p, s->err, sizeof(s->err));
         } else {
             rc = exclude ? sp_scan_add_exclude(s, p) : sp_scan_add_target(s, p);

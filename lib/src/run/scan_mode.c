@@ -47,6 +47,29 @@ static void start_delivery(sp_scan *s)
         sp__log(s, 1, "no output thread; finishing services on the scan thread");
 }
 
+/* A journal whose targets were edited would report what the scan never
+ * covered: refused before anything is sent or written. */
+static int check_journal(sp_scan *s)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(s->set.resume.services, i, o)
+    {
+        sp__svc *svc = sp__service_from_json(o);
+        int inside = !svc || sp__targets_contains(&s->set.targets, &svc->host);
+        char host[64] = "";
+        if (svc)
+            sp__addr_format(&svc->host, host, sizeof(host));
+        sp__svc_free(svc);
+        if (!inside)
+            return sp__fail(s, SP_EDATA,
+                            "'%s': it lists a service at %s, outside its targets (was the "
+                            "journal edited?)",
+                            s->set.resume_path, host);
+    }
+    return SP_OK;
+}
+
 /* What the interrupted scan found goes to the outputs again and counts as
  * answered, so those targets are not probed twice. Returns where sending
  * goes on. */
@@ -120,15 +143,16 @@ static int discover(sp_scan *s, unsigned first_round, uint64_t first_j)
 /* After the last phase: every service written before the journal closes
  * (with the position on an interrupt), and services still waiting for a
  * final reply to some probe reported as they are. */
-static void end_delivery(sp_scan *s)
+static void end_delivery(sp_scan *s, int failed)
 {
     sp__outthread_stop(&s->out);
     s->summary.interrupted = s->stop > 0;
     if (s->journal.fp) {
-        if (s->summary.interrupted)
+        if (s->summary.interrupted || failed)
             sp__journal_position(&s->journal, s->run.pos_round, s->run.pos_j);
-        /* A completed scan needs no journal; an interrupted one keeps it. */
-        sp__journal_close(&s->journal, s->summary.interrupted);
+        /* A completed scan needs no journal; an interrupted or failed one
+         * keeps it, to continue from. */
+        sp__journal_close(&s->journal, s->summary.interrupted || failed);
     }
     for (size_t i = 0; i < s->run.table.cap; i++)
         if (s->run.table.v[i].svc)
@@ -160,14 +184,18 @@ int sp__mode_scan(sp_scan *s)
     if (!rc) {
         unsigned first_round = 0;
         uint64_t first_j = 0;
-        start_delivery(s);
         if (s->set.resuming)
-            replay_journal(s, &first_round, &first_j);
-        rc = discover(s, first_round, first_j);
+            rc = check_journal(s);
+        if (!rc) {
+            start_delivery(s);
+            if (s->set.resuming)
+                replay_journal(s, &first_round, &first_j);
+            rc = discover(s, first_round, first_j);
+        }
     }
     if (!rc && !s->set.dry_run && s->set.exts.count && !s->stop)
         rc = sp__engine_enumerate(s);
-    end_delivery(s);
+    end_delivery(s, rc != SP_OK);
     s->summary.elapsed_s = (double)(sp__now_ns() - s->run.start_ns) / 1e9;
     sp__engine_progress(s, 1);
     if (s->run.pcap_out) {
