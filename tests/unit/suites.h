@@ -14,6 +14,7 @@ Suite *findings_suite(void);
 Suite *alg_suite(void);
 Suite *stream_suite(void);
 Suite *reassembly_suite(void);
+Suite *sip_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);
