@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,20 +132,9 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
     return -1;
 }
 
-/* A whole SIP message at the start of buf? Returns its length or 0. */
-static size_t framed(const char *buf, size_t len)
+sp__frame_rc sp__alg_frame(const char *buf, size_t len, size_t *start, size_t *msg_len)
 {
-    for (size_t i = 0; i + 3 < len; i++)
-        if (!memcmp(buf + i, "\r\n\r\n", 4)) {
-            size_t body = 0;
-            for (size_t k = 0; k + 15 < i; k++)
-                if (!strncasecmp(buf + k, "\nContent-Length:", 16)) {
-                    body = strtoul(buf + k + 16, NULL, 10);
-                    break;
-                }
-            return i + 4 + body <= len ? i + 4 + body : 0;
-        }
-    return 0;
+    return sp__frame(buf, len, CONN_BUF - 1, start, msg_len);
 }
 
 sp_code sp_reflector_run(sp_reflector *r, const char *addr, const char *token, unsigned max_seconds,
@@ -259,20 +247,23 @@ sp_code sp_reflector_run(sp_reflector *r, const char *addr, const char *token, u
                 }
                 c->len += (size_t)got;
                 c->buf[c->len] = '\0';
-                size_t whole = framed(c->buf, c->len);
-                if (whole) {
-                    char save = c->buf[whole];
-                    c->buf[whole] = '\0';
-                    if (sp__alg_reply(c->buf, whole, token, &reply) == 0) {
+                size_t start, whole;
+                sp__frame_rc fr = sp__alg_frame(c->buf, c->len, &start, &whole);
+                if (fr == SP__FRAME_OK) {
+                    char *msg = c->buf + start;
+                    char save = msg[whole];
+                    msg[whole] = '\0';
+                    if (sp__alg_reply(msg, whole, token, &reply) == 0) {
                         send(c->fd, reply.data, reply.len, MSG_NOSIGNAL);
                         answered++;
                     } else {
                         refused++;
                     }
-                    c->buf[whole] = save;
-                    memmove(c->buf, c->buf + whole, c->len - whole);
-                    c->len -= whole;
-                } else if (c->len >= CONN_BUF - 1) { /* a flood, not a request */
+                    msg[whole] = save;
+                    memmove(c->buf, msg + whole, c->len - start - whole);
+                    c->len -= start + whole;
+                } else if (fr == SP__FRAME_INVALID || c->len >= CONN_BUF - 1) {
+                    /* a flood, not a request */
                     close(c->fd);
                     c->fd = -1;
                     refused++;
