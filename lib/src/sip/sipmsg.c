@@ -1,5 +1,7 @@
 #include "sip/sipmsg.h"
 
+#include "sip/header.h"
+
 #include <osipparser2/osip_message.h>
 #include <osipparser2/osip_parser.h>
 #include <osipparser2/osip_port.h>
@@ -7,7 +9,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 
@@ -160,27 +161,14 @@ static char *header_order(const char *buf, size_t len)
 {
     sp__buf b;
     sp__buf_init(&b);
-    const char *p = memchr(buf, '\n', len), *end = buf + len;
-    for (int count = 0; p && p + 1 < end && count < 64; count++) {
-        const char *line = p + 1;
-        const char *eol = memchr(line, '\n', (size_t)(end - line));
-        if (!eol)
-            eol = end;
-        if (line == eol || (line[0] == '\r' && line + 1 == eol))
-            break;
-        const char *colon = memchr(line, ':', (size_t)(eol - line));
-        if (colon && line[0] != ' ' && line[0] != '\t') {
-            size_t n = (size_t)(colon - line);
-            while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-                n--;
-            if (n && n < 64) {
-                if (b.len)
-                    sp__buf_puts(&b, ",");
-                sp__buf_append(&b, line, n);
-            }
+    size_t pos = 0;
+    sp__sip_header h;
+    for (int count = 0; count < 64 && sp__sip_header_next(buf, len, &pos, &h); count++)
+        if (h.name_len < 64) {
+            if (b.len)
+                sp__buf_puts(&b, ",");
+            sp__buf_append(&b, h.name, h.name_len);
         }
-        p = eol;
-    }
     if (b.failed || !b.len) {
         sp__buf_free(&b);
         return NULL;
@@ -305,15 +293,16 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
         if (!h || !h->hname)
             continue;
         const char *v = h->hvalue ? h->hvalue : "";
-        if (!strcasecmp(h->hname, "server") && !out->server)
+        size_t hn = strlen(h->hname);
+        if (sp__sip_header_name_is(h->hname, hn, "server") && !out->server)
             out->server = strdup(v);
-        else if (!strcasecmp(h->hname, "user-agent") && !out->user_agent)
+        else if (sp__sip_header_name_is(h->hname, hn, "user-agent") && !out->user_agent)
             out->user_agent = strdup(v);
-        else if (!strcasecmp(h->hname, "allow"))
+        else if (sp__sip_header_name_is(h->hname, hn, "allow"))
             split_list(&out->allow, v);
-        else if (!strcasecmp(h->hname, "supported") || !strcasecmp(h->hname, "k"))
+        else if (sp__sip_header_name_is(h->hname, hn, "supported"))
             split_list(&out->supported, v);
-        else if (!strcasecmp(h->hname, "warning") && out->warnings.n < 8)
+        else if (sp__sip_header_name_is(h->hname, hn, "warning") && out->warnings.n < 8)
             sp__strv_push(&out->warnings, v, strlen(v));
         if (out->headers.n < 64) {
             /* "Name: value", cut at 511 bytes (snprintf was a tenth of the
