@@ -284,6 +284,53 @@ START_TEST(test_targets_zones)
 }
 END_TEST
 
+/* Address text into an address (targets/addr.c): what the reflector's
+ * listen address, the resume journal, the baseline and findings read. */
+START_TEST(test_addr_parse)
+{
+    sp__addr a;
+    uint16_t port = 1;
+    char buf[64];
+    ck_assert_int_eq(sp__addr_parse("192.0.2.7", &a), 0);
+    ck_assert_uint_eq(a.family, 4);
+    ck_assert_uint_eq(a.bytes[3], 7);
+    ck_assert_int_eq(sp__addr_parse("::1", &a), 0);
+    ck_assert_uint_eq(a.family, 6);
+    ck_assert_uint_eq(a.scope, 0);
+    ck_assert_int_eq(sp__addr_parse("fe80::1%lo", &a), 0);
+    ck_assert_uint_ne(a.scope, 0);
+    uint32_t lo_index = a.scope;
+    ck_assert_int_eq(sp__addr_parse("fe80::1%25lo", &a), 0); /* URI form */
+    ck_assert_uint_eq(a.scope, lo_index);
+    ck_assert_int_eq(sp__addr_parse("fe80::1%7", &a), 0);
+    ck_assert_uint_eq(a.scope, 7);
+    ck_assert_int_eq(sp__addr_parse("fe80::1%nosuchif0", &a), -1);
+    ck_assert_int_eq(sp__addr_parse("10.0.0.1%lo", &a), -1); /* zones are IPv6 only */
+    ck_assert_int_eq(sp__addr_parse("fe80::1%", &a), -1);
+    ck_assert_int_eq(sp__addr_parse("localhost", &a), -1); /* never a DNS query */
+    ck_assert_int_eq(sp__addr_parse("", &a), -1);
+
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:5070", &a, &port), 0);
+    ck_assert_uint_eq(port, 5070);
+    fmt(&a, buf);
+    ck_assert_str_eq(buf, "127.0.0.1");
+    ck_assert_int_eq(sp__addr_parse_port("[::1]:5061", &a, &port), 0);
+    ck_assert_uint_eq(a.family, 6);
+    ck_assert_uint_eq(port, 5061);
+    ck_assert_int_eq(sp__addr_parse_port("[fe80::1%lo]:5062", &a, &port), 0);
+    ck_assert_uint_eq(a.scope, lo_index);
+    ck_assert_int_eq(sp__addr_parse_port("192.0.2.1:0", &a, &port), 0);
+    ck_assert_uint_eq(port, 0);
+    ck_assert_int_eq(sp__addr_parse_port("::1:5060", &a, &port), -1); /* IPv6 needs [] */
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:65536", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:50x", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("[::1]5060", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("host:5060", &a, &port), -1);
+}
+END_TEST
+
 START_TEST(test_targets_transports_and_default_ports)
 {
     sp__targets t;
@@ -338,6 +385,7 @@ Suite *targets_suite(void)
     tcase_add_test(tc, test_targets_ports_and_explicit_port);
     tcase_add_test(tc, test_targets_too_big);
     tcase_add_test(tc, test_targets_uris);
+    tcase_add_test(tc, test_addr_parse);
     tcase_add_test(tc, test_targets_zones);
     tcase_add_test(tc, test_targets_transports_and_default_ports);
     suite_add_tcase(s, tc);

@@ -212,26 +212,6 @@ size_t sp__alg_diff(const char *sent, const char *received, const char *transpor
 
 /* ---- The client ---- */
 
-static int to_sockaddr(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
-{
-    memset(ss, 0, sizeof(*ss));
-    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        *len = sizeof(*sin);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        *len = sizeof(*sin6);
-        return 0;
-    }
-    return -1;
-}
-
 /* Builds one request with libosip2, padded so that the reflector's answer
  * can echo it without ever being larger. */
 static int build_request(const char *method, const char *local, int tcp, const char *host,
@@ -333,19 +313,14 @@ int sp__alg_check(const char *host, uint16_t port, int tcp, const char *token,
     static const char *const methods[] = {"INVITE", "REGISTER"};
     const char *tname = tcp ? "tcp" : "udp";
     struct sockaddr_storage ss;
-    socklen_t sl;
+    unsigned sl;
+    sp__addr a;
     *out = NULL;
-    if (to_sockaddr(host, port, &ss, &sl) < 0) {
+    if (sp__addr_parse(host, &a) != 0) {
         snprintf(err, errlen, "alg-check: '%s' is not an IP address", host);
         return SP_ETARGET;
     }
-    sp__addr a;
-    memset(&a, 0, sizeof(a));
-    a.family = ss.ss_family == AF_INET ? 4 : 6;
-    memcpy(a.bytes,
-           a.family == 4 ? (void *)&((struct sockaddr_in *)&ss)->sin_addr
-                         : (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr,
-           a.family == 4 ? 4 : 16);
+    sp__addr_to_sockaddr(&a, port, &ss, &sl);
     sp__svc *svc = sp__svc_new(&a, port, (uint8_t)(tcp ? SP_TRANSPORT_TCP : SP_TRANSPORT_UDP));
     if (!svc)
         return SP_ENOMEM;

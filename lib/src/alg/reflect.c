@@ -93,45 +93,6 @@ static void logm(sp_log_fn log, void *data, int level, const char *fmt, ...)
     log(level, msg, data);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
-{
-    char host[80];
-    const char *colon;
-    memset(ss, 0, sizeof(*ss));
-    if (listen[0] == '[') {
-        const char *close = strchr(listen, ']');
-        if (!close || (size_t)(close - listen) >= sizeof(host) || close[1] != ':')
-            return -1;
-        memcpy(host, listen + 1, (size_t)(close - listen - 1));
-        host[close - listen - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(listen, ':');
-        if (!colon || (size_t)(colon - listen) >= sizeof(host))
-            return -1;
-        memcpy(host, listen, (size_t)(colon - listen));
-        host[colon - listen] = '\0';
-    }
-    long port = strtol(colon + 1, NULL, 10);
-    if (port < 1 || port > 65535)
-        return -1;
-    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons((uint16_t)port);
-        *len = sizeof(*sin);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons((uint16_t)port);
-        *len = sizeof(*sin6);
-        return 0;
-    }
-    return -1;
-}
-
 sp__frame_rc sp__alg_frame(const char *buf, size_t len, size_t *start, size_t *msg_len)
 {
     return sp__frame(buf, len, CONN_BUF - 1, start, msg_len);
@@ -141,15 +102,18 @@ sp_code sp_reflector_run(sp_reflector *r, const char *addr, const char *token, u
                          sp_log_fn log, void *data, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
-    socklen_t sl;
+    unsigned sl;
+    sp__addr listen_addr;
+    uint16_t listen_port = 0;
     if (!token || strlen(token) < 8) {
         snprintf(err, errlen, "reflect: a --token of at least 8 characters is required");
         return SP_EINVAL;
     }
-    if (!addr || parse_listen(addr, &ss, &sl) < 0) {
+    if (!addr || sp__addr_parse_port(addr, &listen_addr, &listen_port) != 0 || !listen_port) {
         snprintf(err, errlen, "reflect: bad listen address '%s' (ADDR:PORT)", addr ? addr : "");
         return SP_EINVAL;
     }
+    sp__addr_to_sockaddr(&listen_addr, listen_port, &ss, &sl);
     int one = 1;
     int ufd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     int tfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

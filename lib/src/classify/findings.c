@@ -1,6 +1,5 @@
 #include "classify/findings.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,13 +100,14 @@ static int has_version_number(const char *s)
 /* RFC 1918, CGNAT, link-local, loopback; ULA and link-local IPv6. */
 static int is_private(const char *text)
 {
-    uint8_t b[16];
-    if (inet_pton(AF_INET, text, b) == 1)
+    sp__addr a;
+    if (strchr(text, '%') || sp__addr_parse(text, &a) != 0)
+        return 0; /* a peer's zone names none of our interfaces */
+    const uint8_t *b = a.bytes;
+    if (a.family == 4)
         return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
                (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) || b[0] == 127;
-    if (inet_pton(AF_INET6, text, b) == 1)
-        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
-    return 0;
+    return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 }
 
 /* Finds an address literal in a header value (after "@", or the host of a

@@ -4,8 +4,6 @@
 #include "output/output.h"
 #include "sipprobe/sipprobe.h"
 
-#include <arpa/inet.h>
-#include <net/if.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,58 +147,12 @@ static void str_list(sp__strv *dst, json_t *arr)
         sp__strv_push(dst, json_string_value(v), strlen(json_string_value(v)));
 }
 
-/* "ip:port" or "[ip]:port" into an address and port. */
-static int parse_hostport(const char *s, sp__addr *a, uint16_t *port)
-{
-    char host[80];
-    const char *colon;
-    memset(a, 0, sizeof(*a));
-    if (!s)
-        return -1;
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || (size_t)(close - s - 1) >= sizeof(host) || close[1] != ':')
-            return -1;
-        memcpy(host, s + 1, (size_t)(close - s - 1));
-        host[close - s - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(s, ':');
-        if (!colon || (size_t)(colon - s) >= sizeof(host))
-            return -1;
-        memcpy(host, s, (size_t)(colon - s));
-        host[colon - s] = '\0';
-    }
-    *port = (uint16_t)atoi(colon + 1);
-    if (inet_pton(AF_INET, host, a->bytes) == 1)
-        a->family = 4;
-    else if (inet_pton(AF_INET6, host, a->bytes) == 1)
-        a->family = 6;
-    else
-        return -1;
-    return 0;
-}
-
 sp__svc *sp__service_from_json(json_t *o)
 {
     const char *host = str(o, "host");
     sp__addr a;
-    memset(&a, 0, sizeof(a));
-    if (!host)
+    if (!host || sp__addr_parse(host, &a) != 0)
         return NULL;
-    char ip[80];
-    snprintf(ip, sizeof(ip), "%s", host);
-    char *zone = strchr(ip, '%');
-    if (zone)
-        *zone++ = '\0';
-    if (inet_pton(AF_INET, ip, a.bytes) == 1)
-        a.family = 4;
-    else if (inet_pton(AF_INET6, ip, a.bytes) == 1)
-        a.family = 6;
-    else
-        return NULL;
-    if (zone && a.family == 6 && !(a.scope = if_nametoindex(zone)))
-        a.scope = (uint32_t)strtoul(zone, NULL, 10);
     const char *tname = str(o, "transport");
     uint8_t transport = tname && !strcmp(tname, "tcp")   ? SP_TRANSPORT_TCP
                         : tname && !strcmp(tname, "tls") ? SP_TRANSPORT_TLS
@@ -211,7 +163,7 @@ sp__svc *sp__service_from_json(json_t *o)
         return NULL;
     sp__addr r;
     uint16_t rport;
-    if (parse_hostport(str(o, "responder"), &r, &rport) == 0)
+    if (str(o, "responder") && sp__addr_parse_port(str(o, "responder"), &r, &rport) == 0)
         sp__svc_set_responder(svc, &r, rport);
 
     size_t i;

@@ -3,9 +3,7 @@
 #include "sipprobe/sipprobe.h"
 #include "common/util.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,16 +69,11 @@ static int fail(char *err, size_t errlen, int code, const char *token, const cha
 /* Parses an IPv4 or IPv6 literal (no port) into a value. Returns family or 0. */
 static int parse_literal(const char *s, sp__u128 *v)
 {
-    uint8_t buf[16];
-    if (inet_pton(AF_INET, s, buf) == 1) {
-        *v = addr_to_u128(buf, 4);
-        return 4;
-    }
-    if (inet_pton(AF_INET6, s, buf) == 1) {
-        *v = addr_to_u128(buf, 6);
-        return 6;
-    }
-    return 0;
+    sp__addr a;
+    if (strchr(s, '%') || sp__addr_parse(s, &a) != 0)
+        return 0;
+    *v = addr_to_u128(a.bytes, a.family);
+    return a.family;
 }
 
 static int looks_numeric(const char *s)
@@ -104,20 +97,6 @@ static int valid_hostname(const char *s)
             return 0;
     }
     return 1;
-}
-
-static int parse_port(const char *s, int *port)
-{
-    if (!*s || strlen(s) > 5)
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return -1;
-    long v = strtol(s, NULL, 10);
-    if (v < 1 || v > 65535)
-        return -1;
-    *port = (int)v;
-    return 0;
 }
 
 /* Parses an address part (no port): literal, CIDR, range, or host name. */
@@ -197,11 +176,7 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
             zone += 2;
         if (parse_literal(work, &lo) != 6)
             return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
-        unsigned idx = 0;
-        if (*zone && looks_numeric(zone) && !strchr(zone, '.') && strlen(zone) < 10)
-            idx = (unsigned)strtoul(zone, NULL, 10);
-        else if (*zone && strlen(zone) < IF_NAMESIZE)
-            idx = if_nametoindex(zone);
+        unsigned idx = sp__zone_index(zone);
         if (idx == 0)
             return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
         out->family = 6;
@@ -275,7 +250,7 @@ static int split_hostport(const char *hp, const char *token, char *host, size_t 
         memcpy(host, hp + 1, (size_t)(close - hp - 1));
         host[close - hp - 1] = '\0';
         if (close[1] == ':') {
-            if (parse_port(close + 2, port) < 0)
+            if (sp__port_parse(close + 2, port) < 0)
                 return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
         } else if (close[1] != '\0') {
             return fail(err, errlen, SP_ETARGET, token, "unexpected text after ']'");
@@ -289,7 +264,7 @@ static int split_hostport(const char *hp, const char *token, char *host, size_t 
     snprintf(host, hostlen, "%s", hp);
     if (first && first == last) {
         host[first - hp] = '\0';
-        if (parse_port(first + 1, port) < 0)
+        if (sp__port_parse(first + 1, port) < 0)
             return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
     }
     /* Several colons: a bare IPv6 literal, CIDR or range, without port. */
@@ -686,13 +661,13 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
         char *dash = strchr(tok, '-');
         if (dash) {
             *dash = '\0';
-            if (parse_port(tok, &a) || parse_port(dash + 1, &b) || b < a) {
+            if (sp__port_parse(tok, &a) || sp__port_parse(dash + 1, &b) || b < a) {
                 free(seen);
                 *dash = '-';
                 snprintf(err, errlen, "malformed port list '%s': bad range '%s'", list, tok);
                 return SP_EPORT;
             }
-        } else if (parse_port(tok, &a)) {
+        } else if (sp__port_parse(tok, &a)) {
             free(seen);
             snprintf(err, errlen, "malformed port list '%s': bad port '%s' (1-65535)", list, tok);
             return SP_EPORT;
@@ -729,98 +704,6 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
     *out = ports;
     *n = k;
     return 0;
-}
-
-void sp__addr_format(const sp__addr *a, char *buf, size_t len)
-{
-    /* IPv4 by hand: inet_ntop's sprintf was a tenth of the work of sending
-     * a probe, and every probe and reply formats its address. */
-    if (a->family == 4 && len >= 16) {
-        char *p = buf;
-        for (int i = 0; i < 4; i++) {
-            if (i)
-                *p++ = '.';
-            p += sp__decimal(p, a->bytes[i]);
-        }
-        *p = '\0';
-        return;
-    }
-    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len)) {
-        snprintf(buf, len, "?");
-        return;
-    }
-    if (a->family == 6 && a->scope) {
-        char name[IF_NAMESIZE];
-        size_t n = strlen(buf);
-        if (if_indextoname(a->scope, name))
-            snprintf(buf + n, len - n, "%%%s", name);
-        else
-            snprintf(buf + n, len - n, "%%%u", a->scope);
-    }
-}
-
-void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len)
-{
-    char ip[80];
-    if (a->family == 4) {
-        sp__addr_format(a, ip, sizeof(ip));
-        char *p = ip + strlen(ip);
-        *p++ = ':';
-        p += sp__decimal(p, port);
-        size_t n = (size_t)(p - ip) < len ? (size_t)(p - ip) : len - 1;
-        memcpy(buf, ip, n);
-        buf[n] = '\0';
-        return;
-    }
-    sp__addr_format(a, ip, sizeof(ip));
-    snprintf(buf, len, "[%s]:%u", ip, port);
-}
-
-void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
-                          unsigned *len)
-{
-    memset(ss, 0, sizeof(*ss));
-    if (a->family == 4) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        memcpy(&sin->sin_addr, a->bytes, 4);
-        *len = sizeof(*sin);
-    } else {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        sin6->sin6_scope_id = a->scope;
-        memcpy(&sin6->sin6_addr, a->bytes, 16);
-        *len = sizeof(*sin6);
-    }
-}
-
-void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port)
-{
-    memset(a, 0, sizeof(*a));
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-        a->family = 4;
-        memcpy(a->bytes, &sin->sin_addr, 4);
-        *port = ntohs(sin->sin_port);
-    } else {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-            a->family = 4;
-            memcpy(a->bytes, sin6->sin6_addr.s6_addr + 12, 4);
-        } else {
-            a->family = 6;
-            memcpy(a->bytes, sin6->sin6_addr.s6_addr, 16);
-            a->scope = sin6->sin6_scope_id;
-        }
-        *port = ntohs(sin6->sin6_port);
-    }
-}
-
-int sp__addr_equal(const sp__addr *a, const sp__addr *b)
-{
-    return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
 }
 
 int sp__targets_contains(const sp__targets *t, const sp__addr *a)

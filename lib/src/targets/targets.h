@@ -4,18 +4,12 @@
 #ifndef SP_TARGETS_H
 #define SP_TARGETS_H
 
+#include "targets/addr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 typedef unsigned __int128 sp__u128;
-
-/* An address: family 4 uses bytes[0..3], family 6 all 16. scope is the
- * interface index of a scoped (link-local) IPv6 address, else 0. */
-typedef struct sp__addr {
-    uint8_t family;
-    uint8_t bytes[16];
-    uint32_t scope;
-} sp__addr;
 
 /* An inclusive range of addresses of one family, with an optional explicit
  * port and transport (a URI target sets the transport). */
@@ -91,18 +85,5 @@ int sp__targets_contains(const sp__targets *t, const sp__addr *a);
 
 /* Parses "5060,5080,5060-5070" into a sorted, de-duplicated array (malloc'd). */
 int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size_t errlen);
-
-/* Formats an address as text ("127.0.0.1", "::1", "fe80::1%eth0"). */
-void sp__addr_format(const sp__addr *a, char *buf, size_t len);
-/* Formats "ip:port" or "[ip]:port". */
-void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len);
-struct sockaddr_storage;
-/* Socket address of (a, port), zone included; *len receives its length. */
-void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
-                          unsigned *len);
-/* The address and port of a socket address (v4-mapped IPv6 becomes IPv4). */
-void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port);
-/* 1 if two addresses are the same. */
-int sp__addr_equal(const sp__addr *a, const sp__addr *b);
 
 #endif
