@@ -13,26 +13,26 @@
 
 #define MAX_TOKEN 512
 
-static sp__resolve_fn resolver;
-
-void sp__targets_set_resolver(sp__resolve_fn fn)
-{
-    resolver = fn;
-}
-
 void sp__targets_init(sp__targets *t)
 {
     memset(t, 0, sizeof(*t));
 }
 
+void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn)
+{
+    t->resolve = fn;
+}
+
 void sp__targets_free(sp__targets *t)
 {
+    sp__resolve_fn resolve = t->resolve;
     free(t->given);
     free(t->excl);
     free(t->ranges);
     free(t->cum);
     free(t->eps);
     sp__targets_init(t);
+    t->resolve = resolve;
 }
 
 uint16_t sp__default_port(int transport)
@@ -99,119 +99,99 @@ static int valid_hostname(const char *s)
     return 1;
 }
 
-/* Parses an address part (no port): literal, CIDR, range, or host name. */
-static int parse_hostpart(const char *host, const char *token, sp__range *out, char *err,
-                          size_t errlen)
+static int set_range(sp__range *out, int family, sp__u128 lo, sp__u128 hi)
 {
-    char work[MAX_TOKEN];
-    snprintf(work, sizeof(work), "%s", host);
-    sp__u128 lo, hi;
-    int fam;
+    out->family = (uint8_t)family;
+    out->lo = lo;
+    out->hi = hi;
+    return 0;
+}
 
-    char *slash = strchr(work, '/');
-    if (slash) {
-        *slash = '\0';
-        fam = parse_literal(work, &lo);
-        if (!fam)
-            return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
-        int bits = fam == 4 ? 32 : 128;
-        int plen;
-        const char *l = slash + 1;
-        if (!*l || strlen(l) > 3)
-            return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
-        for (const char *p = l; *p; p++)
-            if (!isdigit((unsigned char)*p))
-                return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
-        plen = atoi(l);
-        if (plen > bits)
-            return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
-        /* Host bits set in the address are cleared, as nmap does. */
-        sp__u128 hostmask;
-        if (plen == bits)
-            hostmask = 0;
-        else if (bits - plen == 128)
-            hostmask = ~(sp__u128)0;
-        else
-            hostmask = (((sp__u128)1) << (bits - plen)) - 1;
-        lo &= ~hostmask;
-        hi = lo | hostmask;
-        out->family = (uint8_t)fam;
-        out->lo = lo;
-        out->hi = hi;
-        return 0;
-    }
+/* "addr/len" (work cut at the slash): host bits set in the address are
+ * cleared, as nmap does. */
+static int parse_cidr(const char *work, const char *len, const char *token, sp__range *out,
+                      char *err, size_t errlen)
+{
+    sp__u128 lo;
+    int fam = parse_literal(work, &lo);
+    if (!fam)
+        return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
+    int bits = fam == 4 ? 32 : 128;
+    if (!*len || strlen(len) > 3 || strspn(len, "0123456789") != strlen(len))
+        return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
+    int plen = atoi(len);
+    if (plen > bits)
+        return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
+    sp__u128 hostmask;
+    if (plen == bits)
+        hostmask = 0;
+    else if (bits - plen == 128)
+        hostmask = ~(sp__u128)0;
+    else
+        hostmask = (((sp__u128)1) << (bits - plen)) - 1;
+    lo &= ~hostmask;
+    return set_range(out, fam, lo, lo | hostmask);
+}
 
-    char *dash = strchr(work, '-');
-    if (dash && (fam = parse_literal((*dash = '\0', work), &lo)) != 0) {
-        const char *rest = dash + 1;
-        int fam2 = parse_literal(rest, &hi);
-        if (fam2 == 0 && fam == 4) {
-            /* "10.0.0.1-50": the end replaces the last octet. */
-            int last;
-            if (!*rest || strlen(rest) > 3 || !looks_numeric(rest) || strchr(rest, '.'))
-                return fail(err, errlen, SP_ETARGET, token, "bad range end");
-            last = atoi(rest);
-            if (last > 255)
-                return fail(err, errlen, SP_ETARGET, token, "range end octet above 255");
-            hi = (lo & ~(sp__u128)0xff) | (sp__u128)last;
-        } else if (fam2 != fam) {
-            return fail(err, errlen, SP_ETARGET, token, "range ends are not the same family");
-        }
-        if (hi < lo)
-            return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
-        out->family = (uint8_t)fam;
-        out->lo = lo;
-        out->hi = hi;
-        return 0;
+/* "a-b", or "10.0.0.1-50" where the end replaces the last octet; lo is the
+ * start, already parsed (family fam). */
+static int parse_range(int fam, sp__u128 lo, const char *rest, const char *token, sp__range *out,
+                       char *err, size_t errlen)
+{
+    sp__u128 hi;
+    int fam2 = parse_literal(rest, &hi);
+    if (fam2 == 0 && fam == 4) {
+        if (!*rest || strlen(rest) > 3 || !looks_numeric(rest) || strchr(rest, '.'))
+            return fail(err, errlen, SP_ETARGET, token, "bad range end");
+        int last = atoi(rest);
+        if (last > 255)
+            return fail(err, errlen, SP_ETARGET, token, "range end octet above 255");
+        hi = (lo & ~(sp__u128)0xff) | (sp__u128)last;
+    } else if (fam2 != fam) {
+        return fail(err, errlen, SP_ETARGET, token, "range ends are not the same family");
     }
-    if (dash)
-        *dash = '-';
+    if (hi < lo)
+        return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
+    return set_range(out, fam, lo, hi);
+}
 
-    char *zone = strchr(work, '%');
-    if (zone) {
-        /* A zone names the interface of a link-local IPv6 address:
-         * "fe80::1%eth0", or "%25eth0" as RFC 6874 writes it in URIs. */
-        *zone++ = '\0';
-        if (!strncmp(zone, "25", 2) && zone[2])
-            zone += 2;
-        if (parse_literal(work, &lo) != 6)
-            return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
-        unsigned idx = sp__zone_index(zone);
-        if (idx == 0)
-            return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
-        out->family = 6;
-        out->lo = out->hi = lo;
-        out->scope = idx;
-        return 0;
-    }
-    fam = parse_literal(work, &lo);
-    if (fam) {
-        out->family = (uint8_t)fam;
-        out->lo = out->hi = lo;
-        return 0;
-    }
-    if (looks_numeric(work))
-        return fail(err, errlen, SP_ETARGET, token, "not a valid IPv4 address");
-    if (!valid_hostname(work))
-        return fail(err, errlen, SP_ETARGET, token, "not an address, range, CIDR or host name");
+/* A zone names the interface of a link-local IPv6 address: "fe80::1%eth0",
+ * or "%25eth0" as RFC 6874 writes it in URIs (work cut at the '%'). */
+static int parse_zoned(const char *work, const char *zone, const char *token, sp__range *out,
+                       char *err, size_t errlen)
+{
+    sp__u128 lo;
+    if (!strncmp(zone, "25", 2) && zone[2])
+        zone += 2;
+    if (parse_literal(work, &lo) != 6)
+        return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
+    unsigned idx = sp__zone_index(zone);
+    if (idx == 0)
+        return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
+    out->scope = idx;
+    return set_range(out, 6, lo, lo);
+}
 
-    /* A host name: resolved once, first address (IPv4 preferred). */
-    if (resolver) {
+/* A host name: resolved once, first address (IPv4 preferred), by resolve
+ * or, when it is NULL, by getaddrinfo(). */
+static int resolve_name(const char *name, sp__resolve_fn resolve, const char *token, sp__range *out,
+                        char *err, size_t errlen)
+{
+    if (resolve) {
         uint8_t a[16];
         int f = 0;
-        if (resolver(work, &f, a) != 0) {
+        if (resolve(name, &f, a) != 0) {
             snprintf(err, errlen, "cannot resolve target '%s'", token);
             return SP_ERESOLVE;
         }
-        out->family = (uint8_t)f;
-        out->lo = out->hi = addr_to_u128(a, f);
-        return 0;
+        sp__u128 v = addr_to_u128(a, f);
+        return set_range(out, f, v, v);
     }
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
-    int rc = getaddrinfo(work, NULL, &hints, &res);
+    int rc = getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0 || !res) {
         snprintf(err, errlen, "cannot resolve target '%s': %s", token, gai_strerror(rc));
         return SP_ERESOLVE;
@@ -222,18 +202,47 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
             pick = ai;
             break;
         }
-    if (pick->ai_family == AF_INET) {
-        const struct sockaddr_in *sin = (const void *)pick->ai_addr;
-        out->family = 4;
-        out->lo = addr_to_u128((const uint8_t *)&sin->sin_addr, 4);
-    } else {
-        const struct sockaddr_in6 *sin6 = (const void *)pick->ai_addr;
-        out->family = 6;
-        out->lo = addr_to_u128(sin6->sin6_addr.s6_addr, 6);
-    }
-    out->hi = out->lo;
+    sp__addr a;
+    uint16_t port;
+    sp__addr_from_sockaddr((const struct sockaddr_storage *)(const void *)pick->ai_addr, &a, &port);
     freeaddrinfo(res);
-    return 0;
+    sp__u128 v = addr_to_u128(a.bytes, a.family);
+    return set_range(out, a.family, v, v);
+}
+
+/* Parses an address part (no port): literal, CIDR, range, or host name. */
+static int parse_hostpart(const char *host, const char *token, sp__resolve_fn resolve,
+                          sp__range *out, char *err, size_t errlen)
+{
+    char work[MAX_TOKEN];
+    snprintf(work, sizeof(work), "%s", host);
+    sp__u128 lo;
+    int fam;
+
+    char *slash = strchr(work, '/');
+    if (slash) {
+        *slash = '\0';
+        return parse_cidr(work, slash + 1, token, out, err, errlen);
+    }
+    char *dash = strchr(work, '-');
+    if (dash) {
+        *dash = '\0';
+        if ((fam = parse_literal(work, &lo)) != 0)
+            return parse_range(fam, lo, dash + 1, token, out, err, errlen);
+        *dash = '-'; /* a host name with a dash */
+    }
+    char *zone = strchr(work, '%');
+    if (zone) {
+        *zone = '\0';
+        return parse_zoned(work, zone + 1, token, out, err, errlen);
+    }
+    if ((fam = parse_literal(work, &lo)) != 0)
+        return set_range(out, fam, lo, lo);
+    if (looks_numeric(work))
+        return fail(err, errlen, SP_ETARGET, token, "not a valid IPv4 address");
+    if (!valid_hostname(work))
+        return fail(err, errlen, SP_ETARGET, token, "not an address, range, CIDR or host name");
+    return resolve_name(work, resolve, token, out, err, errlen);
 }
 
 /* Splits "host", "host:port", "[v6]" or "[v6]:port" into host and port. */
@@ -325,6 +334,12 @@ static int sip_uri(const char *uri, const char *token, char *hp, size_t hplen, i
 
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen)
 {
+    return sp__target_parse_with(token, allow_port, NULL, out, err, errlen);
+}
+
+int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *err, size_t errlen)
+{
     char host[MAX_TOKEN], hp[MAX_TOKEN];
     int port = -1, transport = -1;
     size_t n = strlen(token);
@@ -365,7 +380,7 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
         return fail(err, errlen, SP_ETARGET, token, "a port is not allowed here");
     if (!host[0])
         return fail(err, errlen, SP_ETARGET, token, "no address");
-    rc = parse_hostpart(host, token, out, err, errlen);
+    rc = parse_hostpart(host, token, resolve, out, err, errlen);
     if (rc)
         return rc;
     out->port = port;
@@ -407,7 +422,7 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
         memcpy(token, s, len);
         token[len] = '\0';
         sp__range r;
-        int rc = sp__target_parse(token, !exclude, &r, err, errlen);
+        int rc = sp__target_parse_with(token, !exclude, t->resolve, &r, err, errlen);
         if (rc)
             return rc;
         rc = exclude ? push_range(&t->excl, &t->n_excl, &t->cap_excl, &r)

@@ -28,6 +28,9 @@ typedef struct sp__endpoint {
     uint16_t port;
 } sp__endpoint;
 
+/* Resolves a host name to one address (*family 4 or 6). Returns 0 or -1. */
+typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
+
 typedef struct sp__targets {
     sp__range *given; /* targets as parsed, in order */
     size_t n_given, cap_given;
@@ -41,6 +44,7 @@ typedef struct sp__targets {
     uint64_t addresses; /* total distinct addresses */
     sp__endpoint *eps;  /* the (transport, port) slices ranges point into */
     size_t n_eps;
+    sp__resolve_fn resolve; /* NULL: getaddrinfo() */
 } sp__targets;
 
 /* The default port of a transport: 5061 for TLS, else 5060. */
@@ -52,17 +56,22 @@ uint16_t sp__default_port(int transport);
 void sp__targets_init(sp__targets *t);
 void sp__targets_free(sp__targets *t);
 
-/* How host names are resolved: getaddrinfo() unless a test or fuzz target
- * installs a stub, so that it can feed any text without a DNS query. */
-typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
-void sp__targets_set_resolver(sp__resolve_fn fn);
+/* How a target set resolves host names: getaddrinfo() unless a test or fuzz
+ * target installs a stub, so that it can feed any text without a DNS query.
+ * The resolver belongs to the set (it outlives sp__targets_free, not
+ * sp__targets_init); other sets are not affected. */
+void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn);
 
 /* Parses one token (no commas): an address, CIDR, range or host name with
  * an optional port, or a URI that also sets the transport
  * ("tcp://host:5060", "tls://[::1]", "sip:host;transport=tcp", "sips:host").
  * IPv6 literals may carry a zone ("fe80::1%eth0"). allow_port: whether a
- * port or URI is accepted (not in excludes). Returns 0 or an sp_code, with a
- * message naming the token in err. */
+ * port or URI is accepted (not in excludes); resolve: how host names are
+ * resolved (NULL: getaddrinfo()). Returns 0 or an sp_code, with a message
+ * naming the token in err. */
+int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *err, size_t errlen);
+/* The same, host names resolved by getaddrinfo(). */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);
 
 /* Add a target / exclude spec; commas and whitespace separate several tokens. */
