@@ -44,6 +44,11 @@ const sp__probe_type *sp__probe_get(size_t index);
 int sp__probe_find(const char *name);
 #define SP__MAX_PROBES 8
 
+/* The largest probe, over any transport: our requests are about 400 bytes;
+ * this bounds what user-supplied strings (user agent, users) can add, and
+ * keeps a UDP probe below a typical MTU. */
+#define SP__PROBE_MAX 1400
+
 typedef enum {
     SP__SEG_LIT,
     SP__SEG_TARGET,
