@@ -1,6 +1,6 @@
 #include "model/service.h"
 
-#include "classify/findings.h"
+#include "classify/catalogue.h"
 
 #include <stdlib.h>
 #include <string.h>
