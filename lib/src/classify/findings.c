@@ -112,180 +112,232 @@ static void tls_findings(sp__svc *svc, const sp_tls_info *t)
     }
 }
 
-void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
+/* Adds finding id with one evidence line. */
+static void add_one(sp__svc *svc, const char *id, const char *line)
 {
-    char line[4][512];
+    const char *ev[] = {line};
+    sp__svc_add_finding(svc, id, ev, 1);
+}
 
-    /* Every service that answered at all is exposed; say with which reply. */
+/* Every service that answered at all is exposed; say with which reply. */
+static void exposed_rule(sp__svc *svc)
+{
+    char line[512];
     if (svc->n_replies > 0) {
         const sp_reply *r = &svc->replies[0];
-        snprintf(line[0], sizeof(line[0]), "%s -> %d %s from %s", r->method, r->status,
+        snprintf(line, sizeof(line), "%s -> %d %s from %s", r->method, r->status,
                  r->reason ? r->reason : "", svc->responder_s);
-        const char *ev[] = {line[0]};
-        sp__svc_add_finding(svc, "sip-service-exposed", ev, 1);
+        add_one(svc, "sip-service-exposed", line);
     }
+}
 
-    {
-        const char *ev[2];
-        size_t n = 0;
-        int visible = svc->has_fp && svc->fp.version;
-        if (svc->server && (visible || has_version_number(svc->server))) {
-            snprintf(line[0], sizeof(line[0]), "Server: %s", svc->server);
-            ev[n++] = line[0];
-        }
-        if (svc->user_agent && (visible || has_version_number(svc->user_agent))) {
-            snprintf(line[1], sizeof(line[1]), "User-Agent: %s", svc->user_agent);
-            ev[n++] = line[1];
-        }
-        if (n)
-            sp__svc_add_finding(svc, "version-disclosure", ev, n);
+static void version_rule(sp__svc *svc)
+{
+    char line[2][512];
+    const char *ev[2];
+    size_t n = 0;
+    int visible = svc->has_fp && svc->fp.version;
+    if (svc->server && (visible || has_version_number(svc->server))) {
+        snprintf(line[0], sizeof(line[0]), "Server: %s", svc->server);
+        ev[n++] = line[0];
     }
-
-    if (vulns && svc->has_fp && svc->fp.version) {
-        cve_list l;
-        l.n = 0;
-        sp__vulndb_match(vulns, svc->fp.product, svc->fp.version, add_cve, &l);
-        if (l.n) {
-            const char *ev[9];
-            snprintf(line[0], sizeof(line[0]), "%s %s (from %s)", svc->fp.product, svc->fp.version,
-                     svc->server ? svc->server : svc->user_agent);
-            ev[0] = line[0];
-            for (size_t i = 0; i < l.n; i++)
-                ev[i + 1] = l.lines[i];
-            sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.n + 1);
-        }
+    if (svc->user_agent && (visible || has_version_number(svc->user_agent))) {
+        snprintf(line[1], sizeof(line[1]), "User-Agent: %s", svc->user_agent);
+        ev[n++] = line[1];
     }
+    if (n)
+        sp__svc_add_finding(svc, "version-disclosure", ev, n);
+}
 
+static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
+{
+    if (!vulns || !svc->has_fp || !svc->fp.version)
+        return;
+    cve_list l;
+    l.n = 0;
+    sp__vulndb_match(vulns, svc->fp.product, svc->fp.version, add_cve, &l);
+    if (!l.n)
+        return;
+    char line[512];
+    const char *ev[9];
+    snprintf(line, sizeof(line), "%s %s (from %s)", svc->fp.product, svc->fp.version,
+             svc->server ? svc->server : svc->user_agent);
+    ev[0] = line;
+    for (size_t i = 0; i < l.n; i++)
+        ev[i + 1] = l.lines[i];
+    sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.n + 1);
+}
+
+static void register_rule(sp__svc *svc)
+{
+    char line[512];
     for (size_t i = 0; i < svc->n_replies; i++) {
         const sp_reply *r = &svc->replies[i];
         if (!strcmp(r->method, "REGISTER") && r->status >= 200 && r->status < 300 &&
             !r->challenged) {
-            snprintf(line[0], sizeof(line[0]), "REGISTER -> %d %s with no authentication challenge",
+            snprintf(line, sizeof(line), "REGISTER -> %d %s with no authentication challenge",
                      r->status, r->reason ? r->reason : "");
-            const char *ev[] = {line[0]};
-            sp__svc_add_finding(svc, "register-without-auth", ev, 1);
+            add_one(svc, "register-without-auth", line);
         }
     }
+}
 
-    if (svc->responder_s[0] && !sp__addr_equal(&svc->host, &svc->responder)) {
-        char probed[80];
-        sp__addr_format_port(&svc->host, svc->port, probed, sizeof(probed));
-        snprintf(line[0], sizeof(line[0]), "probed %s, reply came from %s", probed,
-                 svc->responder_s);
-        const char *ev[] = {line[0]};
-        sp__svc_add_finding(svc, "responder-mismatch", ev, 1);
-    }
+static void responder_rule(sp__svc *svc)
+{
+    if (!svc->responder_s[0] || sp__addr_equal(&svc->host, &svc->responder))
+        return;
+    char probed[80], line[512];
+    sp__addr_format_port(&svc->host, svc->port, probed, sizeof(probed));
+    snprintf(line, sizeof(line), "probed %s, reply came from %s", probed, svc->responder_s);
+    add_one(svc, "responder-mismatch", line);
+}
 
-    /* Private addresses only matter in replies from a public address. */
+/* Up to four lines of private addresses in the reply's Contact,
+ * Record-Route, Via (but the first, our own) and SDP c= lines. */
+static void collect_leaks(const sp__svc *svc, const char **ev, char (*lines)[256], size_t *n)
+{
+    leak_check(&svc->contacts, "Contact", 0, ev, lines, n);
+    leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, n);
+    leak_check(&svc->vias, "Via", 1, ev, lines, n);
+    leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, n);
+}
+
+/* Private addresses only matter in replies from a public address. */
+static int from_public_address(const sp__svc *svc)
+{
     char responder_ip[64];
     sp__addr_format(&svc->responder, responder_ip, sizeof(responder_ip));
-    if (svc->responder_s[0] && !is_private(responder_ip)) {
-        const char *ev[4];
-        char lines[4][256];
-        size_t n = 0;
-        leak_check(&svc->contacts, "Contact", 0, ev, lines, &n);
-        leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, &n);
-        leak_check(&svc->vias, "Via", 1, ev, lines, &n); /* the first Via is our own */
-        leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
-        if (n)
-            sp__svc_add_finding(svc, "private-address-leak", ev, n);
-    }
+    return svc->responder_s[0] && !is_private(responder_ip);
+}
 
+static void leak_rule(sp__svc *svc)
+{
+    const char *ev[4];
+    char lines[4][256];
+    size_t n = 0;
+    collect_leaks(svc, ev, lines, &n);
+    if (n)
+        sp__svc_add_finding(svc, "private-address-leak", ev, n);
+}
+
+/* A device (not the router itself) answering on a public address, with its
+ * LAN addressing leaking out or a SIP ALG rewriting its replies: the router
+ * forwards SIP to it. */
+static void nat_rule(sp__svc *svc)
+{
+    if (svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "router"))
+        return;
+    const char *ev[6];
+    char lines[6][256];
+    size_t n = 0;
+    collect_leaks(svc, ev, lines, &n);
     if (svc->alg_evidence) {
-        const char *ev[] = {svc->alg_evidence};
-        sp__svc_add_finding(svc, "sip-alg-detected", ev, 1);
+        snprintf(lines[n], sizeof(lines[0]), "%.200s (a router's SIP helper in front)",
+                 svc->alg_evidence);
+        ev[n] = lines[n];
+        n++;
     }
+    if (!n)
+        return;
+    snprintf(lines[n], sizeof(lines[0]), "%s%s%s answers on the public address %s",
+             svc->has_fp ? svc->fp.product : "a SIP device", svc->has_fp && svc->fp.type ? " " : "",
+             svc->has_fp && svc->fp.type ? svc->fp.type : "", svc->responder_s);
+    ev[n] = lines[n];
+    n++;
+    sp__svc_add_finding(svc, "sip-exposed-through-nat", ev, n);
+}
 
-    /* A device (not the router itself) answering on a public address, with
-     * its LAN addressing leaking out or a SIP ALG rewriting its replies: the
-     * router forwards SIP to it. */
-    if (svc->responder_s[0] && !is_private(responder_ip) &&
-        !(svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "router"))) {
-        const char *ev[6];
-        char lines[6][256];
-        size_t n = 0;
-        leak_check(&svc->contacts, "Contact", 0, ev, lines, &n);
-        leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, &n);
-        leak_check(&svc->vias, "Via", 1, ev, lines, &n);
-        leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
-        if (svc->alg_evidence) {
-            snprintf(lines[n], sizeof(lines[0]), "%.200s (a router's SIP helper in front)",
-                     svc->alg_evidence);
-            ev[n] = lines[n];
-            n++;
-        }
-        if (n) {
-            snprintf(lines[n], sizeof(lines[0]), "%s%s%s answers on the public address %s",
-                     svc->has_fp ? svc->fp.product : "a SIP device",
-                     svc->has_fp && svc->fp.type ? " " : "",
-                     svc->has_fp && svc->fp.type ? svc->fp.type : "", svc->responder_s);
-            ev[n] = lines[n];
-            n++;
-            sp__svc_add_finding(svc, "sip-exposed-through-nat", ev, n);
-        }
-    }
-
-    if (svc->tls)
-        tls_findings(svc, &svc->tls->pub);
-
+static void amplification_rule(sp__svc *svc)
+{
+    char line[512];
     for (size_t i = 0; i < svc->n_replies && svc->transport == SP_TRANSPORT_UDP; i++) {
         const sp_reply *r = &svc->replies[i];
         if (r->request_bytes && r->bytes >= 3 * r->request_bytes) {
-            snprintf(line[0], sizeof(line[0]), "%s: %zu-byte request, %zu-byte reply (%.1fx)",
-                     r->method, r->request_bytes, r->bytes,
-                     (double)r->bytes / (double)r->request_bytes);
-            const char *ev[] = {line[0]};
-            sp__svc_add_finding(svc, "udp-amplification", ev, 1);
-            break;
+            snprintf(line, sizeof(line), "%s: %zu-byte request, %zu-byte reply (%.1fx)", r->method,
+                     r->request_bytes, r->bytes, (double)r->bytes / (double)r->request_bytes);
+            add_one(svc, "udp-amplification", line);
+            return;
         }
     }
+}
 
+static void scanner_rule(sp__svc *svc)
+{
+    char line[512];
     if (svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "scanner")) {
-        snprintf(line[0], sizeof(line[0]), "%s: %s", svc->user_agent ? "User-Agent" : "Server",
+        snprintf(line, sizeof(line), "%s: %s", svc->user_agent ? "User-Agent" : "Server",
                  svc->user_agent ? svc->user_agent
                  : svc->server   ? svc->server
                                  : "");
-        const char *ev[] = {line[0]};
-        sp__svc_add_finding(svc, "scanner-user-agent-seen", ev, 1);
+        add_one(svc, "scanner-user-agent-seen", line);
     }
+}
 
+static void options_rule(sp__svc *svc)
+{
+    char line[512];
     for (size_t i = 0; i < svc->n_replies; i++)
         if (!strcmp(svc->replies[i].method, "OPTIONS") && svc->replies[i].status / 100 == 2 &&
             svc->allow.n) {
-            size_t used = (size_t)snprintf(line[0], sizeof(line[0]), "Allow: ");
-            for (size_t k = 0; k < svc->allow.n && used < sizeof(line[0]); k++)
-                used += (size_t)snprintf(line[0] + used, sizeof(line[0]) - used, "%s%s",
-                                         k ? ", " : "", svc->allow.v[k]);
-            const char *ev[] = {line[0]};
-            sp__svc_add_finding(svc, "options-reveals-methods", ev, 1);
-            break;
+            size_t used = (size_t)snprintf(line, sizeof(line), "Allow: ");
+            for (size_t k = 0; k < svc->allow.n && used < sizeof(line); k++)
+                used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", k ? ", " : "",
+                                         svc->allow.v[k]);
+            add_one(svc, "options-reveals-methods", line);
+            return;
         }
+}
 
-    if (svc->has_enum && svc->en_pub.possible && svc->en_found.n) {
-        const sp__enum *e = svc->en;
-        const char *ev[14];
-        char lines[14][160];
-        size_t n = 0;
-        snprintf(lines[n], sizeof(lines[0]), "baseline user '%s' -> %d %s", e->baseline_user,
-                 (int)(e->baseline >> 32), e->baseline_reason);
+static void enumeration_rule(sp__svc *svc)
+{
+    if (!svc->has_enum || !svc->en_pub.possible || !svc->en_found.n)
+        return;
+    const sp__enum *e = svc->en;
+    const char *ev[14];
+    char lines[14][160];
+    size_t n = 0;
+    snprintf(lines[n], sizeof(lines[0]), "baseline user '%s' -> %d %s", e->baseline_user,
+             (int)(e->baseline >> 32), e->baseline_reason);
+    ev[n] = lines[n];
+    n++;
+    size_t shown = 0;
+    for (uint32_t i = 0; i < e->n && shown < 10; i++) {
+        int status = (int)(e->answer[i] >> 32);
+        if (!e->answer[i] || e->answer[i] == e->baseline || status == 408 || status == 429 ||
+            status >= 500)
+            continue; /* the same test as sp__enum_evaluate */
+        /* en_found holds the same extensions in the same order. */
+        snprintf(lines[n], sizeof(lines[0]), "%s -> %d", svc->en_found.v[shown],
+                 (int)(e->answer[i] >> 32));
         ev[n] = lines[n];
         n++;
-        size_t shown = 0;
-        for (uint32_t i = 0; i < e->n && shown < 10; i++) {
-            int status = (int)(e->answer[i] >> 32);
-            if (!e->answer[i] || e->answer[i] == e->baseline || status == 408 || status == 429 ||
-                status >= 500)
-                continue; /* the same test as sp__enum_evaluate */
-            /* en_found holds the same extensions in the same order. */
-            snprintf(lines[n], sizeof(lines[0]), "%s -> %d", svc->en_found.v[shown],
-                     (int)(e->answer[i] >> 32));
-            ev[n] = lines[n];
-            n++;
-            shown++;
-        }
-        snprintf(lines[n], sizeof(lines[0]), "%zu of %u extensions exist", svc->en_found.n, e->n);
-        ev[n] = lines[n];
-        n++;
-        sp__svc_add_finding(svc, "extension-enumeration", ev, n);
+        shown++;
     }
+    snprintf(lines[n], sizeof(lines[0]), "%zu of %u extensions exist", svc->en_found.n, e->n);
+    ev[n] = lines[n];
+    n++;
+    sp__svc_add_finding(svc, "extension-enumeration", ev, n);
+}
+
+/* The rules in the order their findings are listed. */
+void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
+{
+    exposed_rule(svc);
+    version_rule(svc);
+    cve_rule(svc, vulns);
+    register_rule(svc);
+    responder_rule(svc);
+    int public = from_public_address(svc);
+    if (public)
+        leak_rule(svc);
+    if (svc->alg_evidence)
+        add_one(svc, "sip-alg-detected", svc->alg_evidence);
+    if (public)
+        nat_rule(svc);
+    if (svc->tls)
+        tls_findings(svc, &svc->tls->pub);
+    amplification_rule(svc);
+    scanner_rule(svc);
+    options_rule(svc);
+    enumeration_rule(svc);
 }

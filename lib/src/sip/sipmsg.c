@@ -176,18 +176,9 @@ static char *header_order(const char *buf, size_t len)
     return b.data; /* ownership passes to the caller */
 }
 
-int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
+/* Request line, status line, Call-ID, CSeq and credentials. */
+static void take_basics(osip_message_t *msg, sp__parsed *out)
 {
-    osip_message_t *msg = NULL;
-
-    memset(out, 0, sizeof(*out));
-    sp__sipmsg_global_init();
-    if (osip_message_init(&msg) != 0)
-        return -1;
-    if (osip_message_parse(msg, buf, len) != 0) {
-        osip_message_free(msg);
-        return -1;
-    }
     out->status = msg->status_code;
     out->reason = dup_or_null(msg->reason_phrase);
     out->method = dup_or_null(msg->sip_method);
@@ -216,7 +207,11 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
         out->authorized = 1;
         out->auth_user = dup_unquoted(osip_authorization_get_username(auth));
     }
+}
 
+/* From and To tags, the To URI, and every Via (the top one's branch). */
+static void take_dialog(osip_message_t *msg, sp__parsed *out)
+{
     osip_generic_param_t *tag = NULL;
     if (msg->from && osip_from_get_tag(msg->from, &tag) == 0 && tag)
         out->from_tag = dup_or_null(tag->gvalue);
@@ -230,7 +225,6 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(u);
         }
     }
-
     for (int i = 0; i < osip_list_size(&msg->vias) && i < 32; i++) {
         osip_via_t *via = osip_list_get(&msg->vias, i);
         char *s = NULL;
@@ -244,6 +238,12 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(s);
         }
     }
+}
+
+/* Contact and Record-Route values, and the SDP body's c= addresses: where
+ * private addressing leaks. */
+static void take_addresses(osip_message_t *msg, sp__parsed *out)
+{
     for (int i = 0; i < osip_list_size(&msg->contacts) && i < 32; i++) {
         osip_contact_t *c = osip_list_get(&msg->contacts, i);
         char *s = NULL;
@@ -279,15 +279,12 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             p = nl + 1;
         }
     }
-    /* libosip2 keeps Allow in its own list, one method per element. */
-    for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
-        osip_allow_t *a = osip_list_get(&msg->allows, i);
-        if (a && a->value)
-            split_list(&out->allow, a->value);
-    }
-    take_challenge(out, osip_list_get(&msg->www_authenticates, 0));
-    take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
+}
 
+/* The headers libosip2 does not model: banners, Allow, Supported, Warning,
+ * and each as "Name: value" for fingerprint rules. */
+static void take_other_headers(osip_message_t *msg, sp__parsed *out)
+{
     for (int i = 0; i < osip_list_size(&msg->headers); i++) {
         osip_header_t *h = osip_list_get(&msg->headers, i);
         if (!h || !h->hname)
@@ -318,6 +315,32 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             sp__strv_push(&out->headers, line, n);
         }
     }
+}
+
+int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
+{
+    osip_message_t *msg = NULL;
+
+    memset(out, 0, sizeof(*out));
+    sp__sipmsg_global_init();
+    if (osip_message_init(&msg) != 0)
+        return -1;
+    if (osip_message_parse(msg, buf, len) != 0) {
+        osip_message_free(msg);
+        return -1;
+    }
+    take_basics(msg, out);
+    take_dialog(msg, out);
+    take_addresses(msg, out);
+    /* libosip2 keeps Allow in its own list, one method per element. */
+    for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
+        osip_allow_t *a = osip_list_get(&msg->allows, i);
+        if (a && a->value)
+            split_list(&out->allow, a->value);
+    }
+    take_challenge(out, osip_list_get(&msg->www_authenticates, 0));
+    take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
+    take_other_headers(msg, out);
     osip_message_free(msg);
     out->header_order = header_order(buf, len);
     return 0;
