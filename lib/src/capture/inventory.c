@@ -333,15 +333,7 @@ int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
 
 static int ep_cmp(const void *a, const void *b)
 {
-    const sp__svc *x = ((const endpoint *)a)->svc, *y = ((const endpoint *)b)->svc;
-    if (x->host.family != y->host.family)
-        return x->host.family < y->host.family ? -1 : 1;
-    int c = memcmp(x->host.bytes, y->host.bytes, 16);
-    if (c)
-        return c;
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
-    return (int)x->transport - (int)y->transport;
+    return sp__svc_order(((const endpoint *)a)->svc, ((const endpoint *)b)->svc);
 }
 
 static void finish_one(endpoint *e, const sp__fpdb *db, const sp__vulndb *vulns)

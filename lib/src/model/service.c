@@ -53,6 +53,18 @@ void sp__svc_free(sp__svc *svc)
     free(svc);
 }
 
+int sp__svc_order(const sp__svc *x, const sp__svc *y)
+{
+    if (x->host.family != y->host.family)
+        return x->host.family < y->host.family ? -1 : 1;
+    int c = memcmp(x->host.bytes, y->host.bytes, 16);
+    if (c)
+        return c;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    return (int)x->transport - (int)y->transport;
+}
+
 void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_port)
 {
     if (svc->responder_s[0])
