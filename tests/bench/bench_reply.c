@@ -6,6 +6,8 @@
 #include "classify/classify.h"
 #include "classify/fingerprint.h"
 #include "output/output.h"
+#include "output/report.h"
+#include "output/service_json.h"
 #include "model/service.h"
 #include "sip/sipmsg.h"
 #include "classify/vulns.h"

@@ -4,6 +4,8 @@
  * be byte for byte the jansson dump of its tree. */
 #include "classify/classify.h"
 #include "output/output.h"
+#include "output/report.h"
+#include "output/service_json.h"
 #include "match/token.h"
 
 #include <jansson.h>

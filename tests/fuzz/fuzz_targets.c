@@ -23,7 +23,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = malloc(size + 1);
     memcpy(s, data, size);
     s[size] = '\0';
-    sp__targets_set_resolver(no_dns);
 
     /* The first line is the target spec, the second the excludes, the third ports. */
     char *lines[3] = {s, NULL, NULL};
@@ -36,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sp__targets t;
     sp__targets_init(&t);
+    sp__targets_set_resolver(&t, no_dns);
     uint16_t *ports = NULL;
     size_t n_ports = 0;
     if (!lines[2] || sp__ports_parse(lines[2], &ports, &n_ports, err, sizeof(err)) != 0) {

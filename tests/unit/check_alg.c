@@ -80,12 +80,33 @@ START_TEST(test_alg_diff)
 }
 END_TEST
 
+/* Regression: the reflector's TCP framer read only "Content-Length:" and
+ * cut a message with the compact "l:" form before its body. */
+START_TEST(test_alg_reflector_frames_compact_length)
+{
+    const char *first = "OPTIONS sip:x SIP/2.0\r\nCall-ID: a\r\nl: 5\r\n\r\nhello";
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%sOPTIONS sip:y SIP/2.0\r\nl: 0\r\n\r\n", first);
+    size_t start = 99, len = 0;
+    ck_assert_int_eq(sp__alg_frame(buf, strlen(buf), &start, &len), SP__FRAME_OK);
+    ck_assert_uint_eq(start, 0);
+    ck_assert_uint_eq(len, strlen(first)); /* the body belongs to the first message */
+    ck_assert_int_eq(memcmp(buf + len - 5, "hello", 5), 0);
+    /* Until the five body bytes are in, the message is not whole. */
+    ck_assert_int_eq(sp__alg_frame(first, strlen(first) - 1, &start, &len), SP__FRAME_MORE);
+    /* A Content-Length that is not a number drops the connection. */
+    const char *bad = "OPTIONS sip:x SIP/2.0\r\nl: five\r\n\r\n";
+    ck_assert_int_eq(sp__alg_frame(bad, strlen(bad), &start, &len), SP__FRAME_INVALID);
+}
+END_TEST
+
 Suite *alg_suite(void)
 {
     Suite *s = suite_create("alg");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_alg_reflector_gates_and_echoes);
     tcase_add_test(tc, test_alg_diff);
+    tcase_add_test(tc, test_alg_reflector_frames_compact_length);
     suite_add_tcase(s, tc);
     return s;
 }

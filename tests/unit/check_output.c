@@ -2,6 +2,8 @@
 #include "classify/classify.h"
 #include "output/outthread.h"
 #include "output/output.h"
+#include "output/report.h"
+#include "output/service_json.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -124,7 +126,7 @@ START_TEST(test_output_ndjson_is_valid_and_faithful)
 }
 END_TEST
 
-/* The ndjson/journal line (output_jsonline.c) must be exactly what jansson
+/* The ndjson/journal line (service_json.c) must be exactly what jansson
  * dumps of the service's tree, for the hostile service, for every reply
  * fixture, and for a service that fills every optional part (TLS,
  * enumeration, baseline marks) with strings that need escaping. */
@@ -149,10 +151,10 @@ static void assert_line_is_dump(const sp_service *view, const char *what)
     json_decref(j);
 }
 
-START_TEST(test_output_line_is_the_jansson_dump)
+/* Calls check on a classified service for every reply fixture; returns
+ * how many there were. */
+static int each_fixture_service(void (*check)(const sp_service *view, const char *what))
 {
-    assert_line_is_dump(&svc->pub, "hostile banner");
-
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/fixtures/replies", SP_SOURCE_DIR);
     DIR *d = opendir(dir);
@@ -173,7 +175,7 @@ START_TEST(test_output_line_is_the_jansson_dump)
             sp__classify_echo(s, "sip:100@[2001:db8::1]", &m);
             sp__classify_reply(s, 1, "REGISTER", &m, 1.0 / 3, len, 400);
             sp__classify_finish(s, &db, NULL);
-            assert_line_is_dump(&s->pub, ent->d_name);
+            check(&s->pub, ent->d_name);
             sp__svc_free(s);
             n++;
         }
@@ -181,7 +183,14 @@ START_TEST(test_output_line_is_the_jansson_dump)
         free(raw);
     }
     closedir(d);
-    ck_assert_int_ge(n, 20);
+    return n;
+}
+
+START_TEST(test_output_line_is_the_jansson_dump)
+{
+    assert_line_is_dump(&svc->pub, "hostile banner");
+
+    ck_assert_int_ge(each_fixture_service(assert_line_is_dump), 20);
 
     static const char *const sans[] = {"DNS:pbx.example", "URI:sip:\"x\"@\x01\xc3\xa9"};
     sp_tls_info tls = {.version = "TLSv1.1",
@@ -226,6 +235,35 @@ START_TEST(test_output_line_is_the_jansson_dump)
     en.baseline_status = 0;
     full.fingerprint = NULL;
     assert_line_is_dump(&full, "no baseline answer");
+}
+END_TEST
+
+/* A service read back from its line (resume) writes the same line again:
+ * the writers and the reader of service_json.c agree on every field they
+ * share. */
+static void assert_line_reads_back(const sp_service *view, const char *what)
+{
+    char *line = sp__service_line(view);
+    ck_assert_ptr_nonnull(line);
+    json_t *o = json_loads(line, 0, NULL);
+    ck_assert_ptr_nonnull(o);
+    sp__svc *back = sp__service_from_json(o);
+    ck_assert_msg(back != NULL, "%s: not read back", what);
+    char *again = sp__service_line(&back->pub);
+    ck_assert_ptr_nonnull(again);
+    if (strcmp(line, again) != 0)
+        fprintf(stderr, "%s:\n written %s\n again   %s\n", what, line, again);
+    ck_assert_msg(strcmp(line, again) == 0, "%s: the line read back differs (see stderr)", what);
+    free(again);
+    sp__svc_free(back);
+    json_decref(o);
+    free(line);
+}
+
+START_TEST(test_output_line_reads_back)
+{
+    assert_line_reads_back(&svc->pub, "hostile banner");
+    ck_assert_int_ge(each_fixture_service(assert_line_reads_back), 20);
 }
 END_TEST
 
@@ -324,6 +362,7 @@ Suite *output_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_output_ndjson_is_valid_and_faithful);
     tcase_add_test(tc, test_output_line_is_the_jansson_dump);
+    tcase_add_test(tc, test_output_line_reads_back);
     tcase_add_test(tc, test_output_thread_keeps_order);
     tcase_add_test(tc, test_output_json_document);
     tcase_add_test(tc, test_output_csv_neutralises_formulas);

@@ -3,6 +3,7 @@
 #include "suites.h"
 #include "sip/framing.h"
 #include "transport/tls.h"
+#include "common/util.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
@@ -167,6 +168,18 @@ START_TEST(test_cert_ca_signed_and_expired)
 }
 END_TEST
 
+START_TEST(test_iso_time)
+{
+    char buf[32];
+    sp__iso_time(0, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "1970-01-01T00:00:00Z");
+    sp__iso_time(1700000000, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "2023-11-14T22:13:20Z");
+    sp__iso_time(1700000000, buf, 5); /* too small: "?", never a cut date */
+    ck_assert_str_eq(buf, "?");
+}
+END_TEST
+
 START_TEST(test_cert_none)
 {
     /* A handshake without a certificate (anonymous ciphers) still gives evidence. */
@@ -189,6 +202,7 @@ Suite *stream_suite(void)
     tcase_add_test(tc, test_cert_self_signed_rsa);
     tcase_add_test(tc, test_cert_ca_signed_and_expired);
     tcase_add_test(tc, test_cert_none);
+    tcase_add_test(tc, test_iso_time);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -284,6 +284,108 @@ START_TEST(test_targets_zones)
 }
 END_TEST
 
+static int stub_calls;
+
+/* Every name is 192.0.2.9, without a DNS query. */
+static int stub_resolver(const char *name, int *family, uint8_t addr[16])
+{
+    stub_calls++;
+    if (!strcmp(name, "unknown.invalid"))
+        return -1;
+    *family = 4;
+    memset(addr, 0, 16);
+    addr[0] = 192;
+    addr[2] = 2;
+    addr[3] = 9;
+    return 0;
+}
+
+/* The resolver belongs to a target set: another set, or sp__target_parse,
+ * never sees it. */
+START_TEST(test_targets_resolver_per_set)
+{
+    sp__targets a, b;
+    sp__targets_init(&a);
+    sp__targets_init(&b);
+    sp__targets_set_resolver(&a, stub_resolver);
+    ck_assert_ptr_null(b.resolve);
+    stub_calls = 0;
+    ck_assert_int_eq(sp__targets_add(&a, "pbx.example:5070, 192.0.2.1", err, sizeof(err)), 0);
+    ck_assert_int_eq(stub_calls, 1);
+    ck_assert_int_eq(sp__targets_add(&a, "unknown.invalid", err, sizeof(err)), SP_ERESOLVE);
+    ck_assert_ptr_nonnull(strstr(err, "unknown.invalid"));
+    ck_assert_int_eq(sp__targets_finalize(&a, p5060, 1, 1, err, sizeof(err)), 0);
+    ck_assert_uint_eq(a.pairs, 2);
+    sp__addr addr;
+    uint16_t port;
+    char buf[64];
+    sp__targets_get(&a, 1, &addr, &port, NULL);
+    fmt(&addr, buf);
+    ck_assert_str_eq(buf, "192.0.2.9");
+    ck_assert_uint_eq(port, 5070);
+    /* Literals never reach the resolver, in either set. */
+    ck_assert_int_eq(sp__targets_add(&b, "192.0.2.2", err, sizeof(err)), 0);
+    sp__targets_free(&a); /* emptied, still with its resolver */
+    ck_assert_ptr_eq(a.resolve, stub_resolver);
+    sp__range r;
+    ck_assert_int_eq(sp__target_parse_with("sip:pbx.example;transport=tcp", 1, stub_resolver, &r,
+                                           err, sizeof(err)),
+                     0);
+    ck_assert(r.lo == r.hi);
+    ck_assert_int_eq(r.transport, SP_TRANSPORT_TCP);
+    ck_assert_int_eq(stub_calls, 3);
+    sp__targets_free(&a);
+    sp__targets_free(&b);
+}
+END_TEST
+
+/* Address text into an address (targets/addr.c): what the reflector's
+ * listen address, the resume journal, the baseline and findings read. */
+START_TEST(test_addr_parse)
+{
+    sp__addr a;
+    uint16_t port = 1;
+    char buf[64];
+    ck_assert_int_eq(sp__addr_parse("192.0.2.7", &a), 0);
+    ck_assert_uint_eq(a.family, 4);
+    ck_assert_uint_eq(a.bytes[3], 7);
+    ck_assert_int_eq(sp__addr_parse("::1", &a), 0);
+    ck_assert_uint_eq(a.family, 6);
+    ck_assert_uint_eq(a.scope, 0);
+    ck_assert_int_eq(sp__addr_parse("fe80::1%lo", &a), 0);
+    ck_assert_uint_ne(a.scope, 0);
+    uint32_t lo_index = a.scope;
+    ck_assert_int_eq(sp__addr_parse("fe80::1%25lo", &a), 0); /* URI form */
+    ck_assert_uint_eq(a.scope, lo_index);
+    ck_assert_int_eq(sp__addr_parse("fe80::1%7", &a), 0);
+    ck_assert_uint_eq(a.scope, 7);
+    ck_assert_int_eq(sp__addr_parse("fe80::1%nosuchif0", &a), -1);
+    ck_assert_int_eq(sp__addr_parse("10.0.0.1%lo", &a), -1); /* zones are IPv6 only */
+    ck_assert_int_eq(sp__addr_parse("fe80::1%", &a), -1);
+    ck_assert_int_eq(sp__addr_parse("localhost", &a), -1); /* never a DNS query */
+    ck_assert_int_eq(sp__addr_parse("", &a), -1);
+
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:5070", &a, &port), 0);
+    ck_assert_uint_eq(port, 5070);
+    fmt(&a, buf);
+    ck_assert_str_eq(buf, "127.0.0.1");
+    ck_assert_int_eq(sp__addr_parse_port("[::1]:5061", &a, &port), 0);
+    ck_assert_uint_eq(a.family, 6);
+    ck_assert_uint_eq(port, 5061);
+    ck_assert_int_eq(sp__addr_parse_port("[fe80::1%lo]:5062", &a, &port), 0);
+    ck_assert_uint_eq(a.scope, lo_index);
+    ck_assert_int_eq(sp__addr_parse_port("192.0.2.1:0", &a, &port), 0);
+    ck_assert_uint_eq(port, 0);
+    ck_assert_int_eq(sp__addr_parse_port("::1:5060", &a, &port), -1); /* IPv6 needs [] */
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:65536", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("127.0.0.1:50x", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("[::1]5060", &a, &port), -1);
+    ck_assert_int_eq(sp__addr_parse_port("host:5060", &a, &port), -1);
+}
+END_TEST
+
 START_TEST(test_targets_transports_and_default_ports)
 {
     sp__targets t;
@@ -338,6 +440,8 @@ Suite *targets_suite(void)
     tcase_add_test(tc, test_targets_ports_and_explicit_port);
     tcase_add_test(tc, test_targets_too_big);
     tcase_add_test(tc, test_targets_uris);
+    tcase_add_test(tc, test_addr_parse);
+    tcase_add_test(tc, test_targets_resolver_per_set);
     tcase_add_test(tc, test_targets_zones);
     tcase_add_test(tc, test_targets_transports_and_default_ports);
     suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 #include "alg/alg.h"
 
+#include "sip/header.h"
 #include "sip/sipmsg.h"
 #include "sipprobe/sipprobe.h"
 
@@ -11,53 +12,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char *const subset_headers[] = {
-    "via", "v", "from", "f", "to", "t", "contact", "m", "record-route", "max-forwards"};
+static const char *const subset_headers[] = {"via",     "from",         "to",
+                                             "contact", "record-route", "max-forwards"};
 
-static int header_is(const char *line, size_t n, const char *name)
+static int in_subset(const sp__sip_header *h)
 {
-    size_t k = strlen(name);
-    if (n <= k || strncasecmp(line, name, k))
-        return 0;
-    size_t i = k;
-    while (i < n && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-    return i < n && line[i] == ':';
+    for (size_t i = 0; i < sizeof(subset_headers) / sizeof(subset_headers[0]); i++)
+        if (sp__sip_header_name_is(h->name, h->name_len, subset_headers[i]))
+            return 1;
+    return 0;
 }
 
 void sp__alg_subset(const char *msg, size_t len, sp__buf *out)
 {
-    const char *p = msg, *end = msg + len;
-    int first = 1, body = 0;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-        size_t m = n;
-        if (m && p[m - 1] == '\r')
-            m--;
-        int keep = 0;
-        if (first)
-            keep = 1;
-        else if (!body && m == 0)
-            body = 1;
-        else if (!body) {
-            for (size_t i = 0; i < sizeof(subset_headers) / sizeof(subset_headers[0]); i++)
-                if (header_is(p, m, subset_headers[i]))
-                    keep = 1;
-        } else if (m > 2 && (p[0] == 'c' || p[0] == 'o' || p[0] == 'm') && p[1] == '=') {
-            keep = 1;
+    size_t s = 0, pos = 0, body;
+    while (s < len && (msg[s] == '\r' || msg[s] == '\n'))
+        s++;
+    const char *eol = memchr(msg + s, '\n', len - s);
+    size_t n = eol ? (size_t)(eol - msg) - s : len - s;
+    sp__buf_append(out, msg + s, n && msg[s + n - 1] == '\r' ? n - 1 : n); /* the start line */
+    sp__buf_puts(out, "\n");
+    sp__sip_header h;
+    while (sp__sip_header_next(msg, len, &pos, &h))
+        if (in_subset(&h)) {
+            sp__buf_append(out, h.line, h.line_len);
+            sp__buf_puts(out, "\n");
         }
-        if (keep) {
+    if (!sp__sip_body_start(msg, len, &body))
+        body = len;
+    for (const char *p = msg + body, *end = msg + len; p < end;) { /* SDP: c=, o=, m= */
+        eol = memchr(p, '\n', (size_t)(end - p));
+        n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+        size_t m = n && p[n - 1] == '\r' ? n - 1 : n;
+        if (m > 2 && (p[0] == 'c' || p[0] == 'o' || p[0] == 'm') && p[1] == '=') {
             sp__buf_append(out, p, m);
             sp__buf_puts(out, "\n");
         }
-        first = 0;
         if (!eol)
             break;
         p = eol + 1;
@@ -65,50 +60,24 @@ void sp__alg_subset(const char *msg, size_t len, sp__buf *out)
     sp__buf_cstr(out);
 }
 
-/* The value of the first header `name` in a raw message, or NULL. */
-static const char *find_header(const char *msg, const char *name, size_t *vlen)
+/* Copies every header called name (full or compact form) of req to out. */
+static void copy_headers(const char *req, size_t len, const char *name, sp__buf *out)
 {
-    const char *p = strchr(msg, '\n');
-    while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
-        const char *line = p + 1;
-        const char *eol = strchr(line, '\n');
-        size_t n = eol ? (size_t)(eol - line) : strlen(line);
-        if (header_is(line, n, name)) {
-            const char *v = memchr(line, ':', n) + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            size_t l = (size_t)(line + n - v);
-            while (l && (v[l - 1] == '\r' || v[l - 1] == ' '))
-                l--;
-            *vlen = l;
-            return v;
-        }
-        p = eol;
-    }
-    return NULL;
-}
-
-static void copy_lines(const char *req, const char *name, const char *compact, sp__buf *out)
-{
-    const char *p = strchr(req, '\n');
-    while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
-        const char *line = p + 1;
-        const char *eol = strchr(line, '\n');
-        size_t n = eol ? (size_t)(eol - line) : strlen(line);
-        size_t m = n && line[n - 1] == '\r' ? n - 1 : n;
-        if (header_is(line, m, name) || (compact && header_is(line, m, compact))) {
-            sp__buf_append(out, line, m);
+    size_t pos = 0;
+    sp__sip_header h;
+    while (sp__sip_header_next(req, len, &pos, &h))
+        if (sp__sip_header_name_is(h.name, h.name_len, name)) {
+            sp__buf_append(out, h.line, h.line_len);
             sp__buf_puts(out, "\r\n");
         }
-        p = eol;
-    }
 }
 
 int sp__alg_reply(const char *req, size_t len, const char *token, sp__buf *reply)
 {
     size_t tl;
-    const char *t = find_header(req, "x-sipprobe-token", &tl);
-    if (!t || !token || tl != strlen(token) || memcmp(t, token, tl))
+    const char *t;
+    if (!sp__sip_header_find(req, len, "x-sipprobe-token", &t, &tl) || !token ||
+        tl != strlen(token) || memcmp(t, token, tl))
         return -1;
     sp__buf subset;
     sp__buf_init(&subset);
@@ -116,11 +85,9 @@ int sp__alg_reply(const char *req, size_t len, const char *token, sp__buf *reply
     int invite = !strncmp(req, "INVITE ", 7);
     sp__buf_reset(reply);
     sp__buf_puts(reply, invite ? "SIP/2.0 603 Decline\r\n" : "SIP/2.0 200 OK\r\n");
-    copy_lines(req, "via", "v", reply);
-    copy_lines(req, "from", "f", reply);
-    copy_lines(req, "to", "t", reply);
-    copy_lines(req, "call-id", "i", reply);
-    copy_lines(req, "cseq", NULL, reply);
+    static const char *const echoed[] = {"via", "from", "to", "call-id", "cseq"};
+    for (size_t i = 0; i < sizeof(echoed) / sizeof(echoed[0]); i++)
+        copy_headers(req, len, echoed[i], reply);
     sp__buf_printf(reply,
                    "Server: sipprobe-reflector/" SP_VERSION "\r\n"
                    "Content-Type: application/x-sipprobe-echo\r\nContent-Length: %zu\r\n\r\n",
@@ -148,15 +115,11 @@ static int hexval(int c)
 
 int sp__alg_decode(const char *reply, size_t len, sp__buf *out)
 {
-    const char *body = NULL;
-    for (size_t i = 0; i + 3 < len; i++)
-        if (!memcmp(reply + i, "\r\n\r\n", 4)) {
-            body = reply + i + 4;
-            break;
-        }
-    if (!body)
+    size_t at;
+    if (!sp__sip_body_start(reply, len, &at))
         return -1;
-    size_t n = (size_t)(reply + len - body);
+    const char *body = reply + at;
+    size_t n = len - at;
     while (n && (body[n - 1] == '\r' || body[n - 1] == '\n'))
         n--;
     if (n % 2)
@@ -249,26 +212,6 @@ size_t sp__alg_diff(const char *sent, const char *received, const char *transpor
 
 /* ---- The client ---- */
 
-static int to_sockaddr(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
-{
-    memset(ss, 0, sizeof(*ss));
-    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        *len = sizeof(*sin);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        *len = sizeof(*sin6);
-        return 0;
-    }
-    return -1;
-}
-
 /* Builds one request with libosip2, padded so that the reflector's answer
  * can echo it without ever being larger. */
 static int build_request(const char *method, const char *local, int tcp, const char *host,
@@ -356,16 +299,10 @@ static int exchange(int fd, int tcp, const sp__buf *req, unsigned timeout_ms, sp
         sp__buf_append(reply, buf, (size_t)n);
         if (!tcp)
             return 0;
-        const char *end = strstr(sp__buf_cstr(reply), "\r\n\r\n");
-        if (end) {
-            size_t cl_len;
-            const char *cl = find_header(reply->data, "content-length", &cl_len);
-            size_t body = cl ? strtoul(cl, NULL, 10) : 0;
-            if (reply->len >= (size_t)(end + 4 - reply->data) + body)
-                return 0;
-        }
-        if (reply->len > 65536)
-            return -1;
+        size_t at, whole;
+        sp__frame_rc rc = sp__frame(reply->data, reply->len, 65536, &at, &whole);
+        if (rc != SP__FRAME_MORE)
+            return rc == SP__FRAME_OK ? 0 : -1;
     }
 }
 
@@ -376,19 +313,14 @@ int sp__alg_check(const char *host, uint16_t port, int tcp, const char *token,
     static const char *const methods[] = {"INVITE", "REGISTER"};
     const char *tname = tcp ? "tcp" : "udp";
     struct sockaddr_storage ss;
-    socklen_t sl;
+    unsigned sl;
+    sp__addr a;
     *out = NULL;
-    if (to_sockaddr(host, port, &ss, &sl) < 0) {
+    if (sp__addr_parse(host, &a) != 0) {
         snprintf(err, errlen, "alg-check: '%s' is not an IP address", host);
         return SP_ETARGET;
     }
-    sp__addr a;
-    memset(&a, 0, sizeof(a));
-    a.family = ss.ss_family == AF_INET ? 4 : 6;
-    memcpy(a.bytes,
-           a.family == 4 ? (void *)&((struct sockaddr_in *)&ss)->sin_addr
-                         : (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr,
-           a.family == 4 ? 4 : 16);
+    sp__addr_to_sockaddr(&a, port, &ss, &sl);
     sp__svc *svc = sp__svc_new(&a, port, (uint8_t)(tcp ? SP_TRANSPORT_TCP : SP_TRANSPORT_UDP));
     if (!svc)
         return SP_ENOMEM;

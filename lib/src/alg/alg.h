@@ -11,6 +11,7 @@
 #define SP_ALG_H
 
 #include "model/service.h"
+#include "sip/framing.h"
 #include "common/util.h"
 
 #include <stddef.h>
@@ -35,6 +36,10 @@ int sp__alg_decode(const char *reply, size_t len, sp__buf *out);
  * differences (0: nothing on the path rewrote the message). */
 size_t sp__alg_diff(const char *sent, const char *received, const char *transport,
                     sp__strv *evidence);
+
+/* The reflector's framing of a TCP stream (sp__frame with its connection
+ * buffer as the limit): Content-Length in full or compact form. */
+sp__frame_rc sp__alg_frame(const char *buf, size_t len, size_t *start, size_t *msg_len);
 
 /* Runs the client side against host:port over UDP (tcp = 0) or TCP: an
  * INVITE with SDP and a REGISTER. On success returns a service record (the

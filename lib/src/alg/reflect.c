@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,198 +93,190 @@ static void logm(sp_log_fn log, void *data, int level, const char *fmt, ...)
     log(level, msg, data);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+sp__frame_rc sp__alg_frame(const char *buf, size_t len, size_t *start, size_t *msg_len)
 {
-    char host[80];
-    const char *colon;
-    memset(ss, 0, sizeof(*ss));
-    if (listen[0] == '[') {
-        const char *close = strchr(listen, ']');
-        if (!close || (size_t)(close - listen) >= sizeof(host) || close[1] != ':')
-            return -1;
-        memcpy(host, listen + 1, (size_t)(close - listen - 1));
-        host[close - listen - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(listen, ':');
-        if (!colon || (size_t)(colon - listen) >= sizeof(host))
-            return -1;
-        memcpy(host, listen, (size_t)(colon - listen));
-        host[colon - listen] = '\0';
-    }
-    long port = strtol(colon + 1, NULL, 10);
-    if (port < 1 || port > 65535)
-        return -1;
-    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons((uint16_t)port);
-        *len = sizeof(*sin);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons((uint16_t)port);
-        *len = sizeof(*sin6);
-        return 0;
-    }
-    return -1;
+    return sp__frame(buf, len, CONN_BUF - 1, start, msg_len);
 }
 
-/* A whole SIP message at the start of buf? Returns its length or 0. */
-static size_t framed(const char *buf, size_t len)
+/* One run: its sockets, token, counters and reply buffer. */
+typedef struct run {
+    sp_reflector *r;
+    int ufd, tfd;
+    const char *token;
+    unsigned long answered, refused;
+    sp__buf reply;
+} run;
+
+static void close_conn(conn *c)
 {
-    for (size_t i = 0; i + 3 < len; i++)
-        if (!memcmp(buf + i, "\r\n\r\n", 4)) {
-            size_t body = 0;
-            for (size_t k = 0; k + 15 < i; k++)
-                if (!strncasecmp(buf + k, "\nContent-Length:", 16)) {
-                    body = strtoul(buf + k + 16, NULL, 10);
-                    break;
-                }
-            return i + 4 + body <= len ? i + 4 + body : 0;
-        }
+    close(c->fd);
+    c->fd = -1;
+}
+
+/* Binds UDP and TCP on the address. Returns 0, or SP_ESOCKET with err set. */
+static int open_sockets(run *x, const char *addr, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    unsigned sl;
+    sp__addr a;
+    uint16_t port = 0;
+    if (sp__addr_parse_port(addr, &a, &port) != 0 || !port) {
+        snprintf(err, errlen, "reflect: bad listen address '%s' (ADDR:PORT)", addr);
+        return SP_EINVAL;
+    }
+    sp__addr_to_sockaddr(&a, port, &ss, &sl);
+    int one = 1;
+    x->ufd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    x->tfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (x->ufd >= 0)
+        setsockopt(x->ufd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (x->tfd >= 0)
+        setsockopt(x->tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (x->ufd < 0 || x->tfd < 0 || bind(x->ufd, (struct sockaddr *)&ss, sl) < 0 ||
+        bind(x->tfd, (struct sockaddr *)&ss, sl) < 0 || listen(x->tfd, 16) < 0) {
+        snprintf(err, errlen, "reflect: cannot listen on %s: %s", addr, strerror(errno));
+        if (x->ufd >= 0)
+            close(x->ufd);
+        if (x->tfd >= 0)
+            close(x->tfd);
+        return SP_ESOCKET;
+    }
     return 0;
+}
+
+static void on_datagram(run *x)
+{
+    char buf[8192];
+    struct sockaddr_storage src;
+    socklen_t srclen = sizeof(src);
+    ssize_t got = recvfrom(x->ufd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&src, &srclen);
+    if (got <= 0)
+        return;
+    buf[got] = '\0';
+    if (allowed(x->r->slots, &src) && sp__alg_reply(buf, (size_t)got, x->token, &x->reply) == 0) {
+        sendto(x->ufd, x->reply.data, x->reply.len, 0, (struct sockaddr *)&src, srclen);
+        x->answered++;
+    } else {
+        x->refused++;
+    }
+}
+
+static void on_accept(run *x)
+{
+    struct sockaddr_storage src;
+    socklen_t srclen = sizeof(src);
+    int fd = accept4(x->tfd, (struct sockaddr *)&src, &srclen, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    conn *c = NULL;
+    for (int i = 0; i < MAX_CONNS && !c; i++)
+        if (x->r->conns[i].fd < 0)
+            c = &x->r->conns[i];
+    if (!c || !allowed(x->r->slots, &src)) {
+        close(fd);
+        x->refused++;
+        return;
+    }
+    c->fd = fd;
+    c->since = time(NULL);
+    c->len = 0;
+}
+
+/* Reads from a connection and answers the first whole message in it. */
+static void on_stream(run *x, conn *c)
+{
+    ssize_t got = recv(c->fd, c->buf + c->len, CONN_BUF - 1 - c->len, 0);
+    if (got <= 0) {
+        close_conn(c);
+        return;
+    }
+    c->len += (size_t)got;
+    c->buf[c->len] = '\0';
+    size_t start, whole;
+    sp__frame_rc fr = sp__alg_frame(c->buf, c->len, &start, &whole);
+    if (fr == SP__FRAME_OK) {
+        char *msg = c->buf + start;
+        char save = msg[whole];
+        msg[whole] = '\0';
+        if (sp__alg_reply(msg, whole, x->token, &x->reply) == 0) {
+            send(c->fd, x->reply.data, x->reply.len, MSG_NOSIGNAL);
+            x->answered++;
+        } else {
+            x->refused++;
+        }
+        msg[whole] = save;
+        memmove(c->buf, msg + whole, c->len - start - whole);
+        c->len -= start + whole;
+    } else if (fr == SP__FRAME_INVALID || c->len >= CONN_BUF - 1) {
+        close_conn(c); /* a flood, not a request */
+        x->refused++;
+    }
+}
+
+/* The poll set: both listening sockets, then every connection not yet
+ * timed out (idx: -1 UDP, -2 TCP listener, else the connection). */
+static nfds_t poll_set(run *x, struct pollfd *p, int *idx)
+{
+    nfds_t n = 0;
+    p[n] = (struct pollfd){.fd = x->ufd, .events = POLLIN};
+    idx[n++] = -1;
+    p[n] = (struct pollfd){.fd = x->tfd, .events = POLLIN};
+    idx[n++] = -2;
+    time_t now = time(NULL);
+    for (int i = 0; i < MAX_CONNS; i++) {
+        conn *c = &x->r->conns[i];
+        if (c->fd < 0)
+            continue;
+        if (now - c->since > CONN_TIMEOUT_S) { /* slow or silent: gone */
+            close_conn(c);
+            continue;
+        }
+        p[n] = (struct pollfd){.fd = c->fd, .events = POLLIN};
+        idx[n++] = i;
+    }
+    return n;
 }
 
 sp_code sp_reflector_run(sp_reflector *r, const char *addr, const char *token, unsigned max_seconds,
                          sp_log_fn log, void *data, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    socklen_t sl;
     if (!token || strlen(token) < 8) {
         snprintf(err, errlen, "reflect: a --token of at least 8 characters is required");
         return SP_EINVAL;
     }
-    if (!addr || parse_listen(addr, &ss, &sl) < 0) {
-        snprintf(err, errlen, "reflect: bad listen address '%s' (ADDR:PORT)", addr ? addr : "");
-        return SP_EINVAL;
-    }
-    int one = 1;
-    int ufd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    int tfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (ufd >= 0)
-        setsockopt(ufd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (tfd >= 0)
-        setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (ufd < 0 || tfd < 0 || bind(ufd, (struct sockaddr *)&ss, sl) < 0 ||
-        bind(tfd, (struct sockaddr *)&ss, sl) < 0 || listen(tfd, 16) < 0) {
-        snprintf(err, errlen, "reflect: cannot listen on %s: %s", addr, strerror(errno));
-        if (ufd >= 0)
-            close(ufd);
-        if (tfd >= 0)
-            close(tfd);
-        return SP_ESOCKET;
-    }
+    run x = {.r = r, .token = token};
+    int rc = open_sockets(&x, addr ? addr : "", err, errlen);
+    if (rc)
+        return rc;
     logm(log, data, 1, "reflecting on %s (udp and tcp)", addr);
-    conn *conns = r->conns;
     memset(r->slots, 0, sizeof(r->slots));
     for (int i = 0; i < MAX_CONNS; i++)
-        conns[i].fd = -1;
+        r->conns[i].fd = -1;
     time_t deadline = max_seconds ? time(NULL) + max_seconds : 0;
-    unsigned long answered = 0, refused = 0;
-    sp__buf reply;
-    sp__buf_init(&reply);
+    sp__buf_init(&x.reply);
     while (!r->stop && (!deadline || time(NULL) < deadline)) {
         struct pollfd p[2 + MAX_CONNS];
         int idx[2 + MAX_CONNS];
-        nfds_t n = 0;
-        p[n].fd = ufd;
-        p[n].events = POLLIN;
-        idx[n++] = -1;
-        p[n].fd = tfd;
-        p[n].events = POLLIN;
-        idx[n++] = -2;
-        time_t now = time(NULL);
-        for (int i = 0; i < MAX_CONNS; i++) {
-            if (conns[i].fd < 0)
-                continue;
-            if (now - conns[i].since > CONN_TIMEOUT_S) { /* slow or silent: gone */
-                close(conns[i].fd);
-                conns[i].fd = -1;
-                continue;
-            }
-            p[n].fd = conns[i].fd;
-            p[n].events = POLLIN;
-            idx[n++] = i;
-        }
+        nfds_t n = poll_set(&x, p, idx);
         if (poll(p, n, 200) <= 0)
             continue;
         for (nfds_t k = 0; k < n; k++) {
             if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
-            if (idx[k] == -1) {
-                char buf[8192];
-                struct sockaddr_storage src;
-                socklen_t srclen = sizeof(src);
-                ssize_t got =
-                    recvfrom(ufd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&src, &srclen);
-                if (got <= 0)
-                    continue;
-                buf[got] = '\0';
-                if (allowed(r->slots, &src) &&
-                    sp__alg_reply(buf, (size_t)got, token, &reply) == 0) {
-                    sendto(ufd, reply.data, reply.len, 0, (struct sockaddr *)&src, srclen);
-                    answered++;
-                } else {
-                    refused++;
-                }
-            } else if (idx[k] == -2) {
-                struct sockaddr_storage src;
-                socklen_t srclen = sizeof(src);
-                int c = accept4(tfd, (struct sockaddr *)&src, &srclen, SOCK_CLOEXEC);
-                if (c < 0)
-                    continue;
-                int slot_i = -1;
-                for (int i = 0; i < MAX_CONNS && slot_i < 0; i++)
-                    if (conns[i].fd < 0)
-                        slot_i = i;
-                if (slot_i < 0 || !allowed(r->slots, &src)) {
-                    close(c);
-                    refused++;
-                    continue;
-                }
-                conns[slot_i].fd = c;
-                conns[slot_i].since = time(NULL);
-                conns[slot_i].len = 0;
-            } else {
-                conn *c = &conns[idx[k]];
-                ssize_t got = recv(c->fd, c->buf + c->len, CONN_BUF - 1 - c->len, 0);
-                if (got <= 0) {
-                    close(c->fd);
-                    c->fd = -1;
-                    continue;
-                }
-                c->len += (size_t)got;
-                c->buf[c->len] = '\0';
-                size_t whole = framed(c->buf, c->len);
-                if (whole) {
-                    char save = c->buf[whole];
-                    c->buf[whole] = '\0';
-                    if (sp__alg_reply(c->buf, whole, token, &reply) == 0) {
-                        send(c->fd, reply.data, reply.len, MSG_NOSIGNAL);
-                        answered++;
-                    } else {
-                        refused++;
-                    }
-                    c->buf[whole] = save;
-                    memmove(c->buf, c->buf + whole, c->len - whole);
-                    c->len -= whole;
-                } else if (c->len >= CONN_BUF - 1) { /* a flood, not a request */
-                    close(c->fd);
-                    c->fd = -1;
-                    refused++;
-                }
-            }
+            if (idx[k] == -1)
+                on_datagram(&x);
+            else if (idx[k] == -2)
+                on_accept(&x);
+            else if (r->conns[idx[k]].fd >= 0)
+                on_stream(&x, &r->conns[idx[k]]);
         }
     }
     for (int i = 0; i < MAX_CONNS; i++)
-        if (conns[i].fd >= 0)
-            close(conns[i].fd);
-    close(ufd);
-    close(tfd);
-    sp__buf_free(&reply);
-    logm(log, data, 1, "reflector stopped: %lu answered, %lu refused", answered, refused);
+        if (r->conns[i].fd >= 0)
+            close_conn(&r->conns[i]);
+    close(x.ufd);
+    close(x.tfd);
+    sp__buf_free(&x.reply);
+    logm(log, data, 1, "reflector stopped: %lu answered, %lu refused", x.answered, x.refused);
     return SP_OK;
 }

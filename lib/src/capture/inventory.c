@@ -2,6 +2,7 @@
 
 #include "classify/classify.h"
 #include "probe/probe.h"
+#include "common/util.h"
 #include "sipprobe/sipprobe.h"
 
 #include <stdio.h>
@@ -217,14 +218,6 @@ static void add_dest(endpoint *e, const sp__addr *dst)
     add_dest_hash(e, h);
 }
 
-static void iso_time(double ts, char *out, size_t len)
-{
-    time_t t = (time_t)ts;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p)
 {
     endpoint *client = find_ep(inv, &m->src, m->sport, m->transport, 1);
@@ -310,7 +303,7 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
     }
     if (is_register && ok && t && !t->authorized && !server->noauth) {
         char when[32], from[80], line[400];
-        iso_time(m->ts, when, sizeof(when));
+        sp__iso_time((time_t)m->ts, when, sizeof(when));
         sp__addr_format_port(&t->client, t->client_port, from, sizeof(from));
         snprintf(line, sizeof(line),
                  "capture: REGISTER for '%s' from %s without credentials -> %d %s at %s", t->user,
@@ -340,15 +333,7 @@ int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
 
 static int ep_cmp(const void *a, const void *b)
 {
-    const sp__svc *x = ((const endpoint *)a)->svc, *y = ((const endpoint *)b)->svc;
-    if (x->host.family != y->host.family)
-        return x->host.family < y->host.family ? -1 : 1;
-    int c = memcmp(x->host.bytes, y->host.bytes, 16);
-    if (c)
-        return c;
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
-    return (int)x->transport - (int)y->transport;
+    return sp__svc_order(((const endpoint *)a)->svc, ((const endpoint *)b)->svc);
 }
 
 static void finish_one(endpoint *e, const sp__fpdb *db, const sp__vulndb *vulns)
@@ -375,8 +360,8 @@ static void finish_one(endpoint *e, const sp__fpdb *db, const sp__vulndb *vulns)
             continue;
         char line[3][400], from[64], t0[32], t1[32];
         sp__addr_format(&b->src, from, sizeof(from));
-        iso_time(b->first, t0, sizeof(t0));
-        iso_time(b->last, t1, sizeof(t1));
+        sp__iso_time((time_t)b->first, t0, sizeof(t0));
+        sp__iso_time((time_t)b->last, t1, sizeof(t1));
         snprintf(line[0], sizeof(line[0]),
                  "%s had %u REGISTER authentications refused between %s and %s", from, b->failures,
                  t0, t1);

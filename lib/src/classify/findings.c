@@ -1,93 +1,8 @@
 #include "classify/findings.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-
-/* The catalogue: one place for ids, severities, titles and advice. The man
- * page, README and --list-findings follow it. */
-static const sp_finding_info catalogue[] = {
-    {"register-without-auth", SP_SEV_CRITICAL, "Registrar accepts REGISTER without authentication",
-     "Require digest authentication for every REGISTER (e.g. Asterisk: auth= on every "
-     "endpoint; Kamailio: www_authorize before save). An attacker can register as any "
-     "extension, take its calls and place calls billed to you."},
-    {"sip-exposed-through-nat", SP_SEV_HIGH,
-     "A SIP device behind NAT is reachable from outside through the router",
-     "The router forwards SIP to a device on its LAN (a port forward, DMZ or a built-in "
-     "pinhole for the ISP's VoIP), even if its firewall claims to block everything. Remove "
-     "the forward, or allow only your SIP provider's addresses to reach it, and require "
-     "strong digest passwords on every extension."},
-    {"registration-brute-force-seen", SP_SEV_HIGH,
-     "A capture shows someone guessing passwords against this registrar",
-     "One source sent many REGISTERs whose credentials were refused. Block it (fail2ban, "
-     "Kamailio pike/htable, Asterisk's security log), make sure every extension has a long "
-     "random password, and check whether any guess succeeded."},
-    {"known-vulnerable-version", SP_SEV_HIGH, "Version has known vulnerabilities",
-     "Upgrade to a fixed release (see the CVEs in the evidence); until then restrict who can "
-     "reach the service and hide the version banner."},
-    {"extension-enumeration", SP_SEV_MEDIUM,
-     "Extensions can be enumerated: existing users get a different answer",
-     "Answer requests for unknown users exactly like those for known ones (Asterisk "
-     "chan_sip: alwaysauthreject=yes; Kamailio: challenge before looking the user up), and "
-     "block sources of failed registrations (fail2ban, Kamailio pike). Enumeration is the "
-     "first step of password guessing."},
-    {"sip-alg-detected", SP_SEV_MEDIUM, "A SIP ALG on the path rewrites SIP messages",
-     "A router's SIP helper (ALG) changed headers the server must echo unchanged. ALGs break "
-     "registrations and calls and can open pinholes; turn the SIP ALG off on the router "
-     "(often 'SIP ALG', 'SIP passthrough' or nf_conntrack_sip / a ct helper)."},
-    {"scanner-user-agent-seen", SP_SEV_MEDIUM, "A known SIP attack tool answered",
-     "A host on this network runs a SIP scanner or brute-forcer (or a honeypot imitating "
-     "one). Find out which machine it is and why."},
-    {"version-disclosure", SP_SEV_LOW, "Product and version disclosed in Server/User-Agent",
-     "Remove or genericise the Server/User-Agent header (e.g. Asterisk: useragent= and "
-     "sdpowner= in pjsip.conf/sip.conf; Kamailio: server_header/user_agent_header) so that "
-     "attackers cannot match the version against known vulnerabilities."},
-    {"private-address-leak", SP_SEV_LOW,
-     "Reply from a public address reveals private (internal) addresses",
-     "The device sits behind NAT and leaks its LAN addressing in Contact, Record-Route, Via or "
-     "SDP. Configure its external address (Asterisk: external_signaling_address / "
-     "external_media_address with local_net) or fix the NAT traversal; turn off the router's "
-     "SIP ALG if it half-rewrites messages."},
-    {"udp-amplification", SP_SEV_LOW, "Reply is at least three times larger than the request",
-     "Over UDP a spoofed request makes this service send much more to a victim. Keep replies "
-     "small (drop optional headers), rate-limit per source, or answer unknown sources only "
-     "over TCP/TLS."},
-    {"tls-weak-protocol", SP_SEV_MEDIUM, "TLS service accepts a protocol older than TLS 1.2",
-     "TLS 1.0 and 1.1 are deprecated (RFC 8996) and open to downgrade and decryption attacks. "
-     "Allow only TLS 1.2 and 1.3 (Asterisk: method=tlsv1_2 in the transport; Kamailio tls.cfg: "
-     "method = TLSv1.2+), upgrading the device firmware if it cannot."},
-    {"tls-certificate-expired", SP_SEV_MEDIUM, "TLS certificate has expired (or is not yet valid)",
-     "Phones and trunks that verify certificates will refuse this server, and users learn to "
-     "click through warnings. Renew the certificate and automate renewal."},
-    {"tls-self-signed", SP_SEV_INFO, "TLS certificate is self-signed",
-     "Clients cannot tell this server from an impostor unless they pin the certificate. Use a "
-     "certificate from a CA the phones trust (a public CA or your own PBX CA)."},
-    {"sip-service-exposed", SP_SEV_INFO, "SIP service answers on this address",
-     "Make sure this service is meant to be reachable from where the scan ran. Restrict it "
-     "with a firewall to the networks and SIP trunks that need it."},
-    {"responder-mismatch", SP_SEV_INFO, "Reply came from a different address than the one probed",
-     "A NAT, SIP ALG, load balancer or multi-homed server answered for this address. Check "
-     "which device really answers and whether a router forwards SIP to a host behind it."},
-    {"options-reveals-methods", SP_SEV_INFO, "OPTIONS reveals the supported methods",
-     "Normal for SIP; note which methods (REFER, MESSAGE, SUBSCRIBE) are enabled and disable "
-     "those you do not use."},
-};
-
-#define N_FINDINGS (sizeof(catalogue) / sizeof(catalogue[0]))
-
-const sp_finding_info *sp_finding_catalogue(size_t index)
-{
-    return index < N_FINDINGS ? &catalogue[index] : NULL;
-}
-
-const sp_finding_info *sp__finding_lookup(const char *id)
-{
-    for (size_t i = 0; i < N_FINDINGS; i++)
-        if (!strcmp(catalogue[i].id, id))
-            return &catalogue[i];
-    return NULL;
-}
 
 /* A version is visible when a banner holds digits separated by a dot. */
 static int has_version_number(const char *s)
@@ -101,13 +16,14 @@ static int has_version_number(const char *s)
 /* RFC 1918, CGNAT, link-local, loopback; ULA and link-local IPv6. */
 static int is_private(const char *text)
 {
-    uint8_t b[16];
-    if (inet_pton(AF_INET, text, b) == 1)
+    sp__addr a;
+    if (strchr(text, '%') || sp__addr_parse(text, &a) != 0)
+        return 0; /* a peer's zone names none of our interfaces */
+    const uint8_t *b = a.bytes;
+    if (a.family == 4)
         return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
                (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) || b[0] == 127;
-    if (inet_pton(AF_INET6, text, b) == 1)
-        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
-    return 0;
+    return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 }
 
 /* Finds an address literal in a header value (after "@", or the host of a
@@ -196,180 +112,232 @@ static void tls_findings(sp__svc *svc, const sp_tls_info *t)
     }
 }
 
-void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
+/* Adds finding id with one evidence line. */
+static void add_one(sp__svc *svc, const char *id, const char *line)
 {
-    char line[4][512];
+    const char *ev[] = {line};
+    sp__svc_add_finding(svc, id, ev, 1);
+}
 
-    /* Every service that answered at all is exposed; say with which reply. */
+/* Every service that answered at all is exposed; say with which reply. */
+static void exposed_rule(sp__svc *svc)
+{
+    char line[512];
     if (svc->n_replies > 0) {
         const sp_reply *r = &svc->replies[0];
-        snprintf(line[0], sizeof(line[0]), "%s -> %d %s from %s", r->method, r->status,
+        snprintf(line, sizeof(line), "%s -> %d %s from %s", r->method, r->status,
                  r->reason ? r->reason : "", svc->responder_s);
-        const char *ev[] = {line[0]};
-        sp__svc_add_finding(svc, "sip-service-exposed", ev, 1);
+        add_one(svc, "sip-service-exposed", line);
     }
+}
 
-    {
-        const char *ev[2];
-        size_t n = 0;
-        int visible = svc->has_fp && svc->fp.version;
-        if (svc->server && (visible || has_version_number(svc->server))) {
-            snprintf(line[0], sizeof(line[0]), "Server: %s", svc->server);
-            ev[n++] = line[0];
-        }
-        if (svc->user_agent && (visible || has_version_number(svc->user_agent))) {
-            snprintf(line[1], sizeof(line[1]), "User-Agent: %s", svc->user_agent);
-            ev[n++] = line[1];
-        }
-        if (n)
-            sp__svc_add_finding(svc, "version-disclosure", ev, n);
+static void version_rule(sp__svc *svc)
+{
+    char line[2][512];
+    const char *ev[2];
+    size_t n = 0;
+    int visible = svc->has_fp && svc->fp.version;
+    if (svc->server && (visible || has_version_number(svc->server))) {
+        snprintf(line[0], sizeof(line[0]), "Server: %s", svc->server);
+        ev[n++] = line[0];
     }
-
-    if (vulns && svc->has_fp && svc->fp.version) {
-        cve_list l;
-        l.n = 0;
-        sp__vulndb_match(vulns, svc->fp.product, svc->fp.version, add_cve, &l);
-        if (l.n) {
-            const char *ev[9];
-            snprintf(line[0], sizeof(line[0]), "%s %s (from %s)", svc->fp.product, svc->fp.version,
-                     svc->server ? svc->server : svc->user_agent);
-            ev[0] = line[0];
-            for (size_t i = 0; i < l.n; i++)
-                ev[i + 1] = l.lines[i];
-            sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.n + 1);
-        }
+    if (svc->user_agent && (visible || has_version_number(svc->user_agent))) {
+        snprintf(line[1], sizeof(line[1]), "User-Agent: %s", svc->user_agent);
+        ev[n++] = line[1];
     }
+    if (n)
+        sp__svc_add_finding(svc, "version-disclosure", ev, n);
+}
 
+static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
+{
+    if (!vulns || !svc->has_fp || !svc->fp.version)
+        return;
+    cve_list l;
+    l.n = 0;
+    sp__vulndb_match(vulns, svc->fp.product, svc->fp.version, add_cve, &l);
+    if (!l.n)
+        return;
+    char line[512];
+    const char *ev[9];
+    snprintf(line, sizeof(line), "%s %s (from %s)", svc->fp.product, svc->fp.version,
+             svc->server ? svc->server : svc->user_agent);
+    ev[0] = line;
+    for (size_t i = 0; i < l.n; i++)
+        ev[i + 1] = l.lines[i];
+    sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.n + 1);
+}
+
+static void register_rule(sp__svc *svc)
+{
+    char line[512];
     for (size_t i = 0; i < svc->n_replies; i++) {
         const sp_reply *r = &svc->replies[i];
         if (!strcmp(r->method, "REGISTER") && r->status >= 200 && r->status < 300 &&
             !r->challenged) {
-            snprintf(line[0], sizeof(line[0]), "REGISTER -> %d %s with no authentication challenge",
+            snprintf(line, sizeof(line), "REGISTER -> %d %s with no authentication challenge",
                      r->status, r->reason ? r->reason : "");
-            const char *ev[] = {line[0]};
-            sp__svc_add_finding(svc, "register-without-auth", ev, 1);
+            add_one(svc, "register-without-auth", line);
         }
     }
+}
 
-    if (svc->responder_s[0] && !sp__addr_equal(&svc->host, &svc->responder)) {
-        char probed[80];
-        sp__addr_format_port(&svc->host, svc->port, probed, sizeof(probed));
-        snprintf(line[0], sizeof(line[0]), "probed %s, reply came from %s", probed,
-                 svc->responder_s);
-        const char *ev[] = {line[0]};
-        sp__svc_add_finding(svc, "responder-mismatch", ev, 1);
-    }
+static void responder_rule(sp__svc *svc)
+{
+    if (!svc->responder_s[0] || sp__addr_equal(&svc->host, &svc->responder))
+        return;
+    char probed[80], line[512];
+    sp__addr_format_port(&svc->host, svc->port, probed, sizeof(probed));
+    snprintf(line, sizeof(line), "probed %s, reply came from %s", probed, svc->responder_s);
+    add_one(svc, "responder-mismatch", line);
+}
 
-    /* Private addresses only matter in replies from a public address. */
+/* Up to four lines of private addresses in the reply's Contact,
+ * Record-Route, Via (but the first, our own) and SDP c= lines. */
+static void collect_leaks(const sp__svc *svc, const char **ev, char (*lines)[256], size_t *n)
+{
+    leak_check(&svc->contacts, "Contact", 0, ev, lines, n);
+    leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, n);
+    leak_check(&svc->vias, "Via", 1, ev, lines, n);
+    leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, n);
+}
+
+/* Private addresses only matter in replies from a public address. */
+static int from_public_address(const sp__svc *svc)
+{
     char responder_ip[64];
     sp__addr_format(&svc->responder, responder_ip, sizeof(responder_ip));
-    if (svc->responder_s[0] && !is_private(responder_ip)) {
-        const char *ev[4];
-        char lines[4][256];
-        size_t n = 0;
-        leak_check(&svc->contacts, "Contact", 0, ev, lines, &n);
-        leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, &n);
-        leak_check(&svc->vias, "Via", 1, ev, lines, &n); /* the first Via is our own */
-        leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
-        if (n)
-            sp__svc_add_finding(svc, "private-address-leak", ev, n);
-    }
+    return svc->responder_s[0] && !is_private(responder_ip);
+}
 
+static void leak_rule(sp__svc *svc)
+{
+    const char *ev[4];
+    char lines[4][256];
+    size_t n = 0;
+    collect_leaks(svc, ev, lines, &n);
+    if (n)
+        sp__svc_add_finding(svc, "private-address-leak", ev, n);
+}
+
+/* A device (not the router itself) answering on a public address, with its
+ * LAN addressing leaking out or a SIP ALG rewriting its replies: the router
+ * forwards SIP to it. */
+static void nat_rule(sp__svc *svc)
+{
+    if (svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "router"))
+        return;
+    const char *ev[6];
+    char lines[6][256];
+    size_t n = 0;
+    collect_leaks(svc, ev, lines, &n);
     if (svc->alg_evidence) {
-        const char *ev[] = {svc->alg_evidence};
-        sp__svc_add_finding(svc, "sip-alg-detected", ev, 1);
+        snprintf(lines[n], sizeof(lines[0]), "%.200s (a router's SIP helper in front)",
+                 svc->alg_evidence);
+        ev[n] = lines[n];
+        n++;
     }
+    if (!n)
+        return;
+    snprintf(lines[n], sizeof(lines[0]), "%s%s%s answers on the public address %s",
+             svc->has_fp ? svc->fp.product : "a SIP device", svc->has_fp && svc->fp.type ? " " : "",
+             svc->has_fp && svc->fp.type ? svc->fp.type : "", svc->responder_s);
+    ev[n] = lines[n];
+    n++;
+    sp__svc_add_finding(svc, "sip-exposed-through-nat", ev, n);
+}
 
-    /* A device (not the router itself) answering on a public address, with
-     * its LAN addressing leaking out or a SIP ALG rewriting its replies: the
-     * router forwards SIP to it. */
-    if (svc->responder_s[0] && !is_private(responder_ip) &&
-        !(svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "router"))) {
-        const char *ev[6];
-        char lines[6][256];
-        size_t n = 0;
-        leak_check(&svc->contacts, "Contact", 0, ev, lines, &n);
-        leak_check(&svc->record_routes, "Record-Route", 0, ev, lines, &n);
-        leak_check(&svc->vias, "Via", 1, ev, lines, &n);
-        leak_check(&svc->sdp_addrs, "SDP c=", 0, ev, lines, &n);
-        if (svc->alg_evidence) {
-            snprintf(lines[n], sizeof(lines[0]), "%.200s (a router's SIP helper in front)",
-                     svc->alg_evidence);
-            ev[n] = lines[n];
-            n++;
-        }
-        if (n) {
-            snprintf(lines[n], sizeof(lines[0]), "%s%s%s answers on the public address %s",
-                     svc->has_fp ? svc->fp.product : "a SIP device",
-                     svc->has_fp && svc->fp.type ? " " : "",
-                     svc->has_fp && svc->fp.type ? svc->fp.type : "", svc->responder_s);
-            ev[n] = lines[n];
-            n++;
-            sp__svc_add_finding(svc, "sip-exposed-through-nat", ev, n);
-        }
-    }
-
-    if (svc->tls)
-        tls_findings(svc, &svc->tls->pub);
-
+static void amplification_rule(sp__svc *svc)
+{
+    char line[512];
     for (size_t i = 0; i < svc->n_replies && svc->transport == SP_TRANSPORT_UDP; i++) {
         const sp_reply *r = &svc->replies[i];
         if (r->request_bytes && r->bytes >= 3 * r->request_bytes) {
-            snprintf(line[0], sizeof(line[0]), "%s: %zu-byte request, %zu-byte reply (%.1fx)",
-                     r->method, r->request_bytes, r->bytes,
-                     (double)r->bytes / (double)r->request_bytes);
-            const char *ev[] = {line[0]};
-            sp__svc_add_finding(svc, "udp-amplification", ev, 1);
-            break;
+            snprintf(line, sizeof(line), "%s: %zu-byte request, %zu-byte reply (%.1fx)", r->method,
+                     r->request_bytes, r->bytes, (double)r->bytes / (double)r->request_bytes);
+            add_one(svc, "udp-amplification", line);
+            return;
         }
     }
+}
 
+static void scanner_rule(sp__svc *svc)
+{
+    char line[512];
     if (svc->has_fp && svc->fp.type && !strcmp(svc->fp.type, "scanner")) {
-        snprintf(line[0], sizeof(line[0]), "%s: %s", svc->user_agent ? "User-Agent" : "Server",
+        snprintf(line, sizeof(line), "%s: %s", svc->user_agent ? "User-Agent" : "Server",
                  svc->user_agent ? svc->user_agent
                  : svc->server   ? svc->server
                                  : "");
-        const char *ev[] = {line[0]};
-        sp__svc_add_finding(svc, "scanner-user-agent-seen", ev, 1);
+        add_one(svc, "scanner-user-agent-seen", line);
     }
+}
 
+static void options_rule(sp__svc *svc)
+{
+    char line[512];
     for (size_t i = 0; i < svc->n_replies; i++)
         if (!strcmp(svc->replies[i].method, "OPTIONS") && svc->replies[i].status / 100 == 2 &&
             svc->allow.n) {
-            size_t used = (size_t)snprintf(line[0], sizeof(line[0]), "Allow: ");
-            for (size_t k = 0; k < svc->allow.n && used < sizeof(line[0]); k++)
-                used += (size_t)snprintf(line[0] + used, sizeof(line[0]) - used, "%s%s",
-                                         k ? ", " : "", svc->allow.v[k]);
-            const char *ev[] = {line[0]};
-            sp__svc_add_finding(svc, "options-reveals-methods", ev, 1);
-            break;
+            size_t used = (size_t)snprintf(line, sizeof(line), "Allow: ");
+            for (size_t k = 0; k < svc->allow.n && used < sizeof(line); k++)
+                used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", k ? ", " : "",
+                                         svc->allow.v[k]);
+            add_one(svc, "options-reveals-methods", line);
+            return;
         }
+}
 
-    if (svc->has_enum && svc->en_pub.possible && svc->en_found.n) {
-        const sp__enum *e = svc->en;
-        const char *ev[14];
-        char lines[14][160];
-        size_t n = 0;
-        snprintf(lines[n], sizeof(lines[0]), "baseline user '%s' -> %d %s", e->baseline_user,
-                 (int)(e->baseline >> 32), e->baseline_reason);
+static void enumeration_rule(sp__svc *svc)
+{
+    if (!svc->has_enum || !svc->en_pub.possible || !svc->en_found.n)
+        return;
+    const sp__enum *e = svc->en;
+    const char *ev[14];
+    char lines[14][160];
+    size_t n = 0;
+    snprintf(lines[n], sizeof(lines[0]), "baseline user '%s' -> %d %s", e->baseline_user,
+             (int)(e->baseline >> 32), e->baseline_reason);
+    ev[n] = lines[n];
+    n++;
+    size_t shown = 0;
+    for (uint32_t i = 0; i < e->n && shown < 10; i++) {
+        int status = (int)(e->answer[i] >> 32);
+        if (!e->answer[i] || e->answer[i] == e->baseline || status == 408 || status == 429 ||
+            status >= 500)
+            continue; /* the same test as sp__enum_evaluate */
+        /* en_found holds the same extensions in the same order. */
+        snprintf(lines[n], sizeof(lines[0]), "%s -> %d", svc->en_found.v[shown],
+                 (int)(e->answer[i] >> 32));
         ev[n] = lines[n];
         n++;
-        size_t shown = 0;
-        for (uint32_t i = 0; i < e->n && shown < 10; i++) {
-            int status = (int)(e->answer[i] >> 32);
-            if (!e->answer[i] || e->answer[i] == e->baseline || status == 408 || status == 429 ||
-                status >= 500)
-                continue; /* the same test as sp__enum_evaluate */
-            /* en_found holds the same extensions in the same order. */
-            snprintf(lines[n], sizeof(lines[0]), "%s -> %d", svc->en_found.v[shown],
-                     (int)(e->answer[i] >> 32));
-            ev[n] = lines[n];
-            n++;
-            shown++;
-        }
-        snprintf(lines[n], sizeof(lines[0]), "%zu of %u extensions exist", svc->en_found.n, e->n);
-        ev[n] = lines[n];
-        n++;
-        sp__svc_add_finding(svc, "extension-enumeration", ev, n);
+        shown++;
     }
+    snprintf(lines[n], sizeof(lines[0]), "%zu of %u extensions exist", svc->en_found.n, e->n);
+    ev[n] = lines[n];
+    n++;
+    sp__svc_add_finding(svc, "extension-enumeration", ev, n);
+}
+
+/* The rules in the order their findings are listed. */
+void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
+{
+    exposed_rule(svc);
+    version_rule(svc);
+    cve_rule(svc, vulns);
+    register_rule(svc);
+    responder_rule(svc);
+    int public = from_public_address(svc);
+    if (public)
+        leak_rule(svc);
+    if (svc->alg_evidence)
+        add_one(svc, "sip-alg-detected", svc->alg_evidence);
+    if (public)
+        nat_rule(svc);
+    if (svc->tls)
+        tls_findings(svc, &svc->tls->pub);
+    amplification_rule(svc);
+    scanner_rule(svc);
+    options_rule(svc);
+    enumeration_rule(svc);
 }

@@ -1,13 +1,11 @@
-/* Findings: one catalogue (id, severity, title, remediation) that feeds the
- * results, --list-findings, the man page and the README, and the rules that
- * turn a service's replies into findings with evidence. */
+/* Findings: the rules that turn a service's replies into findings with
+ * evidence, each finding described by the catalogue (classify/catalogue.h). */
 #ifndef SP_FINDINGS_H
 #define SP_FINDINGS_H
 
-#include "model/service.h"
+#include "classify/catalogue.h"
 #include "classify/vulns.h"
-
-const sp_finding_info *sp__finding_lookup(const char *id);
+#include "model/service.h"
 
 /* Applies every rule to a classified service (replies and fingerprint in place). */
 void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns);

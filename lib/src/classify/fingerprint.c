@@ -1,6 +1,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "classify/fingerprint.h"
 
+#include "sip/header.h"
 #include "sipprobe/sipprobe.h"
 
 #include <jansson.h>
@@ -8,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 extern const char sp__builtin_fingerprints[];
 extern const size_t sp__builtin_fingerprints_len;
@@ -233,11 +233,11 @@ int sp__fpdb_match(const sp__fpdb *db, const sp__fp_input *in, sp__fp_match *m)
             if (in->field[SP__FIELD_USER_AGENT] && try_rule(r, in->field[SP__FIELD_USER_AGENT], m))
                 return 1;
         } else if (r->field == SP__FIELD_HEADER) {
-            size_t hl = strlen(r->header);
             for (size_t h = 0; h < in->n_headers; h++) {
                 const char *line = in->headers[h];
-                if (!strncasecmp(line, r->header, hl) && line[hl] == ':') {
-                    const char *v = line + hl + 1;
+                const char *colon = strchr(line, ':');
+                if (colon && sp__sip_header_name_is(line, (size_t)(colon - line), r->header)) {
+                    const char *v = colon + 1;
                     while (*v == ' ')
                         v++;
                     if (try_rule(r, v, m))

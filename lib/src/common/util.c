@@ -163,6 +163,15 @@ const char *sp__trim(const char *s, size_t *len)
     return s;
 }
 
+void sp__iso_time(time_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    if (!len)
+        return;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, len, "?");
+}
+
 /* Length of a valid UTF-8 sequence at s, or 0. */
 static size_t utf8_seq(const unsigned char *s)
 {

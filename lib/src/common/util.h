@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 /* In test builds, file-local functions become visible so Check suites can reach them. */
 #ifdef SP_TESTING
@@ -49,6 +50,9 @@ char *sp__strndup(const char *s, size_t n);
 int sp__strncaseeq(const char *a, const char *b, size_t n);
 /* Trims ASCII spaces and tabs in place; returns the new start and sets *len. */
 const char *sp__trim(const char *s, size_t *len);
+
+/* ISO 8601 UTC: "2024-05-01T12:00:00Z" ("?" if t cannot be shown). */
+void sp__iso_time(time_t t, char *buf, size_t len);
 
 #endif
 

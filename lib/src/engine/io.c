@@ -3,7 +3,8 @@
  * the TCP/TLS streams. Closing undoes both. */
 #include "api/scan.h"
 
-#include <arpa/inet.h>
+#include "targets/addr.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,20 +86,8 @@ static sp_code open_family(sp_scan *s, int fam, size_t first)
         sp__addr_format(&a, text, sizeof(text));
         return sp__fail(s, SP_ESOCKET, "no route to %s: %s", text, strerror(errno));
     }
-    const char *l = run->local[f];
-    const char *colon = strrchr(l, ':');
-    if (colon) {
-        char ip[80];
-        snprintf(ip, sizeof(ip), "%.*s", (int)(colon - l), l);
-        char *p = ip;
-        if (*p == '[') {
-            p++;
-            p[strcspn(p, "]")] = '\0';
-        }
-        run->local_addr[f].family = (uint8_t)fam;
-        inet_pton(f ? AF_INET6 : AF_INET, p, run->local_addr[f].bytes);
-        run->local_port[f] = (uint16_t)atoi(colon + 1);
-    }
+    if (sp__addr_parse_port(run->local[f], &run->local_addr[f], &run->local_port[f]) != 0)
+        memset(&run->local_addr[f], 0, sizeof(run->local_addr[f])); /* the pcap shows 0.0.0.0 */
     return SP_OK;
 }
 

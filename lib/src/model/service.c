@@ -1,6 +1,6 @@
 #include "model/service.h"
 
-#include "classify/findings.h"
+#include "classify/catalogue.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +51,18 @@ void sp__svc_free(sp__svc *svc)
     sp__strv_free(&svc->en_found);
     sp__tls_cert_free(svc->tls);
     free(svc);
+}
+
+int sp__svc_order(const sp__svc *x, const sp__svc *y)
+{
+    if (x->host.family != y->host.family)
+        return x->host.family < y->host.family ? -1 : 1;
+    int c = memcmp(x->host.bytes, y->host.bytes, 16);
+    if (c)
+        return c;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    return (int)x->transport - (int)y->transport;
 }
 
 void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_port)

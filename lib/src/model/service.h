@@ -59,6 +59,10 @@ typedef struct sp__svc {
 sp__svc *sp__svc_new(const sp__addr *host, uint16_t port, uint8_t transport);
 void sp__svc_free(sp__svc *svc);
 
+/* The order of results: by address family, address, port, then transport
+ * (negative, 0 or positive, as for qsort). */
+int sp__svc_order(const sp__svc *x, const sp__svc *y);
+
 /* Records the responder (first reply wins). */
 void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_port);
 

@@ -1,6 +1,7 @@
 /* CSV writer (RFC 4180): one row per service. Cells that a spreadsheet would
  * run as a formula (= + - @, tab, CR) are prefixed with a quote. */
-#include "output/output.h"
+#include "output/report.h"
+#include "output/writer.h"
 
 #include <string.h>
 

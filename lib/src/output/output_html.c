@@ -4,7 +4,8 @@
  * services, and scan details, with print CSS. Everything that came off the
  * network is escaped, and a Content-Security-Policy forbids scripts even if
  * something slipped through. */
-#include "output/output.h"
+#include "output/report.h"
+#include "output/writer.h"
 
 #include <string.h>
 

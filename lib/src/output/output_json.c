@@ -1,142 +1,14 @@
 /* JSON writers: "ndjson" streams one object per service as it is found;
  * "json" writes one document {"scan", "services", "summary"} at the end.
- * All strings go through jansson after UTF-8 repair, never by hand. */
-#include "output/output.h"
+ * A service's JSON form is service_json.c's; these only place it. */
+#include "output/writer.h"
+#include "output/service_json.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-json_t *sp__json_str(const char *s)
-{
-    if (!s)
-        return json_null();
-    if (sp__utf8_valid(s))
-        return json_stringn_nocheck(s, strlen(s)); /* validated just now */
-    sp__buf b;
-    sp__buf_init(&b);
-    sp__buf_utf8(&b, s);
-    json_t *j = json_string(sp__buf_cstr(&b));
-    sp__buf_free(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jstr_array(const char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, sp__json_str(v[i]));
-    return a;
-}
-
-json_t *sp__service_json(const sp_service *svc)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "host", sp__json_str(svc->host));
-    json_object_set_new(o, "port", json_integer(svc->port));
-    json_object_set_new(o, "transport", json_string(sp_transport_name(svc->transport)));
-    json_object_set_new(o, "responder", sp__json_str(svc->responder));
-    json_object_set_new(o, "responder_differs", json_boolean(svc->responder_differs));
-    json_object_set_new(o, "role", sp__json_str(svc->role));
-
-    json_t *replies = json_array();
-    for (size_t i = 0; i < svc->n_replies; i++) {
-        const sp_reply *r = &svc->replies[i];
-        json_t *jr = json_object();
-        json_object_set_new(jr, "method", sp__json_str(r->method));
-        json_object_set_new(jr, "status", json_integer(r->status));
-        json_object_set_new(jr, "reason", sp__json_str(r->reason));
-        json_object_set_new(jr, "rtt_ms", json_real(round(r->rtt_ms * 10) / 10));
-        json_object_set_new(jr, "bytes", json_integer((json_int_t)r->bytes));
-        json_object_set_new(jr, "request_bytes", json_integer((json_int_t)r->request_bytes));
-        json_object_set_new(jr, "challenged", json_boolean(r->challenged));
-        json_object_set_new(jr, "realm", sp__json_str(r->realm));
-        json_object_set_new(jr, "algorithm", sp__json_str(r->algorithm));
-        json_object_set_new(jr, "qop", sp__json_str(r->qop));
-        json_array_append_new(replies, jr);
-    }
-    json_object_set_new(o, "replies", replies);
-    json_object_set_new(o, "server", sp__json_str(svc->server));
-    json_object_set_new(o, "user_agent", sp__json_str(svc->user_agent));
-    json_object_set_new(o, "allow", jstr_array(svc->allow, svc->n_allow));
-    json_object_set_new(o, "supported", jstr_array(svc->supported, svc->n_supported));
-    json_object_set_new(o, "contacts", jstr_array(svc->contacts, svc->n_contacts));
-    json_object_set_new(o, "vias", jstr_array(svc->vias, svc->n_vias));
-
-    if (svc->tls) {
-        const sp_tls_info *t = svc->tls;
-        json_t *jt = json_object();
-        json_object_set_new(jt, "version", sp__json_str(t->version));
-        json_object_set_new(jt, "cipher", sp__json_str(t->cipher));
-        json_object_set_new(jt, "subject", sp__json_str(t->subject));
-        json_object_set_new(jt, "issuer", sp__json_str(t->issuer));
-        json_object_set_new(jt, "sans", jstr_array(t->sans, t->n_sans));
-        json_object_set_new(jt, "not_before", sp__json_str(t->not_before));
-        json_object_set_new(jt, "not_after", sp__json_str(t->not_after));
-        json_object_set_new(jt, "expired", json_boolean(t->expired));
-        json_object_set_new(jt, "self_signed", json_boolean(t->self_signed));
-        json_object_set_new(jt, "key_type", sp__json_str(t->key_type));
-        json_object_set_new(jt, "key_bits", json_integer(t->key_bits));
-        json_object_set_new(jt, "sha256", sp__json_str(t->sha256));
-        json_object_set_new(o, "tls", jt);
-    } else {
-        json_object_set_new(o, "tls", json_null());
-    }
-
-    if (svc->fingerprint) {
-        const sp_fingerprint *f = svc->fingerprint;
-        json_t *jf = json_object();
-        json_object_set_new(jf, "vendor", sp__json_str(f->vendor));
-        json_object_set_new(jf, "product", sp__json_str(f->product));
-        json_object_set_new(jf, "version", sp__json_str(f->version));
-        json_object_set_new(jf, "type", sp__json_str(f->type));
-        json_object_set_new(jf, "cpe", sp__json_str(f->cpe));
-        json_object_set_new(jf, "rule", sp__json_str(f->rule));
-        json_object_set_new(o, "fingerprint", jf);
-    } else {
-        json_object_set_new(o, "fingerprint", json_null());
-    }
-
-    if (svc->enumeration) {
-        const sp_enumeration *en = svc->enumeration;
-        json_t *je = json_object();
-        json_object_set_new(je, "baseline_user", sp__json_str(en->baseline_user));
-        json_object_set_new(je, "baseline_status",
-                            en->baseline_status ? json_integer(en->baseline_status) : json_null());
-        json_object_set_new(je, "baseline_reason",
-                            en->baseline_status ? sp__json_str(en->baseline_reason) : json_null());
-        json_object_set_new(je, "tried", json_integer(en->total));
-        json_object_set_new(je, "answered", json_integer(en->answered));
-        json_object_set_new(je, "possible", json_boolean(en->possible));
-        json_object_set_new(je, "extensions", jstr_array(en->extensions, en->n_extensions));
-        json_object_set_new(je, "note", sp__json_str(en->note));
-        json_object_set_new(o, "enumeration", je);
-    } else {
-        json_object_set_new(o, "enumeration", json_null());
-    }
-
-    json_t *findings = json_array();
-    for (size_t i = 0; i < svc->n_findings; i++) {
-        const sp_finding *f = &svc->findings[i];
-        json_t *jf = json_object();
-        json_object_set_new(jf, "id", sp__json_str(f->id));
-        json_object_set_new(jf, "severity", json_string(sp_severity_name(f->severity)));
-        json_object_set_new(jf, "title", sp__json_str(f->title));
-        json_object_set_new(jf, "evidence", jstr_array(f->evidence, f->n_evidence));
-        json_object_set_new(jf, "remediation", sp__json_str(f->remediation));
-        if (f->is_new >= 0)
-            json_object_set_new(jf, "new", json_boolean(f->is_new));
-        json_array_append_new(findings, jf);
-    }
-    json_object_set_new(o, "findings", findings);
-    json_object_set_new(o, "max_severity",
-                        svc->max_severity == SP_SEV_NONE
-                            ? json_null()
-                            : json_string(sp_severity_name(svc->max_severity)));
-    return o;
-}
 
 static int ndjson_line(sp__writer *w, const char *line)
 {
@@ -183,9 +55,9 @@ static json_t *scan_json(const sp__scan_meta *m)
     json_object_set_new(s, "tool", json_string("sipprobe"));
     json_object_set_new(s, "version", json_string(m->version));
     json_object_set_new(s, "targets",
-                        jstr_array((const char *const *)m->targets->v, m->targets->n));
+                        sp__json_strs((const char *const *)m->targets->v, m->targets->n));
     json_object_set_new(s, "excludes",
-                        jstr_array((const char *const *)m->excludes->v, m->excludes->n));
+                        sp__json_strs((const char *const *)m->excludes->v, m->excludes->n));
     json_object_set_new(s, "ports", sp__json_str(m->ports));
     json_object_set_new(s, "transports", sp__json_str(m->transports));
     json_object_set_new(s, "methods", sp__json_str(m->methods));
@@ -255,7 +127,7 @@ static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         json_object_set_new(sum, "new_findings",
                             json_integer((json_int_t)meta->summary->new_findings));
         json_object_set_new(sum, "fixed",
-                            jstr_array((const char *const *)meta->fixed->v, meta->fixed->n));
+                            sp__json_strs((const char *const *)meta->fixed->v, meta->fixed->n));
     }
     rc |= json_dumpf(sum, fp, flags);
     json_decref(sum);

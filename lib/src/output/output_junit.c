@@ -2,7 +2,8 @@
  * failure for each finding at or above --fail-on (only new findings when a
  * baseline is given). Text is XML-escaped and characters XML 1.0 forbids
  * become "?", so a hostile banner cannot break the file. */
-#include "output/output.h"
+#include "output/report.h"
+#include "output/writer.h"
 
 #include <string.h>
 

@@ -2,7 +2,8 @@
  * Markdown. Network text is escaped both for Markdown (so a banner cannot
  * add emphasis, links or code, or break a table: \ ` * _ [ ] | ~) and for
  * HTML, which Markdown passes through (< > &). */
-#include "output/output.h"
+#include "output/report.h"
+#include "output/writer.h"
 
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* Text writer: an aligned table of services, then the findings above info
  * with their evidence, then a summary line. Everything that came off the
  * network is made printable first: a banner must not drive the terminal. */
-#include "output/output.h"
+#include "output/report.h"
+#include "output/writer.h"
 
 #include <stdlib.h>
 #include <string.h>

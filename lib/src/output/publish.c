@@ -1,5 +1,6 @@
 #include "output/publish.h"
 
+#include "output/service_json.h"
 #include "output/upload.h"
 
 #include <stdio.h>

@@ -47,6 +47,11 @@ int sp__probe_find(const char *name);
  * user-supplied strings (user agent, users, extensions). */
 #define SP__PROBE_MAX 1400
 
+/* The largest probe, over any transport: our requests are about 400 bytes;
+ * this bounds what user-supplied strings (user agent, users) can add, and
+ * keeps a UDP probe below a typical MTU. */
+#define SP__PROBE_MAX 1400
+
 typedef enum {
     SP__SEG_LIT,
     SP__SEG_TARGET,

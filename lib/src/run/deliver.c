@@ -2,6 +2,8 @@
 
 #include "api/scan.h"
 #include "classify/classify.h"
+#include "output/report.h"
+#include "output/service_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,10 +20,7 @@ int sp__load_knowledge(sp_scan *s)
 
 static void iso_now(char *buf, size_t len)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sp__iso_time(time(NULL), buf, len);
 }
 
 void sp__begin(sp_scan *s, sp__scan_meta *meta, char *started, size_t len)
@@ -42,15 +39,7 @@ void sp__begin(sp_scan *s, sp__scan_meta *meta, char *started, size_t len)
 
 static int svc_cmp(const void *a, const void *b)
 {
-    const sp__svc *x = *(sp__svc *const *)a, *y = *(sp__svc *const *)b;
-    if (x->host.family != y->host.family)
-        return x->host.family < y->host.family ? -1 : 1;
-    int c = memcmp(x->host.bytes, y->host.bytes, 16);
-    if (c)
-        return c;
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
-    return (int)x->transport - (int)y->transport;
+    return sp__svc_order(*(sp__svc *const *)a, *(sp__svc *const *)b);
 }
 
 /* Ends and closes every writer; a dry run wrote nothing and keeps nothing. */

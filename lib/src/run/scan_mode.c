@@ -4,6 +4,7 @@
  * journal is kept meanwhile, and a resumed scan replays what it found. */
 #include "api/scan.h"
 
+#include "output/service_json.h"
 #include "run/deliver.h"
 #include "run/finish.h"
 #include "run/modes.h"

@@ -1,5 +1,7 @@
 #include "sip/sipmsg.h"
 
+#include "sip/header.h"
+
 #include <osipparser2/osip_message.h>
 #include <osipparser2/osip_parser.h>
 #include <osipparser2/osip_port.h>
@@ -7,7 +9,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 
@@ -160,27 +161,14 @@ static char *header_order(const char *buf, size_t len)
 {
     sp__buf b;
     sp__buf_init(&b);
-    const char *p = memchr(buf, '\n', len), *end = buf + len;
-    for (int count = 0; p && p + 1 < end && count < 64; count++) {
-        const char *line = p + 1;
-        const char *eol = memchr(line, '\n', (size_t)(end - line));
-        if (!eol)
-            eol = end;
-        if (line == eol || (line[0] == '\r' && line + 1 == eol))
-            break;
-        const char *colon = memchr(line, ':', (size_t)(eol - line));
-        if (colon && line[0] != ' ' && line[0] != '\t') {
-            size_t n = (size_t)(colon - line);
-            while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-                n--;
-            if (n && n < 64) {
-                if (b.len)
-                    sp__buf_puts(&b, ",");
-                sp__buf_append(&b, line, n);
-            }
+    size_t pos = 0;
+    sp__sip_header h;
+    for (int count = 0; count < 64 && sp__sip_header_next(buf, len, &pos, &h); count++)
+        if (h.name_len < 64) {
+            if (b.len)
+                sp__buf_puts(&b, ",");
+            sp__buf_append(&b, h.name, h.name_len);
         }
-        p = eol;
-    }
     if (b.failed || !b.len) {
         sp__buf_free(&b);
         return NULL;
@@ -188,18 +176,9 @@ static char *header_order(const char *buf, size_t len)
     return b.data; /* ownership passes to the caller */
 }
 
-int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
+/* Request line, status line, Call-ID, CSeq and credentials. */
+static void take_basics(osip_message_t *msg, sp__parsed *out)
 {
-    osip_message_t *msg = NULL;
-
-    memset(out, 0, sizeof(*out));
-    sp__sipmsg_global_init();
-    if (osip_message_init(&msg) != 0)
-        return -1;
-    if (osip_message_parse(msg, buf, len) != 0) {
-        osip_message_free(msg);
-        return -1;
-    }
     out->status = msg->status_code;
     out->reason = dup_or_null(msg->reason_phrase);
     out->method = dup_or_null(msg->sip_method);
@@ -228,7 +207,11 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
         out->authorized = 1;
         out->auth_user = dup_unquoted(osip_authorization_get_username(auth));
     }
+}
 
+/* From and To tags, the To URI, and every Via (the top one's branch). */
+static void take_dialog(osip_message_t *msg, sp__parsed *out)
+{
     osip_generic_param_t *tag = NULL;
     if (msg->from && osip_from_get_tag(msg->from, &tag) == 0 && tag)
         out->from_tag = dup_or_null(tag->gvalue);
@@ -242,7 +225,6 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(u);
         }
     }
-
     for (int i = 0; i < osip_list_size(&msg->vias) && i < 32; i++) {
         osip_via_t *via = osip_list_get(&msg->vias, i);
         char *s = NULL;
@@ -256,6 +238,12 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             osip_free(s);
         }
     }
+}
+
+/* Contact and Record-Route values, and the SDP body's c= addresses: where
+ * private addressing leaks. */
+static void take_addresses(osip_message_t *msg, sp__parsed *out)
+{
     for (int i = 0; i < osip_list_size(&msg->contacts) && i < 32; i++) {
         osip_contact_t *c = osip_list_get(&msg->contacts, i);
         char *s = NULL;
@@ -291,29 +279,27 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             p = nl + 1;
         }
     }
-    /* libosip2 keeps Allow in its own list, one method per element. */
-    for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
-        osip_allow_t *a = osip_list_get(&msg->allows, i);
-        if (a && a->value)
-            split_list(&out->allow, a->value);
-    }
-    take_challenge(out, osip_list_get(&msg->www_authenticates, 0));
-    take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
+}
 
+/* The headers libosip2 does not model: banners, Allow, Supported, Warning,
+ * and each as "Name: value" for fingerprint rules. */
+static void take_other_headers(osip_message_t *msg, sp__parsed *out)
+{
     for (int i = 0; i < osip_list_size(&msg->headers); i++) {
         osip_header_t *h = osip_list_get(&msg->headers, i);
         if (!h || !h->hname)
             continue;
         const char *v = h->hvalue ? h->hvalue : "";
-        if (!strcasecmp(h->hname, "server") && !out->server)
+        size_t hn = strlen(h->hname);
+        if (sp__sip_header_name_is(h->hname, hn, "server") && !out->server)
             out->server = strdup(v);
-        else if (!strcasecmp(h->hname, "user-agent") && !out->user_agent)
+        else if (sp__sip_header_name_is(h->hname, hn, "user-agent") && !out->user_agent)
             out->user_agent = strdup(v);
-        else if (!strcasecmp(h->hname, "allow"))
+        else if (sp__sip_header_name_is(h->hname, hn, "allow"))
             split_list(&out->allow, v);
-        else if (!strcasecmp(h->hname, "supported") || !strcasecmp(h->hname, "k"))
+        else if (sp__sip_header_name_is(h->hname, hn, "supported"))
             split_list(&out->supported, v);
-        else if (!strcasecmp(h->hname, "warning") && out->warnings.n < 8)
+        else if (sp__sip_header_name_is(h->hname, hn, "warning") && out->warnings.n < 8)
             sp__strv_push(&out->warnings, v, strlen(v));
         if (out->headers.n < 64) {
             /* "Name: value", cut at 511 bytes (snprintf was a tenth of the
@@ -329,6 +315,32 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
             sp__strv_push(&out->headers, line, n);
         }
     }
+}
+
+int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
+{
+    osip_message_t *msg = NULL;
+
+    memset(out, 0, sizeof(*out));
+    sp__sipmsg_global_init();
+    if (osip_message_init(&msg) != 0)
+        return -1;
+    if (osip_message_parse(msg, buf, len) != 0) {
+        osip_message_free(msg);
+        return -1;
+    }
+    take_basics(msg, out);
+    take_dialog(msg, out);
+    take_addresses(msg, out);
+    /* libosip2 keeps Allow in its own list, one method per element. */
+    for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
+        osip_allow_t *a = osip_list_get(&msg->allows, i);
+        if (a && a->value)
+            split_list(&out->allow, a->value);
+    }
+    take_challenge(out, osip_list_get(&msg->www_authenticates, 0));
+    take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
+    take_other_headers(msg, out);
     osip_message_free(msg);
     out->header_order = header_order(buf, len);
     return 0;

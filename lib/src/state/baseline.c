@@ -2,7 +2,6 @@
 
 #include "sipprobe/sipprobe.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -138,22 +137,17 @@ void sp__baseline_fixed(const sp__baseline *b, const sp__targets *targets, sp__s
     for (size_t i = 0; i < b->keys.n; i++) {
         if (b->seen[i])
             continue;
-        /* The host is the key up to ":port" ("[v6]:port" for IPv6). */
-        char host[80];
+        /* The key begins "host:port/" ("[v6]:port/" for IPv6). */
+        char hostport[100];
         const char *k = b->keys.v[i];
-        const char *end = k[0] == '[' ? strchr(k, ']') : strchr(k, ':');
-        if (!end || (size_t)(end - k) >= sizeof(host))
+        size_t n = strcspn(k, "/");
+        if (n >= sizeof(hostport))
             continue;
-        size_t skip = k[0] == '[';
-        memcpy(host, k + skip, (size_t)(end - k) - skip);
-        host[end - k - skip] = '\0';
+        memcpy(hostport, k, n);
+        hostport[n] = '\0';
         sp__addr a;
-        memset(&a, 0, sizeof(a));
-        if (inet_pton(AF_INET, host, a.bytes) == 1)
-            a.family = 4;
-        else if (inet_pton(AF_INET6, host, a.bytes) == 1)
-            a.family = 6;
-        else
+        uint16_t port;
+        if (sp__addr_parse_port(hostport, &a, &port) != 0)
             continue;
         if (!targets || sp__targets_contains(targets, &a))
             sp__strv_push(out, b->keys.v[i], strlen(b->keys.v[i]));

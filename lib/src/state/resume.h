@@ -6,8 +6,6 @@
 #ifndef SP_RESUME_H
 #define SP_RESUME_H
 
-#include "model/service.h"
-
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,9 +37,5 @@ typedef struct sp__resume_state {
  * killed) resumes from the start, skipping what it had found. */
 int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t errlen);
 void sp__resume_free(sp__resume_state *st);
-
-/* Rebuilds a service record from its JSON form (as output_json writes it).
- * Returns NULL when the object is not a service. */
-sp__svc *sp__service_from_json(json_t *o);
 
 #endif

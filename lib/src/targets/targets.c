@@ -3,9 +3,7 @@
 #include "sipprobe/sipprobe.h"
 #include "common/util.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,26 +13,26 @@
 
 #define MAX_TOKEN 512
 
-static sp__resolve_fn resolver;
-
-void sp__targets_set_resolver(sp__resolve_fn fn)
-{
-    resolver = fn;
-}
-
 void sp__targets_init(sp__targets *t)
 {
     memset(t, 0, sizeof(*t));
 }
 
+void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn)
+{
+    t->resolve = fn;
+}
+
 void sp__targets_free(sp__targets *t)
 {
+    sp__resolve_fn resolve = t->resolve;
     free(t->given);
     free(t->excl);
     free(t->ranges);
     free(t->cum);
     free(t->eps);
     sp__targets_init(t);
+    t->resolve = resolve;
 }
 
 uint16_t sp__default_port(int transport)
@@ -71,16 +69,11 @@ static int fail(char *err, size_t errlen, int code, const char *token, const cha
 /* Parses an IPv4 or IPv6 literal (no port) into a value. Returns family or 0. */
 static int parse_literal(const char *s, sp__u128 *v)
 {
-    uint8_t buf[16];
-    if (inet_pton(AF_INET, s, buf) == 1) {
-        *v = addr_to_u128(buf, 4);
-        return 4;
-    }
-    if (inet_pton(AF_INET6, s, buf) == 1) {
-        *v = addr_to_u128(buf, 6);
-        return 6;
-    }
-    return 0;
+    sp__addr a;
+    if (strchr(s, '%') || sp__addr_parse(s, &a) != 0)
+        return 0;
+    *v = addr_to_u128(a.bytes, a.family);
+    return a.family;
 }
 
 static int looks_numeric(const char *s)
@@ -106,137 +99,99 @@ static int valid_hostname(const char *s)
     return 1;
 }
 
-static int parse_port(const char *s, int *port)
+static int set_range(sp__range *out, int family, sp__u128 lo, sp__u128 hi)
 {
-    if (!*s || strlen(s) > 5)
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return -1;
-    long v = strtol(s, NULL, 10);
-    if (v < 1 || v > 65535)
-        return -1;
-    *port = (int)v;
+    out->family = (uint8_t)family;
+    out->lo = lo;
+    out->hi = hi;
     return 0;
 }
 
-/* Parses an address part (no port): literal, CIDR, range, or host name. */
-static int parse_hostpart(const char *host, const char *token, sp__range *out, char *err,
-                          size_t errlen)
+/* "addr/len" (work cut at the slash): host bits set in the address are
+ * cleared, as nmap does. */
+static int parse_cidr(const char *work, const char *len, const char *token, sp__range *out,
+                      char *err, size_t errlen)
 {
-    char work[MAX_TOKEN];
-    snprintf(work, sizeof(work), "%s", host);
-    sp__u128 lo, hi;
-    int fam;
+    sp__u128 lo;
+    int fam = parse_literal(work, &lo);
+    if (!fam)
+        return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
+    int bits = fam == 4 ? 32 : 128;
+    if (!*len || strlen(len) > 3 || strspn(len, "0123456789") != strlen(len))
+        return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
+    int plen = atoi(len);
+    if (plen > bits)
+        return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
+    sp__u128 hostmask;
+    if (plen == bits)
+        hostmask = 0;
+    else if (bits - plen == 128)
+        hostmask = ~(sp__u128)0;
+    else
+        hostmask = (((sp__u128)1) << (bits - plen)) - 1;
+    lo &= ~hostmask;
+    return set_range(out, fam, lo, lo | hostmask);
+}
 
-    char *slash = strchr(work, '/');
-    if (slash) {
-        *slash = '\0';
-        fam = parse_literal(work, &lo);
-        if (!fam)
-            return fail(err, errlen, SP_ETARGET, token, "not an IP address before '/'");
-        int bits = fam == 4 ? 32 : 128;
-        int plen;
-        const char *l = slash + 1;
-        if (!*l || strlen(l) > 3)
-            return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
-        for (const char *p = l; *p; p++)
-            if (!isdigit((unsigned char)*p))
-                return fail(err, errlen, SP_ETARGET, token, "bad prefix length");
-        plen = atoi(l);
-        if (plen > bits)
-            return fail(err, errlen, SP_ETARGET, token, "prefix length out of range");
-        /* Host bits set in the address are cleared, as nmap does. */
-        sp__u128 hostmask;
-        if (plen == bits)
-            hostmask = 0;
-        else if (bits - plen == 128)
-            hostmask = ~(sp__u128)0;
-        else
-            hostmask = (((sp__u128)1) << (bits - plen)) - 1;
-        lo &= ~hostmask;
-        hi = lo | hostmask;
-        out->family = (uint8_t)fam;
-        out->lo = lo;
-        out->hi = hi;
-        return 0;
+/* "a-b", or "10.0.0.1-50" where the end replaces the last octet; lo is the
+ * start, already parsed (family fam). */
+static int parse_range(int fam, sp__u128 lo, const char *rest, const char *token, sp__range *out,
+                       char *err, size_t errlen)
+{
+    sp__u128 hi;
+    int fam2 = parse_literal(rest, &hi);
+    if (fam2 == 0 && fam == 4) {
+        if (!*rest || strlen(rest) > 3 || !looks_numeric(rest) || strchr(rest, '.'))
+            return fail(err, errlen, SP_ETARGET, token, "bad range end");
+        int last = atoi(rest);
+        if (last > 255)
+            return fail(err, errlen, SP_ETARGET, token, "range end octet above 255");
+        hi = (lo & ~(sp__u128)0xff) | (sp__u128)last;
+    } else if (fam2 != fam) {
+        return fail(err, errlen, SP_ETARGET, token, "range ends are not the same family");
     }
+    if (hi < lo)
+        return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
+    return set_range(out, fam, lo, hi);
+}
 
-    char *dash = strchr(work, '-');
-    if (dash && (fam = parse_literal((*dash = '\0', work), &lo)) != 0) {
-        const char *rest = dash + 1;
-        int fam2 = parse_literal(rest, &hi);
-        if (fam2 == 0 && fam == 4) {
-            /* "10.0.0.1-50": the end replaces the last octet. */
-            int last;
-            if (!*rest || strlen(rest) > 3 || !looks_numeric(rest) || strchr(rest, '.'))
-                return fail(err, errlen, SP_ETARGET, token, "bad range end");
-            last = atoi(rest);
-            if (last > 255)
-                return fail(err, errlen, SP_ETARGET, token, "range end octet above 255");
-            hi = (lo & ~(sp__u128)0xff) | (sp__u128)last;
-        } else if (fam2 != fam) {
-            return fail(err, errlen, SP_ETARGET, token, "range ends are not the same family");
-        }
-        if (hi < lo)
-            return fail(err, errlen, SP_ETARGET, token, "range end is below its start");
-        out->family = (uint8_t)fam;
-        out->lo = lo;
-        out->hi = hi;
-        return 0;
-    }
-    if (dash)
-        *dash = '-';
+/* A zone names the interface of a link-local IPv6 address: "fe80::1%eth0",
+ * or "%25eth0" as RFC 6874 writes it in URIs (work cut at the '%'). */
+static int parse_zoned(const char *work, const char *zone, const char *token, sp__range *out,
+                       char *err, size_t errlen)
+{
+    sp__u128 lo;
+    if (!strncmp(zone, "25", 2) && zone[2])
+        zone += 2;
+    if (parse_literal(work, &lo) != 6)
+        return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
+    unsigned idx = sp__zone_index(zone);
+    if (idx == 0)
+        return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
+    out->scope = idx;
+    return set_range(out, 6, lo, lo);
+}
 
-    char *zone = strchr(work, '%');
-    if (zone) {
-        /* A zone names the interface of a link-local IPv6 address:
-         * "fe80::1%eth0", or "%25eth0" as RFC 6874 writes it in URIs. */
-        *zone++ = '\0';
-        if (!strncmp(zone, "25", 2) && zone[2])
-            zone += 2;
-        if (parse_literal(work, &lo) != 6)
-            return fail(err, errlen, SP_ETARGET, token, "a zone (%...) needs an IPv6 address");
-        unsigned idx = 0;
-        if (*zone && looks_numeric(zone) && !strchr(zone, '.') && strlen(zone) < 10)
-            idx = (unsigned)strtoul(zone, NULL, 10);
-        else if (*zone && strlen(zone) < IF_NAMESIZE)
-            idx = if_nametoindex(zone);
-        if (idx == 0)
-            return fail(err, errlen, SP_ETARGET, token, "unknown interface in the zone");
-        out->family = 6;
-        out->lo = out->hi = lo;
-        out->scope = idx;
-        return 0;
-    }
-    fam = parse_literal(work, &lo);
-    if (fam) {
-        out->family = (uint8_t)fam;
-        out->lo = out->hi = lo;
-        return 0;
-    }
-    if (looks_numeric(work))
-        return fail(err, errlen, SP_ETARGET, token, "not a valid IPv4 address");
-    if (!valid_hostname(work))
-        return fail(err, errlen, SP_ETARGET, token, "not an address, range, CIDR or host name");
-
-    /* A host name: resolved once, first address (IPv4 preferred). */
-    if (resolver) {
+/* A host name: resolved once, first address (IPv4 preferred), by resolve
+ * or, when it is NULL, by getaddrinfo(). */
+static int resolve_name(const char *name, sp__resolve_fn resolve, const char *token, sp__range *out,
+                        char *err, size_t errlen)
+{
+    if (resolve) {
         uint8_t a[16];
         int f = 0;
-        if (resolver(work, &f, a) != 0) {
+        if (resolve(name, &f, a) != 0) {
             snprintf(err, errlen, "cannot resolve target '%s'", token);
             return SP_ERESOLVE;
         }
-        out->family = (uint8_t)f;
-        out->lo = out->hi = addr_to_u128(a, f);
-        return 0;
+        sp__u128 v = addr_to_u128(a, f);
+        return set_range(out, f, v, v);
     }
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
-    int rc = getaddrinfo(work, NULL, &hints, &res);
+    int rc = getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0 || !res) {
         snprintf(err, errlen, "cannot resolve target '%s': %s", token, gai_strerror(rc));
         return SP_ERESOLVE;
@@ -247,18 +202,47 @@ static int parse_hostpart(const char *host, const char *token, sp__range *out, c
             pick = ai;
             break;
         }
-    if (pick->ai_family == AF_INET) {
-        const struct sockaddr_in *sin = (const void *)pick->ai_addr;
-        out->family = 4;
-        out->lo = addr_to_u128((const uint8_t *)&sin->sin_addr, 4);
-    } else {
-        const struct sockaddr_in6 *sin6 = (const void *)pick->ai_addr;
-        out->family = 6;
-        out->lo = addr_to_u128(sin6->sin6_addr.s6_addr, 6);
-    }
-    out->hi = out->lo;
+    sp__addr a;
+    uint16_t port;
+    sp__addr_from_sockaddr((const struct sockaddr_storage *)(const void *)pick->ai_addr, &a, &port);
     freeaddrinfo(res);
-    return 0;
+    sp__u128 v = addr_to_u128(a.bytes, a.family);
+    return set_range(out, a.family, v, v);
+}
+
+/* Parses an address part (no port): literal, CIDR, range, or host name. */
+static int parse_hostpart(const char *host, const char *token, sp__resolve_fn resolve,
+                          sp__range *out, char *err, size_t errlen)
+{
+    char work[MAX_TOKEN];
+    snprintf(work, sizeof(work), "%s", host);
+    sp__u128 lo;
+    int fam;
+
+    char *slash = strchr(work, '/');
+    if (slash) {
+        *slash = '\0';
+        return parse_cidr(work, slash + 1, token, out, err, errlen);
+    }
+    char *dash = strchr(work, '-');
+    if (dash) {
+        *dash = '\0';
+        if ((fam = parse_literal(work, &lo)) != 0)
+            return parse_range(fam, lo, dash + 1, token, out, err, errlen);
+        *dash = '-'; /* a host name with a dash */
+    }
+    char *zone = strchr(work, '%');
+    if (zone) {
+        *zone = '\0';
+        return parse_zoned(work, zone + 1, token, out, err, errlen);
+    }
+    if ((fam = parse_literal(work, &lo)) != 0)
+        return set_range(out, fam, lo, lo);
+    if (looks_numeric(work))
+        return fail(err, errlen, SP_ETARGET, token, "not a valid IPv4 address");
+    if (!valid_hostname(work))
+        return fail(err, errlen, SP_ETARGET, token, "not an address, range, CIDR or host name");
+    return resolve_name(work, resolve, token, out, err, errlen);
 }
 
 /* Splits "host", "host:port", "[v6]" or "[v6]:port" into host and port. */
@@ -275,7 +259,7 @@ static int split_hostport(const char *hp, const char *token, char *host, size_t 
         memcpy(host, hp + 1, (size_t)(close - hp - 1));
         host[close - hp - 1] = '\0';
         if (close[1] == ':') {
-            if (parse_port(close + 2, port) < 0)
+            if (sp__port_parse(close + 2, port) < 0)
                 return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
         } else if (close[1] != '\0') {
             return fail(err, errlen, SP_ETARGET, token, "unexpected text after ']'");
@@ -289,7 +273,7 @@ static int split_hostport(const char *hp, const char *token, char *host, size_t 
     snprintf(host, hostlen, "%s", hp);
     if (first && first == last) {
         host[first - hp] = '\0';
-        if (parse_port(first + 1, port) < 0)
+        if (sp__port_parse(first + 1, port) < 0)
             return fail(err, errlen, SP_ETARGET, token, "bad port (1-65535)");
     }
     /* Several colons: a bare IPv6 literal, CIDR or range, without port. */
@@ -350,6 +334,12 @@ static int sip_uri(const char *uri, const char *token, char *hp, size_t hplen, i
 
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen)
 {
+    return sp__target_parse_with(token, allow_port, NULL, out, err, errlen);
+}
+
+int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *err, size_t errlen)
+{
     char host[MAX_TOKEN], hp[MAX_TOKEN];
     int port = -1, transport = -1;
     size_t n = strlen(token);
@@ -390,7 +380,7 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
         return fail(err, errlen, SP_ETARGET, token, "a port is not allowed here");
     if (!host[0])
         return fail(err, errlen, SP_ETARGET, token, "no address");
-    rc = parse_hostpart(host, token, out, err, errlen);
+    rc = parse_hostpart(host, token, resolve, out, err, errlen);
     if (rc)
         return rc;
     out->port = port;
@@ -432,7 +422,7 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
         memcpy(token, s, len);
         token[len] = '\0';
         sp__range r;
-        int rc = sp__target_parse(token, !exclude, &r, err, errlen);
+        int rc = sp__target_parse_with(token, !exclude, t->resolve, &r, err, errlen);
         if (rc)
             return rc;
         rc = exclude ? push_range(&t->excl, &t->n_excl, &t->cap_excl, &r)
@@ -686,13 +676,13 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
         char *dash = strchr(tok, '-');
         if (dash) {
             *dash = '\0';
-            if (parse_port(tok, &a) || parse_port(dash + 1, &b) || b < a) {
+            if (sp__port_parse(tok, &a) || sp__port_parse(dash + 1, &b) || b < a) {
                 free(seen);
                 *dash = '-';
                 snprintf(err, errlen, "malformed port list '%s': bad range '%s'", list, tok);
                 return SP_EPORT;
             }
-        } else if (parse_port(tok, &a)) {
+        } else if (sp__port_parse(tok, &a)) {
             free(seen);
             snprintf(err, errlen, "malformed port list '%s': bad port '%s' (1-65535)", list, tok);
             return SP_EPORT;
@@ -729,98 +719,6 @@ int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size
     *out = ports;
     *n = k;
     return 0;
-}
-
-void sp__addr_format(const sp__addr *a, char *buf, size_t len)
-{
-    /* IPv4 by hand: inet_ntop's sprintf was a tenth of the work of sending
-     * a probe, and every probe and reply formats its address. */
-    if (a->family == 4 && len >= 16) {
-        char *p = buf;
-        for (int i = 0; i < 4; i++) {
-            if (i)
-                *p++ = '.';
-            p += sp__decimal(p, a->bytes[i]);
-        }
-        *p = '\0';
-        return;
-    }
-    if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len)) {
-        snprintf(buf, len, "?");
-        return;
-    }
-    if (a->family == 6 && a->scope) {
-        char name[IF_NAMESIZE];
-        size_t n = strlen(buf);
-        if (if_indextoname(a->scope, name))
-            snprintf(buf + n, len - n, "%%%s", name);
-        else
-            snprintf(buf + n, len - n, "%%%u", a->scope);
-    }
-}
-
-void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len)
-{
-    char ip[80];
-    if (a->family == 4) {
-        sp__addr_format(a, ip, sizeof(ip));
-        char *p = ip + strlen(ip);
-        *p++ = ':';
-        p += sp__decimal(p, port);
-        size_t n = (size_t)(p - ip) < len ? (size_t)(p - ip) : len - 1;
-        memcpy(buf, ip, n);
-        buf[n] = '\0';
-        return;
-    }
-    sp__addr_format(a, ip, sizeof(ip));
-    snprintf(buf, len, "[%s]:%u", ip, port);
-}
-
-void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
-                          unsigned *len)
-{
-    memset(ss, 0, sizeof(*ss));
-    if (a->family == 4) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        memcpy(&sin->sin_addr, a->bytes, 4);
-        *len = sizeof(*sin);
-    } else {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        sin6->sin6_scope_id = a->scope;
-        memcpy(&sin6->sin6_addr, a->bytes, 16);
-        *len = sizeof(*sin6);
-    }
-}
-
-void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port)
-{
-    memset(a, 0, sizeof(*a));
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-        a->family = 4;
-        memcpy(a->bytes, &sin->sin_addr, 4);
-        *port = ntohs(sin->sin_port);
-    } else {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-            a->family = 4;
-            memcpy(a->bytes, sin6->sin6_addr.s6_addr + 12, 4);
-        } else {
-            a->family = 6;
-            memcpy(a->bytes, sin6->sin6_addr.s6_addr, 16);
-            a->scope = sin6->sin6_scope_id;
-        }
-        *port = ntohs(sin6->sin6_port);
-    }
-}
-
-int sp__addr_equal(const sp__addr *a, const sp__addr *b)
-{
-    return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
 }
 
 int sp__targets_contains(const sp__targets *t, const sp__addr *a)

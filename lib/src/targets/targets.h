@@ -4,18 +4,12 @@
 #ifndef SP_TARGETS_H
 #define SP_TARGETS_H
 
+#include "targets/addr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 typedef unsigned __int128 sp__u128;
-
-/* An address: family 4 uses bytes[0..3], family 6 all 16. scope is the
- * interface index of a scoped (link-local) IPv6 address, else 0. */
-typedef struct sp__addr {
-    uint8_t family;
-    uint8_t bytes[16];
-    uint32_t scope;
-} sp__addr;
 
 /* An inclusive range of addresses of one family, with an optional explicit
  * port and transport (a URI target sets the transport). */
@@ -34,6 +28,9 @@ typedef struct sp__endpoint {
     uint16_t port;
 } sp__endpoint;
 
+/* Resolves a host name to one address (*family 4 or 6). Returns 0 or -1. */
+typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
+
 typedef struct sp__targets {
     sp__range *given; /* targets as parsed, in order */
     size_t n_given, cap_given;
@@ -47,6 +44,7 @@ typedef struct sp__targets {
     uint64_t addresses; /* total distinct addresses */
     sp__endpoint *eps;  /* the (transport, port) slices ranges point into */
     size_t n_eps;
+    sp__resolve_fn resolve; /* NULL: getaddrinfo() */
 } sp__targets;
 
 /* The default port of a transport: 5061 for TLS, else 5060. */
@@ -58,17 +56,22 @@ uint16_t sp__default_port(int transport);
 void sp__targets_init(sp__targets *t);
 void sp__targets_free(sp__targets *t);
 
-/* How host names are resolved: getaddrinfo() unless a test or fuzz target
- * installs a stub, so that it can feed any text without a DNS query. */
-typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
-void sp__targets_set_resolver(sp__resolve_fn fn);
+/* How a target set resolves host names: getaddrinfo() unless a test or fuzz
+ * target installs a stub, so that it can feed any text without a DNS query.
+ * The resolver belongs to the set (it outlives sp__targets_free, not
+ * sp__targets_init); other sets are not affected. */
+void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn);
 
 /* Parses one token (no commas): an address, CIDR, range or host name with
  * an optional port, or a URI that also sets the transport
  * ("tcp://host:5060", "tls://[::1]", "sip:host;transport=tcp", "sips:host").
  * IPv6 literals may carry a zone ("fe80::1%eth0"). allow_port: whether a
- * port or URI is accepted (not in excludes). Returns 0 or an sp_code, with a
- * message naming the token in err. */
+ * port or URI is accepted (not in excludes); resolve: how host names are
+ * resolved (NULL: getaddrinfo()). Returns 0 or an sp_code, with a message
+ * naming the token in err. */
+int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *err, size_t errlen);
+/* The same, host names resolved by getaddrinfo(). */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);
 
 /* Add a target / exclude spec; commas and whitespace separate several tokens. */
@@ -91,18 +94,5 @@ int sp__targets_contains(const sp__targets *t, const sp__addr *a);
 
 /* Parses "5060,5080,5060-5070" into a sorted, de-duplicated array (malloc'd). */
 int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size_t errlen);
-
-/* Formats an address as text ("127.0.0.1", "::1", "fe80::1%eth0"). */
-void sp__addr_format(const sp__addr *a, char *buf, size_t len);
-/* Formats "ip:port" or "[ip]:port". */
-void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len);
-struct sockaddr_storage;
-/* Socket address of (a, port), zone included; *len receives its length. */
-void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_storage *ss,
-                          unsigned *len);
-/* The address and port of a socket address (v4-mapped IPv6 becomes IPv4). */
-void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port);
-/* 1 if two addresses are the same. */
-int sp__addr_equal(const sp__addr *a, const sp__addr *b);
 
 #endif

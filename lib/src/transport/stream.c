@@ -1,5 +1,6 @@
 #include "transport/stream.h"
 
+#include "probe/probe.h"
 #include "sip/framing.h"
 #include "sipprobe/sipprobe.h"
 #include "transport/tls.h"
@@ -17,8 +18,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-#define PROBE_CAP 1500
 
 typedef enum { ST_FREE, ST_CONNECTING, ST_HANDSHAKE, ST_WRITING, ST_READING } conn_state;
 
@@ -207,12 +206,12 @@ int sp__streams_start(sp__streams *st, const sp__probe_id *id, uint64_t now, cha
             snprintf(local, sizeof(local), "[%s]:%u", ip, ntohs(sin6->sin6_port));
         }
     }
-    c->out = malloc(PROBE_CAP);
+    c->out = malloc(SP__PROBE_MAX);
     if (c->out)
-        c->out_len = st->ops->build(st->ctx, id, local, c->out, PROBE_CAP);
+        c->out_len = st->ops->build(st->ctx, id, local, c->out, SP__PROBE_MAX);
     if (!c->out || !c->out_len) {
         conn_release(st, c);
-        snprintf(err, errlen, "a probe did not fit in %d bytes", PROBE_CAP);
+        snprintf(err, errlen, "a probe did not fit in %d bytes", SP__PROBE_MAX);
         return SP_EINVAL;
     }
     struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = slot};

@@ -1,5 +1,7 @@
 #include "transport/tls.h"
 
+#include "common/util.h"
+
 #include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -47,7 +49,7 @@ static char *name_line(const X509_NAME *name)
     return s;
 }
 
-static void iso_time(const ASN1_TIME *t, char *out, size_t len)
+static void cert_time(const ASN1_TIME *t, char *out, size_t len)
 {
     struct tm tm;
     memset(&tm, 0, sizeof(tm));
@@ -55,7 +57,7 @@ static void iso_time(const ASN1_TIME *t, char *out, size_t len)
         snprintf(out, len, "?");
         return;
     }
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sp__iso_time(timegm(&tm), out, len);
 }
 
 /* subjectAltName entries: DNS names, IP addresses and URIs, as text. */
@@ -104,8 +106,8 @@ sp__tls_cert *sp__tls_cert_from_x509(X509 *cert, const char *version, const char
         issuer = name_line(X509_get_issuer_name(cert));
         info.subject = subject;
         info.issuer = issuer;
-        iso_time(X509_get0_notBefore(cert), before, sizeof(before));
-        iso_time(X509_get0_notAfter(cert), after, sizeof(after));
+        cert_time(X509_get0_notBefore(cert), before, sizeof(before));
+        cert_time(X509_get0_notAfter(cert), after, sizeof(after));
         info.not_before = before;
         info.not_after = after;
         info.expired = X509_cmp_time(X509_get0_notAfter(cert), &now) < 0 ||

@@ -1,0 +1,87 @@
+#include "classify/catalogue.h"
+
+#include <string.h>
+
+/* The catalogue: one place for ids, severities, titles and advice. The man
+ * page, README and --list-findings follow it. */
+static const sp_finding_info catalogue[] = {
+    {"register-without-auth", SP_SEV_CRITICAL, "Registrar accepts REGISTER without authentication",
+     "Require digest authentication for every REGISTER (e.g. Asterisk: auth= on every "
+     "endpoint; Kamailio: www_authorize before save). An attacker can register as any "
+     "extension, take its calls and place calls billed to you."},
+    {"sip-exposed-through-nat", SP_SEV_HIGH,
+     "A SIP device behind NAT is reachable from outside through the router",
+     "The router forwards SIP to a device on its LAN (a port forward, DMZ or a built-in "
+     "pinhole for the ISP's VoIP), even if its firewall claims to block everything. Remove "
+     "the forward, or allow only your SIP provider's addresses to reach it, and require "
+     "strong digest passwords on every extension."},
+    {"registration-brute-force-seen", SP_SEV_HIGH,
+     "A capture shows someone guessing passwords against this registrar",
+     "One source sent many REGISTERs whose credentials were refused. Block it (fail2ban, "
+     "Kamailio pike/htable, Asterisk's security log), make sure every extension has a long "
+     "random password, and check whether any guess succeeded."},
+    {"known-vulnerable-version", SP_SEV_HIGH, "Version has known vulnerabilities",
+     "Upgrade to a fixed release (see the CVEs in the evidence); until then restrict who can "
+     "reach the service and hide the version banner."},
+    {"extension-enumeration", SP_SEV_MEDIUM,
+     "Extensions can be enumerated: existing users get a different answer",
+     "Answer requests for unknown users exactly like those for known ones (Asterisk "
+     "chan_sip: alwaysauthreject=yes; Kamailio: challenge before looking the user up), and "
+     "block sources of failed registrations (fail2ban, Kamailio pike). Enumeration is the "
+     "first step of password guessing."},
+    {"sip-alg-detected", SP_SEV_MEDIUM, "A SIP ALG on the path rewrites SIP messages",
+     "A router's SIP helper (ALG) changed headers the server must echo unchanged. ALGs break "
+     "registrations and calls and can open pinholes; turn the SIP ALG off on the router "
+     "(often 'SIP ALG', 'SIP passthrough' or nf_conntrack_sip / a ct helper)."},
+    {"scanner-user-agent-seen", SP_SEV_MEDIUM, "A known SIP attack tool answered",
+     "A host on this network runs a SIP scanner or brute-forcer (or a honeypot imitating "
+     "one). Find out which machine it is and why."},
+    {"version-disclosure", SP_SEV_LOW, "Product and version disclosed in Server/User-Agent",
+     "Remove or genericise the Server/User-Agent header (e.g. Asterisk: useragent= and "
+     "sdpowner= in pjsip.conf/sip.conf; Kamailio: server_header/user_agent_header) so that "
+     "attackers cannot match the version against known vulnerabilities."},
+    {"private-address-leak", SP_SEV_LOW,
+     "Reply from a public address reveals private (internal) addresses",
+     "The device sits behind NAT and leaks its LAN addressing in Contact, Record-Route, Via or "
+     "SDP. Configure its external address (Asterisk: external_signaling_address / "
+     "external_media_address with local_net) or fix the NAT traversal; turn off the router's "
+     "SIP ALG if it half-rewrites messages."},
+    {"udp-amplification", SP_SEV_LOW, "Reply is at least three times larger than the request",
+     "Over UDP a spoofed request makes this service send much more to a victim. Keep replies "
+     "small (drop optional headers), rate-limit per source, or answer unknown sources only "
+     "over TCP/TLS."},
+    {"tls-weak-protocol", SP_SEV_MEDIUM, "TLS service accepts a protocol older than TLS 1.2",
+     "TLS 1.0 and 1.1 are deprecated (RFC 8996) and open to downgrade and decryption attacks. "
+     "Allow only TLS 1.2 and 1.3 (Asterisk: method=tlsv1_2 in the transport; Kamailio tls.cfg: "
+     "method = TLSv1.2+), upgrading the device firmware if it cannot."},
+    {"tls-certificate-expired", SP_SEV_MEDIUM, "TLS certificate has expired (or is not yet valid)",
+     "Phones and trunks that verify certificates will refuse this server, and users learn to "
+     "click through warnings. Renew the certificate and automate renewal."},
+    {"tls-self-signed", SP_SEV_INFO, "TLS certificate is self-signed",
+     "Clients cannot tell this server from an impostor unless they pin the certificate. Use a "
+     "certificate from a CA the phones trust (a public CA or your own PBX CA)."},
+    {"sip-service-exposed", SP_SEV_INFO, "SIP service answers on this address",
+     "Make sure this service is meant to be reachable from where the scan ran. Restrict it "
+     "with a firewall to the networks and SIP trunks that need it."},
+    {"responder-mismatch", SP_SEV_INFO, "Reply came from a different address than the one probed",
+     "A NAT, SIP ALG, load balancer or multi-homed server answered for this address. Check "
+     "which device really answers and whether a router forwards SIP to a host behind it."},
+    {"options-reveals-methods", SP_SEV_INFO, "OPTIONS reveals the supported methods",
+     "Normal for SIP; note which methods (REFER, MESSAGE, SUBSCRIBE) are enabled and disable "
+     "those you do not use."},
+};
+
+#define N_FINDINGS (sizeof(catalogue) / sizeof(catalogue[0]))
+
+const sp_finding_info *sp_finding_catalogue(size_t index)
+{
+    return index < N_FINDINGS ? &catalogue[index] : NULL;
+}
+
+const sp_finding_info *sp__finding_lookup(const char *id)
+{
+    for (size_t i = 0; i < N_FINDINGS; i++)
+        if (!strcmp(catalogue[i].id, id))
+            return &catalogue[i];
+    return NULL;
+}

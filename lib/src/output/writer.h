@@ -1,0 +1,60 @@
+/* What an output writer is: a table of callbacks (sp__writer_type) and
+ * the open output it writes to (sp__writer), given what writers know about
+ * the scan (sp__scan_meta). Writers include this and output/report.h; the
+ * registry (output/output.h) lists them. */
+#ifndef SP_WRITER_H
+#define SP_WRITER_H
+
+#include "sipprobe/sipprobe.h"
+#include "common/util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* What writers know about the scan itself. */
+typedef struct sp__scan_meta {
+    const char *version;
+    const sp__strv *targets;
+    const sp__strv *excludes;
+    const char *ports;
+    const char *transports; /* "udp,tcp,tls" */
+    const char *methods;
+    uint32_t rate;
+    unsigned retries;
+    unsigned wait_ms;
+    uint64_t seed;
+    unsigned shard_index, shard_count;
+    const char *user_agent;
+    const char *started;       /* ISO 8601 UTC */
+    const char *finished;      /* ISO 8601 UTC; NULL in begin() */
+    const sp_summary *summary; /* NULL in begin() */
+    const sp__strv *fixed; /* with a baseline: "host:port/udp finding-id" gone since; else NULL */
+    sp_severity fail_on;   /* SP_SEV_NONE: nothing fails */
+    int color;             /* the caller asked for ANSI colours (text on a terminal) */
+} sp__scan_meta;
+
+typedef struct sp__writer sp__writer;
+
+/* Callbacks a writer has no use for may be NULL. */
+typedef struct sp__writer_type {
+    const char *name;
+    const char *description;
+    int streaming;
+    int (*begin)(sp__writer *w, const sp__scan_meta *meta);
+    int (*service)(sp__writer *w, const sp_service *svc); /* streaming writers */
+    /* Optional: the same, given the service's compact JSON line (made once
+     * per service and shared with the resume journal). */
+    int (*service_line)(sp__writer *w, const char *line);
+    int (*end)(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n);
+} sp__writer_type;
+
+struct sp__writer {
+    const sp__writer_type *type;
+    FILE *fp;
+    char *path;     /* NULL for stdout */
+    char *tmp_path; /* document writers to a file */
+    int failed;
+    uint64_t flushed_ns; /* streaming writers: when lines last went out */
+};
+
+#endif

@@ -1,0 +1,147 @@
+/* Header lookup in a raw SIP message (sip/header.c): full and compact
+ * names, case, whitespace before the colon, folding, empty values, and the
+ * body left alone. */
+#include "suites.h"
+#include "sip/header.h"
+
+#include <string.h>
+
+/* The value of header name in msg as a string ("" when empty), or NULL. */
+static const char *find(const char *msg, const char *name)
+{
+    static char out[256];
+    const char *v;
+    size_t n;
+    if (!sp__sip_header_find(msg, strlen(msg), name, &v, &n))
+        return NULL;
+    ck_assert_uint_lt(n, sizeof(out));
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return out;
+}
+
+START_TEST(test_header_full_and_compact_names)
+{
+    const char *m = "SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a\r\nCall-ID: abc@h\r\nl: 5\r\n"
+                    "Content-Type: application/sdp\r\n\r\nhello";
+    ck_assert_str_eq(find(m, "Call-ID"), "abc@h");
+    ck_assert_str_eq(find(m, "i"), "abc@h"); /* asked by the compact form */
+    ck_assert_str_eq(find(m, "Content-Length"), "5");
+    ck_assert_str_eq(find(m, "l"), "5");
+    ck_assert_str_eq(find(m, "Via"), "SIP/2.0/UDP a");
+    ck_assert_str_eq(find(m, "c"), "application/sdp");
+    ck_assert_ptr_null(find(m, "From"));
+    ck_assert_ptr_null(find(m, "f"));
+    ck_assert_ptr_null(find(m, "Call")); /* a prefix is not the name */
+    ck_assert_ptr_null(find(m, "Call-ID-X"));
+}
+END_TEST
+
+START_TEST(test_header_every_compact_form)
+{
+    static const char *const pairs[][2] = {
+        {"i", "Call-ID"},
+        {"m", "Contact"},
+        {"e", "Content-Encoding"},
+        {"l", "Content-Length"},
+        {"c", "Content-Type"},
+        {"f", "From"},
+        {"s", "Subject"},
+        {"k", "Supported"},
+        {"t", "To"},
+        {"v", "Via"},
+        {"o", "Event"},
+        {"r", "Refer-To"},
+        {"b", "Referred-By"},
+        {"u", "Allow-Events"},
+        {"x", "Session-Expires"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        const char *c = pairs[i][0], *full = pairs[i][1];
+        ck_assert_msg(sp__sip_header_name_is(c, 1, full), "%s is %s", c, full);
+        ck_assert_msg(sp__sip_header_name_is(full, strlen(full), c), "%s is %s", full, c);
+        char upper = (char)(c[0] - 'a' + 'A');
+        ck_assert_msg(sp__sip_header_name_is(&upper, 1, full), "%c is %s", upper, full);
+    }
+    ck_assert(!sp__sip_header_name_is("a", 1, "Call-ID"));
+    ck_assert(!sp__sip_header_name_is("i", 1, "Contact"));
+    ck_assert(!sp__sip_header_name_is("i", 1, "l"));
+    ck_assert(!sp__sip_header_name_is("CSeq", 4, "c"));
+    ck_assert(sp__sip_header_name_is("CSeq", 4, "cseq"));
+}
+END_TEST
+
+START_TEST(test_header_case_and_whitespace)
+{
+    const char *m = "INVITE sip:100@h SIP/2.0\r\nCALL-ID \t: x1\r\ncontent-LENGTH:7  \r\n"
+                    "L : 9\r\nX-Token:\tsecret\t\r\n\r\n";
+    ck_assert_str_eq(find(m, "call-id"), "x1");       /* space and tab before the colon */
+    ck_assert_str_eq(find(m, "Content-Length"), "7"); /* the first one wins */
+    ck_assert_str_eq(find(m, "x-token"), "secret");
+    /* Bare LF line ends. */
+    const char *lf = "SIP/2.0 200 OK\nTo: <sip:a@b>\nt: ignored\n\nbody";
+    ck_assert_str_eq(find(lf, "t"), "<sip:a@b>");
+}
+END_TEST
+
+START_TEST(test_header_not_in_body)
+{
+    const char *m = "SIP/2.0 200 OK\r\nVia: a\r\n\r\nCall-ID: in-the-body\r\nl: 3\r\n";
+    ck_assert_ptr_null(find(m, "Call-ID"));
+    ck_assert_ptr_null(find(m, "Content-Length"));
+    const char *lf = "SIP/2.0 200 OK\nVia: a\n\nSubject: body\n";
+    ck_assert_ptr_null(find(lf, "Subject"));
+    /* The start line is not a header, and keep-alives before it are skipped. */
+    const char *ka = "\r\n\r\nSubject: start line\r\nSubject: real\r\n\r\n";
+    ck_assert_str_eq(find(ka, "s"), "real");
+    /* A header section cut short (no empty line yet) is searched to its end. */
+    const char *cut = "SIP/2.0 200 OK\r\nVia: a\r\nCall-ID: c";
+    ck_assert_str_eq(find(cut, "i"), "c");
+}
+END_TEST
+
+START_TEST(test_header_folded_and_empty_values)
+{
+    const char *m = "SIP/2.0 200 OK\r\nSubject: lunch\r\n  at noon\r\n\tsharp\r\n"
+                    "Supported:\r\nAllow:   \r\nWarning:\r\n 399 h \"x\"\r\nTo: <sip:a@b>\r\n\r\n";
+    ck_assert_str_eq(find(m, "s"), "lunch\r\n  at noon\r\n\tsharp");
+    ck_assert_str_eq(find(m, "k"), "");
+    ck_assert_str_eq(find(m, "Allow"), "");
+    ck_assert_str_eq(find(m, "Warning"), "399 h \"x\""); /* folded from the first line */
+    ck_assert_str_eq(find(m, "To"), "<sip:a@b>");        /* after the folded lines */
+
+    /* The walk sees each header once, continuation lines included. */
+    size_t pos = 0, n = 0;
+    sp__sip_header h;
+    while (sp__sip_header_next(m, strlen(m), &pos, &h))
+        n++;
+    ck_assert_uint_eq(n, 5);
+}
+END_TEST
+
+START_TEST(test_header_body_start)
+{
+    size_t body = 0;
+    const char *m = "SIP/2.0 200 OK\r\nl: 5\r\n\r\nhello";
+    ck_assert(sp__sip_body_start(m, strlen(m), &body));
+    ck_assert_str_eq(m + body, "hello");
+    const char *lf = "SIP/2.0 200 OK\nl: 5\n\nhello";
+    ck_assert(sp__sip_body_start(lf, strlen(lf), &body));
+    ck_assert_str_eq(lf + body, "hello");
+    ck_assert(!sp__sip_body_start(m, 20, &body));
+}
+END_TEST
+
+Suite *sip_suite(void)
+{
+    Suite *s = suite_create("sip");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_header_full_and_compact_names);
+    tcase_add_test(tc, test_header_every_compact_form);
+    tcase_add_test(tc, test_header_case_and_whitespace);
+    tcase_add_test(tc, test_header_not_in_body);
+    tcase_add_test(tc, test_header_folded_and_empty_values);
+    tcase_add_test(tc, test_header_body_start);
+    suite_add_tcase(s, tc);
+    return s;
+}
