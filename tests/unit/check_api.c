@@ -3,6 +3,9 @@
 #include "suites.h"
 
 #include "sipprobe/sipprobe.h"
+#include "state/resume.h"
+
+#include <errno.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +79,35 @@ START_TEST(test_api_baseline_keeps_upload)
 }
 END_TEST
 
+/* A journal whose writes fail (a full disk) says so when it is closed, so
+ * that an incomplete journal is never offered for resuming. */
+START_TEST(test_api_journal_write_failure)
+{
+    char path[] = "/tmp/sipprobe-journal-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    sp__journal j;
+    char err[256];
+    json_t *settings = json_object();
+    ck_assert_int_eq(sp__journal_open(&j, path, settings, 0, 0, err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__journal_close(&j, 1), 0);
+    ck_assert_int_eq(sp__journal_open(&j, path, settings, 1, 0, err, sizeof(err)), 0);
+    fclose(j.fp);
+    j.fp = fopen("/dev/full", "w");
+    ck_assert_ptr_nonnull(j.fp);
+    sp__journal_service(&j, "{\"host\":\"127.0.0.1\"}");
+    sp__journal_position(&j, 0, 42);
+    ck_assert_int_eq(sp__journal_close(&j, 1), -1);
+    ck_assert_int_eq(errno, ENOSPC);
+    /* Never a device: opening one as a journal is refused, untouched. */
+    ck_assert_int_eq(sp__journal_open(&j, "/dev/null", settings, 1, 5, err, sizeof(err)), SP_EIO);
+    ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+    json_decref(settings);
+    unlink(path);
+}
+END_TEST
+
 Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -83,6 +115,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_api_modes);
     tcase_add_test(tc, test_api_messages_name_the_value);
     tcase_add_test(tc, test_api_baseline_keeps_upload);
+    tcase_add_test(tc, test_api_journal_write_failure);
     suite_add_tcase(s, tc);
     return s;
 }

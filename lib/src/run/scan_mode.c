@@ -4,14 +4,18 @@
  * journal is kept meanwhile, and a resumed scan replays what it found. */
 #include "api/scan.h"
 
+#include "classify/classify.h"
 #include "output/service_json.h"
 #include "run/deliver.h"
 #include "run/finish.h"
 #include "run/modes.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* "5060 (udp, tcp), 5061 (tls)" or "5060-5070 (udp)": what reports show. */
 static void describe_ports(const sp_scan *s, char *out, size_t len)
@@ -39,8 +43,9 @@ static void start_delivery(sp_scan *s)
         return;
     if (s->set.resume_path) {
         json_t *settings = sp__settings_json(s);
-        if (sp__journal_open(&s->journal, s->set.resume_path, settings, s->set.resuming, s->err,
-                             sizeof(s->err)) != 0)
+        long keep = s->set.resuming ? s->set.resume.good_bytes : 0;
+        if (sp__journal_open(&s->journal, s->set.resume_path, settings, s->set.resuming, keep,
+                             s->err, sizeof(s->err)) != 0)
             sp__log(s, 0, "%s; continuing without one", s->err);
         json_decref(settings);
     }
@@ -76,6 +81,9 @@ static int check_journal(sp_scan *s)
  * goes on. */
 static void replay_journal(sp_scan *s, unsigned *first_round, uint64_t *first_j)
 {
+    if (s->set.resume.torn)
+        sp__log(s, 0, "'%s': its last line was cut off (was the scan killed?); it is dropped",
+                s->set.resume_path);
     size_t i;
     json_t *o;
     json_array_foreach(s->set.resume.services, i, o)
@@ -83,16 +91,27 @@ static void replay_journal(sp_scan *s, unsigned *first_round, uint64_t *first_j)
         sp__svc *svc = sp__service_from_json(o);
         sp__entry *e =
             svc ? sp__table_find(&s->run.table, &svc->host, svc->port, svc->transport, 1) : NULL;
-        if (!e || e->svc || e->seen_mask) {
+        if (!e) {
             sp__svc_free(svc);
             continue;
         }
+        /* A later line for the same service (it got more answers after an
+         * earlier interrupt) supersedes the earlier one. */
+        for (uint32_t m = e->final_mask & s->set.method_mask; m; m &= m - 1)
+            s->run.finals--;
+        sp__svc_free(e->svc);
+        e->svc = svc;
         e->seen_mask = svc->seen_mask;
         e->final_mask = svc->final_mask;
         for (uint32_t m = svc->final_mask & s->set.method_mask; m; m &= m - 1)
             s->run.finals++;
-        e->svc = svc;
-        sp__deliver_entry(s, e, 1);
+    }
+    /* Services with every answer go out again now; the others stay in the
+     * table, so that the answers still to come join their records. */
+    for (size_t k = 0; k < s->run.table.cap; k++) {
+        sp__entry *e = &s->run.table.v[k];
+        if (e->svc && (e->final_mask & s->set.method_mask) == s->set.method_mask)
+            sp__deliver_entry(s, e, 1);
     }
     if (s->set.resume.has_position) {
         *first_round = s->set.resume.round;
@@ -148,16 +167,38 @@ static void end_delivery(sp_scan *s, int failed)
 {
     sp__outthread_stop(&s->out);
     s->summary.interrupted = s->stop > 0;
+    int keep = s->summary.interrupted || failed;
+    /* Services still waiting for some answer are reported as they are. An
+     * interrupted scan journals them too: a resumed one then adds the
+     * answers still missing instead of losing those it had. */
+    for (size_t i = 0; i < s->run.table.cap; i++) {
+        sp__svc *svc = s->run.table.v[i].svc;
+        if (!svc)
+            continue;
+        sp__classify_finish(svc, &s->fpdb, &s->vulns);
+        if (keep && s->journal.fp) {
+            char *line = sp__service_line(&svc->pub);
+            sp__journal_service(&s->journal, line);
+            free(line);
+        }
+    }
     if (s->journal.fp) {
-        if (s->summary.interrupted || failed)
+        char path[4096];
+        snprintf(path, sizeof(path), "%s", s->journal.path);
+        if (keep)
             sp__journal_position(&s->journal, s->run.pos_round, s->run.pos_j);
         /* A completed scan needs no journal; an interrupted or failed one
-         * keeps it, to continue from. */
-        sp__journal_close(&s->journal, s->summary.interrupted || failed);
+         * keeps it, to continue from, unless a write to it failed: a
+         * journal that lacks services would lose them on resume. */
+        if (sp__journal_close(&s->journal, keep) != 0 && keep) {
+            sp__log(s, 0, "resume file '%s' is incomplete (%s); removed, as it cannot be resumed",
+                    path, strerror(errno));
+            unlink(path);
+        }
     }
     for (size_t i = 0; i < s->run.table.cap; i++)
         if (s->run.table.v[i].svc)
-            sp__deliver_entry(s, &s->run.table.v[i], 0);
+            sp__deliver_entry(s, &s->run.table.v[i], 1);
 }
 
 int sp__mode_scan(sp_scan *s)

@@ -5,12 +5,25 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, int append,
-                     char *err, size_t errlen)
+                     long keep, char *err, size_t errlen)
 {
     memset(j, 0, sizeof(*j));
+    /* A journal is a file of ours: never a device, FIFO or directory that
+     * truncating, appending or removing would damage. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "resume file '%s' is not a regular file", path);
+        return SP_EIO;
+    }
+    /* A torn last line would glue itself to the first new one. */
+    if (append && keep > 0 && truncate(path, keep) != 0) {
+        snprintf(err, errlen, "cannot repair resume file '%s': %s", path, strerror(errno));
+        return SP_EIO;
+    }
     j->fp = fopen(path, append ? "a" : "w");
     if (!j->fp) {
         snprintf(err, errlen, "cannot write resume file '%s': %s", path, strerror(errno));
@@ -28,34 +41,51 @@ int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, i
     return 0;
 }
 
+static void note_failure(sp__journal *j)
+{
+    if (!j->failed)
+        j->err = errno;
+    j->failed = 1;
+}
+
 void sp__journal_service(sp__journal *j, const char *line)
 {
     if (!j->fp || !line)
         return;
     /* Buffered: a killed process loses at most the last lines, which a
      * resumed scan simply probes again. */
-    fputs("{\"service\":", j->fp);
-    fputs(line, j->fp); /* not printf: it copies a long string slowly */
-    fputs("}\n", j->fp);
+    if (fputs("{\"service\":", j->fp) == EOF || fputs(line, j->fp) == EOF ||
+        fputs("}\n", j->fp) == EOF) /* not printf: it copies a long string slowly */
+        note_failure(j);
 }
 
 void sp__journal_position(sp__journal *j, unsigned round, uint64_t next_j)
 {
     if (!j->fp)
         return;
-    fprintf(j->fp, "{\"position\":{\"round\":%u,\"next\":%llu}}\n", round,
-            (unsigned long long)next_j);
+    if (fprintf(j->fp, "{\"position\":{\"round\":%u,\"next\":%llu}}\n", round,
+                (unsigned long long)next_j) < 0)
+        note_failure(j);
 }
 
-void sp__journal_close(sp__journal *j, int keep)
+int sp__journal_close(sp__journal *j, int keep)
 {
+    int rc = 0;
     if (j->fp) {
-        fclose(j->fp);
+        /* Buffered lines reach the disk only now: check that they did. */
+        if (fflush(j->fp) != 0 || ferror(j->fp))
+            note_failure(j);
+        if (fclose(j->fp) != 0)
+            note_failure(j);
         if (!keep && j->path)
             unlink(j->path);
+        rc = j->failed ? -1 : 0;
     }
+    int saved = j->err;
     free(j->path);
     memset(j, 0, sizeof(*j));
+    errno = saved;
+    return rc;
 }
 
 int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t errlen)
@@ -72,9 +102,11 @@ int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t er
     ssize_t n;
     unsigned lineno = 0;
     int rc = 0;
+    long offset = 0;
     while ((n = getline(&line, &cap, fp)) > 0 && !rc) {
         lineno++;
         json_error_t je;
+        int whole = line[n - 1] == '\n';
         json_t *o = json_loadb(line, (size_t)n, 0, &je);
         if (!json_is_object(o) && lineno == 1) {
             snprintf(err, errlen, "'%s' is not a sipprobe resume file", path);
@@ -82,15 +114,21 @@ int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t er
             json_decref(o);
             break;
         }
-        if (!json_is_object(o)) {
-            /* A torn last line (killed while writing) is ignored. */
-            if (!feof(fp) && fgetc(fp) != EOF) {
-                snprintf(err, errlen, "resume file '%s' line %u: %s", path, lineno, je.text);
+        if (!json_is_object(o) || !whole) {
+            /* A torn last line (killed while writing) is dropped; a bad
+             * line anywhere else means the file is not what we wrote. */
+            if (fgetc(fp) != EOF) {
+                snprintf(err, errlen, "resume file '%s' line %u: %s", path, lineno,
+                         json_is_object(o) ? "no line end" : je.text);
                 rc = SP_EDATA;
+            } else {
+                st->torn = 1;
             }
             json_decref(o);
             break;
         }
+        offset += (long)n;
+        st->good_bytes = offset;
         if (lineno == 1) {
             const char *format = json_string_value(json_object_get(o, "format"));
             if (!format || strcmp(format, "sipprobe-resume/1")) {

@@ -13,17 +13,22 @@
 typedef struct sp__journal {
     FILE *fp;
     char *path;
+    int failed; /* a write failed (a full disk): the journal is incomplete */
+    int err;    /* errno of the first failed write */
 } sp__journal;
 
 /* Starts a journal: writes settings as the first line, or with append
- * (resuming) opens it for more lines. Returns 0 or an sp_code. */
+ * (resuming) opens it for more lines after its first keep bytes (the end
+ * of its last whole line: a torn line is cut off, so appending starts on a
+ * fresh line). Returns 0 or an sp_code. */
 int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, int append,
-                     char *err, size_t errlen);
+                     long keep, char *err, size_t errlen);
 /* Appends a service given as its compact JSON line (sp__service_line). */
 void sp__journal_service(sp__journal *j, const char *line);
 void sp__journal_position(sp__journal *j, unsigned round, uint64_t next_j);
-/* Closes the journal; keep = 0 removes the file (the scan completed). */
-void sp__journal_close(sp__journal *j, int keep);
+/* Closes the journal; keep = 0 removes the file (the scan completed).
+ * Returns 0, or -1 when some write failed (the file is incomplete). */
+int sp__journal_close(sp__journal *j, int keep);
 
 typedef struct sp__resume_state {
     json_t *settings;
@@ -31,10 +36,14 @@ typedef struct sp__resume_state {
     unsigned round;
     uint64_t next_j;
     int has_position;
+    long good_bytes; /* where the last whole line ends */
+    int torn;        /* the last line was cut off (the process was killed) */
 } sp__resume_state;
 
-/* Reads a journal. A journal without a position line (the process was
- * killed) resumes from the start, skipping what it had found. */
+/* Reads a journal. Later lines for a service supersede earlier ones. A
+ * journal without a position line (the process was killed) resumes from
+ * the start, skipping what it had found; a torn last line is dropped and
+ * flagged in st->torn. */
 int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t errlen);
 void sp__resume_free(sp__resume_state *st);
 
