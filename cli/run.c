@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "common.h"
 #include "progress.h"
 
@@ -81,4 +82,19 @@ int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how
     else if (sum.interrupted && !o->quiet)
         report_interrupt(how->resume_file);
     return status_of(o, how, rc, &sum);
+}
+
+int cli_run_mode(const struct cli_options *o, sp_mode mode, const struct cli_run_how *how)
+{
+    sp_scan *scan = cli_scan_new(mode);
+    if (!scan)
+        return EXIT_RUNTIME;
+    struct cli_applied a;
+    int status = cli_apply(scan, o, &a);
+    if (status == EXIT_DONE)
+        status = cli_apply_outputs(scan, o);
+    if (status == EXIT_DONE)
+        status = cli_run(scan, o, how);
+    sp_scan_free(scan);
+    return status;
 }

@@ -15,4 +15,6 @@ struct cli_run_how {
 /* Runs scan; returns EXIT_DONE, EXIT_FINDINGS (--fail-on), EXIT_USAGE or
  * EXIT_RUNTIME (an error, or an interrupted run). */
 int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how *how);
+/* A handle of mode, the options and outputs applied, run as how says, freed. */
+int cli_run_mode(const struct cli_options *o, sp_mode mode, const struct cli_run_how *how);
 #endif

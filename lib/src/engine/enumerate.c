@@ -36,6 +36,20 @@ static int enum_should_stop(sp__enum *en, uint64_t now, uint64_t started)
 /* After discovery: a baseline REGISTER for a surely non-existent user to
  * every service, then one per extension, interleaved across services and
  * paced by the rate; silent ones are retried. */
+/* The enumeration REGISTER of one extension (or the baseline user) to a service. */
+static sp__probe_id register_for(const sp__entry *e, int probe, unsigned attempt, uint32_t ext)
+{
+    sp__probe_id id;
+    memset(&id, 0, sizeof(id));
+    id.addr = e->svc->host;
+    id.port = e->port;
+    id.transport = e->transport;
+    id.probe = (uint8_t)probe;
+    id.attempt = (uint8_t)attempt;
+    id.ext = ext;
+    return id;
+}
+
 int sp__engine_enumerate(sp_scan *s)
 {
     sp__sender *snd = s->run.snd;
@@ -69,13 +83,7 @@ int sp__engine_enumerate(sp_scan *s)
     sp__sender_init(s, snd);
 
     for (size_t j = 0; j < n && !rc && !s->stop; j++) {
-        sp__probe_id id;
-        memset(&id, 0, sizeof(id));
-        id.addr = list[j]->svc->host;
-        id.port = list[j]->port;
-        id.transport = list[j]->transport;
-        id.probe = (uint8_t)probe;
-        id.ext = SP__EXT_BASELINE;
+        sp__probe_id id = register_for(list[j], probe, 0, SP__EXT_BASELINE);
         rc = sp__sender_push(s, snd, &id, NULL);
     }
     if (!rc && sp__sender_flush(s, snd) < 0)
@@ -101,14 +109,7 @@ int sp__engine_enumerate(sp_scan *s)
                     s->run.enum_expected -= en->n - answered;
                     continue;
                 }
-                sp__probe_id id;
-                memset(&id, 0, sizeof(id));
-                id.addr = list[j]->svc->host;
-                id.port = list[j]->port;
-                id.transport = list[j]->transport;
-                id.probe = (uint8_t)probe;
-                id.attempt = (uint8_t)round;
-                id.ext = (uint32_t)i + 1;
+                sp__probe_id id = register_for(list[j], probe, round, (uint32_t)i + 1);
                 en->sent++;
                 rc = sp__sender_push(s, snd, &id, NULL);
             }
