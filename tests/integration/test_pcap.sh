@@ -79,6 +79,16 @@ expect_eq "$(jq '.services | length' "$WORK/msnap.json")" 2 "mixed snap lengths:
 # (edge-snaplen-body.pcap gives the whole inventory above, over UDP and TCP);
 # cut inside its headers it is lost, and nothing else goes wrong.
 expect_eq "$(jq -s length "$WORK/kamailio-digest-snap200.pcap.ndjson")" 0 "snap length 200: nothing readable"
+# And it is said without -v (not with -q): how many packets, at how many bytes.
+"$SIPPROBE" --read "$P/kamailio-digest-snap200.pcap" -o "$WORK/s200.json" 2>"$WORK/s200.err"
+expect_eq "$(cat "$WORK/s200.err")" "sipprobe: warning: $P/kamailio-digest-snap200.pcap: 36 packets were cut by the capture's snap length (200 bytes); SIP messages in them are incomplete (36 cut inside their headers, not read). Capture with -s 0" \
+    "snap length 200: the warning"
+"$SIPPROBE" --read "$P/edge-snaplen-body.pcap" -o "$WORK/s512.json" 2>"$WORK/s512.err"
+expect_eq "$(cat "$WORK/s512.err")" "sipprobe: warning: $P/edge-snaplen-body.pcap: 2 packets were cut by the capture's snap length (512 bytes); SIP messages in them are incomplete (read from their headers alone). Capture with -s 0" \
+    "snap length 512: the warning"
+expect_eq "$(cat "$WORK/kamailio-digest-snap200.pcap.err")" "" "snap length 200 with -q: no warning"
+"$SIPPROBE" --read "$P/edge-vlan.pcap" -o "$WORK/whole.json" 2>"$WORK/whole.err"
+expect_eq "$(cat "$WORK/whole.err")" "" "a whole capture: no warning"
 "$SIPPROBE" -q --read "$P/svmap-lab.pcap" --read "$P/sipsak-open-registrar.pcap" -o "$WORK/union.json"
 expect_eq "$(jq ".services | length" "$WORK/union.json")" 5 "two captures: one inventory (the two clients on 127.0.0.1 are one)"
 # Nothing is sent in read mode, and targets are refused.
