@@ -629,7 +629,7 @@ static int mixed_interfaces(sp__capture *c, const char *perr, char *err, size_t 
     static const char type_msg[] = "an interface has a type ";
     static const char snap_msg[] = "an interface has a snapshot length ";
     unsigned v;
-    char where[64];
+    char where[96];
     snprintf(where, sizeof(where), "read stopped after %llu packet%s, at byte %ld",
              (unsigned long long)c->packets, c->packets == 1 ? "" : "s", c->last_good);
     if (!strncmp(perr, type_msg, sizeof(type_msg) - 1) &&
