@@ -57,6 +57,38 @@ expect_eq "$(jq '.services | length' "$WORK/t.json")" 2 "truncated: the packets 
 grep -q "edge-not-a-capture.pcap' at byte 0: not a pcap or pcapng capture" "$WORK/n.err" || fail "wrong format: $(cat "$WORK/n.err")"
 grep -q "cannot read capture '.*missing.pcap': No such file or directory" "$WORK/m.err" || fail "missing: $(cat "$WORK/m.err")"
 expect_eq "$(jq '.services | length' "$WORK/two.json")" 4 "the good file of two is reported"
+# A pcapng file whose interfaces differ in link type (or snap length): libpcap
+# reads one a file. The error says so and how to split it, not "corrupt";
+# what came before is kept.
+set +e
+"$SIPPROBE" -q --read "$P/edge-mixed-links.pcapng" -o "$WORK/mixed.json" 2>"$WORK/mixed.err"
+expect_eq "$?" 2 "mixed link types: exit status"
+"$SIPPROBE" -q --read "$P/edge-mixed-snaplen.pcapng" -o "$WORK/msnap.json" 2>"$WORK/msnap.err"
+expect_eq "$?" 2 "mixed snap lengths: exit status"
+set -e
+M="$P/edge-mixed-links.pcapng"
+expect_eq "$(cat "$WORK/mixed.err")" "sipprobe: '$M' mixes link types (interface 0 is Ethernet, a later one Linux cooked v1), which libpcap cannot read in one file; read stopped after 2 packets, at byte 744. Split it per interface N: tshark -r '$M' -Y frame.interface_id==N -w N.pcapng, then editcap -F pcap -T ether N.pcapng N.pcap (-T linux-sll for the Linux cooked v1 one)" \
+    "mixed link types: the error"
+expect_eq "$(jq -r '[.services[] | "\(.host):\(.port) \(.role)"] | join(",")' "$WORK/mixed.json")" \
+    "192.0.2.10:5070 uac,192.0.2.20:5060 uas" "mixed link types: the 2 packets before the second interface are reported"
+M="$P/edge-mixed-snaplen.pcapng"
+expect_eq "$(cat "$WORK/msnap.err")" "sipprobe: '$M' mixes snap lengths (interface 0 has 262144 bytes, a later one 65535), which libpcap cannot read in one file; read stopped after 2 packets, at byte 744. Convert it to one pcap: editcap -F pcap '$M' out.pcap" \
+    "mixed snap lengths: the error"
+expect_eq "$(jq '.services | length' "$WORK/msnap.json")" 2 "mixed snap lengths: the packets before are reported"
+# A small snap length: a message cut inside its body is read from its headers
+# (edge-snaplen-body.pcap gives the whole inventory above, over UDP and TCP);
+# cut inside its headers it is lost, and nothing else goes wrong.
+expect_eq "$(jq -s length "$WORK/kamailio-digest-snap200.pcap.ndjson")" 0 "snap length 200: nothing readable"
+# And it is said without -v (not with -q): how many packets, at how many bytes.
+"$SIPPROBE" --read "$P/kamailio-digest-snap200.pcap" -o "$WORK/s200.json" 2>"$WORK/s200.err"
+expect_eq "$(cat "$WORK/s200.err")" "sipprobe: warning: $P/kamailio-digest-snap200.pcap: 36 packets were cut by the capture's snap length (200 bytes); SIP messages in them are incomplete (36 cut inside their headers, not read). Capture with -s 0" \
+    "snap length 200: the warning"
+"$SIPPROBE" --read "$P/edge-snaplen-body.pcap" -o "$WORK/s512.json" 2>"$WORK/s512.err"
+expect_eq "$(cat "$WORK/s512.err")" "sipprobe: warning: $P/edge-snaplen-body.pcap: 2 packets were cut by the capture's snap length (512 bytes); SIP messages in them are incomplete (read from their headers alone). Capture with -s 0" \
+    "snap length 512: the warning"
+expect_eq "$(cat "$WORK/kamailio-digest-snap200.pcap.err")" "" "snap length 200 with -q: no warning"
+"$SIPPROBE" --read "$P/edge-vlan.pcap" -o "$WORK/whole.json" 2>"$WORK/whole.err"
+expect_eq "$(cat "$WORK/whole.err")" "" "a whole capture: no warning"
 "$SIPPROBE" -q --read "$P/svmap-lab.pcap" --read "$P/sipsak-open-registrar.pcap" -o "$WORK/union.json"
 expect_eq "$(jq ".services | length" "$WORK/union.json")" 5 "two captures: one inventory (the two clients on 127.0.0.1 are one)"
 # Nothing is sent in read mode, and targets are refused.

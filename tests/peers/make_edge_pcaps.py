@@ -7,9 +7,12 @@ Each holds one SIP exchange, a client at 192.0.2.10:5070 (User-Agent
 200 OK, which is register-without-auth. What differs is how the packets are
 carried: 802.1Q and QinQ VLANs, Linux cooked SLL and SLL2, raw IP, IPv4 and IPv6
 fragments (out of order), TCP split across segments (out of order, with a
-retransmission and two messages in one segment), and a truncated file.
+retransmission and two messages in one segment), a truncated file, a small
+snap length (messages cut inside the body, and a recorded capture cut to 200
+bytes), and a pcapng file whose two interfaces have different link types.
 Documentation addresses only (RFC 5737, RFC 3849). Usage: make_edge_pcaps.py DIR
 """
+import os
 import struct
 import sys
 
@@ -94,12 +97,52 @@ def sll(payload, proto):
     return struct.pack("!HHH8sH", 0, 1, 6, bytes.fromhex("0200000000010000"), proto) + payload
 
 
-def write(path, linktype, frames, cut=None):
-    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype)
+def write(path, linktype, frames, cut=None, snaplen=65535):
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype)
     for i, f in enumerate(frames):
-        out += struct.pack("<IIII", T0 + i, 0, len(f), len(f)) + f
+        out += struct.pack("<IIII", T0 + i, 0, min(len(f), snaplen), len(f)) + f[:snaplen]
     if cut:
         out = out[:cut]
+    with open(path, "wb") as fp:
+        fp.write(out)
+
+
+def snap(src, dst, snaplen):
+    """A little-endian microsecond pcap cut to snaplen, as tcpdump -s would
+    have written it: each record keeps its original length."""
+    with open(src, "rb") as fp:
+        data = fp.read()
+    magic, major, minor, zone, sigfigs, _, linktype = struct.unpack("<IHHiIII", data[:24])
+    assert magic == 0xA1B2C3D4, src
+    out = struct.pack("<IHHiIII", magic, major, minor, zone, sigfigs, snaplen, linktype)
+    off = 24
+    while off < len(data):
+        sec, usec, caplen, length = struct.unpack("<IIII", data[off:off + 16])
+        keep = min(caplen, snaplen)
+        out += struct.pack("<IIII", sec, usec, keep, length) + data[off + 16:off + 16 + keep]
+        off += 16 + caplen
+    with open(dst, "wb") as fp:
+        fp.write(out)
+
+
+def pcapng_block(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack("<II", btype, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+
+def write_pcapng(path, blocks):
+    """blocks: ("if", linktype, snaplen) for an interface description, or
+    ("pkt", interface, frame) for an enhanced packet block, in file order."""
+    out = pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    n = 0
+    for b in blocks:
+        if b[0] == "if":
+            out += pcapng_block(1, struct.pack("<HHI", b[1], 0, b[2]))
+        else:
+            ts = (T0 + n) * 1000000
+            n += 1
+            out += pcapng_block(6, struct.pack("<IIIII", b[1], ts >> 32, ts & 0xFFFFFFFF,
+                                               len(b[2]), len(b[2])) + b[2])
     with open(path, "wb") as fp:
         fp.write(out)
 
@@ -186,6 +229,34 @@ def main(d):
         off += 16 + n
     with open(f"{d}/edge-truncated.pcap", "wb") as fp:
         fp.write(data[:recs[2] + 16 + 50])
+    # Snap length 512: each 200 OK to OPTIONS (a 400-byte body) is cut inside
+    # its body, its headers complete; the exchange over UDP, then over TCP
+    # (one message a segment; the REGISTER after the cut one still counts).
+    frames = [ether(p, 0x0800) for p in udp4_packets(pad=400)]
+    seq = {"c": 1000, "s": 5000}
+    for who, msg in exchange(pad=400):
+        src, dst, sp, dp = (CLIENT4, SERVER4, 5070, 5060) if who == "c" else (SERVER4, CLIENT4, 5060, 5070)
+        frames.append(ether(ipv4(src, dst, 6, tcp(sp, dp, seq[who], msg)), 0x0800))
+        seq[who] += len(msg)
+    write(f"{d}/edge-snaplen-body.pcap", 1, frames, snaplen=512)
+    # A recorded capture as tcpdump -s 200 would have written it: every
+    # message cut inside its headers.
+    here = os.path.dirname(os.path.abspath(__file__))
+    snap(os.path.join(here, "..", "..", "fixtures", "pcap", "kamailio-digest.pcap"),
+         f"{d}/kamailio-digest-snap200.pcap", 200)
+    # pcapng with two interfaces of different link types: OPTIONS and its 200
+    # on an Ethernet interface, then a second interface (Linux cooked) is
+    # described and carries the REGISTER and its 200. libpcap reads one link
+    # type (and one snap length) a file.
+    pkts = udp4_packets()
+    eth = [ether(p, 0x0800) for p in pkts]
+    write_pcapng(f"{d}/edge-mixed-links.pcapng",
+                 [("if", 1, 0), ("pkt", 0, eth[0]), ("pkt", 0, eth[1]),
+                  ("if", 113, 0), ("pkt", 1, sll(pkts[2], 0x0800)), ("pkt", 1, sll(pkts[3], 0x0800))])
+    # The same with two Ethernet interfaces of different snap lengths.
+    write_pcapng(f"{d}/edge-mixed-snaplen.pcapng",
+                 [("if", 1, 0), ("pkt", 0, eth[0]), ("pkt", 0, eth[1]),
+                  ("if", 1, 65535), ("pkt", 1, eth[2]), ("pkt", 1, eth[3])])
     with open(f"{d}/edge-not-a-capture.pcap", "wb") as fp:
         fp.write(b"SIP/2.0 200 OK\r\nThis is text, not a capture.\r\n")
 

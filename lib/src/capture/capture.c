@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -182,7 +183,7 @@ static void deliver(sp__capture *c, double ts, const sp__addr *src, uint16_t spo
 {
     if (!looks_like_sip(d, n))
         return;
-    sp__wire_msg m = {ts, *src, *dst, sport, dport, transport, (const char *)d, n};
+    sp__wire_msg m = {ts, *src, *dst, sport, dport, transport, (const char *)d, n, n};
     c->sip++;
     c->fn(c->ctx, &m);
 }
@@ -190,6 +191,98 @@ static void deliver(sp__capture *c, double ts, const sp__addr *src, uint16_t spo
 static int is_sip_port(uint16_t p)
 {
     return (p >= 5060 && p <= 5069) || (p >= 5080 && p <= 5090);
+}
+
+/* The packet being decoded was cut by the snap length and carried (part
+ * of) a SIP message, or would have: counted once. */
+static void note_cut(sp__capture *c)
+{
+    if (c->cut != 1)
+        return;
+    c->cut = 2;
+    c->truncated++;
+    if (c->caplen > c->cut_at)
+        c->cut_at = (unsigned)c->caplen;
+}
+
+/* The length of the header section (through the empty line), 0 when the
+ * data ends before it. */
+static size_t header_len(const uint8_t *d, size_t n)
+{
+    for (const uint8_t *p = d; (p = memchr(p, '\n', n - (size_t)(p - d))) != NULL; p++) {
+        size_t i = (size_t)(p - d) + 1;
+        if (i < n && d[i] == '\n')
+            return i + 1;
+        if (i + 1 < n && d[i] == '\r' && d[i + 1] == '\n')
+            return i + 2;
+    }
+    return 0;
+}
+
+/* The value of a Content-Length (or compact l) header line, or -1. */
+static long content_length(const uint8_t *line, size_t n, size_t *colon)
+{
+    size_t name = 0;
+    while (name < n && line[name] != ':' && line[name] != ' ' && line[name] != '\t')
+        name++;
+    size_t k = name;
+    while (k < n && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    if (k >= n || line[k] != ':' ||
+        !((name == 14 && !strncasecmp((const char *)line, "Content-Length", 14)) ||
+          (name == 1 && (line[0] | 0x20) == 'l')))
+        return -1;
+    *colon = k;
+    long v = 0;
+    for (k++; k < n && (line[k] == ' ' || line[k] == '\t'); k++)
+        ;
+    for (; k < n && line[k] >= '0' && line[k] <= '9' && v < 100000000; k++)
+        v = v * 10 + (line[k] - '0');
+    return v;
+}
+
+/* A SIP message the snap length cut (n bytes of it captured; wire is the
+ * best guess of its whole length). With its header section whole it is
+ * handed on as that section alone, Content-Length made 0, so that a parser
+ * takes it as it stands; cut inside its headers it is lost. */
+static void deliver_cut(sp__capture *c, double ts, const sp__addr *src, uint16_t sport,
+                        const sp__addr *dst, uint16_t dport, uint8_t transport, const uint8_t *d,
+                        size_t n, size_t wire)
+{
+    if (!looks_like_sip(d, n))
+        return;
+    size_t hlen = header_len(d, n);
+    char *buf = hlen ? malloc(hlen * 2 + 8) : NULL;
+    if (!buf) {
+        c->cut_lost++;
+        return;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < hlen;) {
+        const uint8_t *eol = memchr(d + i, '\n', hlen - i);
+        size_t end = eol ? (size_t)(eol - d) + 1 : hlen, colon;
+        long cl = i ? content_length(d + i, end - i, &colon) : -1;
+        if (cl >= 0) {
+            size_t eolen = end - i >= 2 && d[end - 2] == '\r' ? 2 : 1;
+            memcpy(buf + o, d + i, colon + 1);
+            o += colon + 1;
+            memcpy(buf + o, " 0", 2);
+            o += 2;
+            memcpy(buf + o, d + end - eolen, eolen);
+            o += eolen;
+            if (hlen + (size_t)cl > wire)
+                wire = hlen + (size_t)cl;
+        } else {
+            memcpy(buf + o, d + i, end - i);
+            o += end - i;
+        }
+        i = end;
+    }
+    sp__wire_msg m = {ts, *src, *dst, sport, dport, transport, buf, o, wire > n ? wire : n};
+    c->sip++;
+    c->cut_kept++;
+    c->fn(c->ctx, &m);
+    free(buf);
 }
 
 static void tcp_segment(sp__capture *c, double ts, const sp__addr *src, const sp__addr *dst,
@@ -208,15 +301,18 @@ static void tcp_segment(sp__capture *c, double ts, const sp__addr *src, const sp
      * or data that starts like SIP; the table finds the rest. */
     int interesting = (syn && (is_sip_port(sport) || is_sip_port(dport))) ||
                       (len && looks_like_sip(data, len)) || fin_rst;
-    sp__tcp_flow *f = sp__tcp_add(&c->flows, src, sport, dst, dport, rd32(p + 4), syn, fin_rst,
+    uint32_t seq = rd32(p + 4);
+    sp__tcp_flow *f = sp__tcp_add(&c->flows, src, sport, dst, dport, seq, syn, fin_rst,
                                   interesting || len ? data : NULL, len, ts);
-    if (!f)
-        return;
-    if (!interesting && f->len == len && !looks_like_sip(f->buf, f->len)) {
+    if (f && !interesting && f->len == len && !looks_like_sip(f->buf, f->len)) {
         /* A new flow of something else: let it go. */
         sp__tcp_forget(f);
-        return;
+        f = NULL;
     }
+    if (c->missing && (f || is_sip_port(sport) || is_sip_port(dport)))
+        note_cut(c);
+    if (!f)
+        return;
     for (;;) {
         size_t start, mlen;
         sp__frame_rc rc = sp__frame((const char *)f->buf, f->len, SP__TCP_BUFFER, &start, &mlen);
@@ -229,11 +325,49 @@ static void tcp_segment(sp__capture *c, double ts, const sp__addr *src, const sp
         deliver(c, ts, src, sport, dst, dport, SP_TRANSPORT_TCP, f->buf + start, mlen);
         sp__tcp_consume(f, start + mlen);
     }
+    if (c->missing && f->next_seq == seq + (uint32_t)len) {
+        /* The snap length cut this segment, taken in order: the message it
+         * ends in is all there will be of it, and the stream goes on after
+         * the bytes the capture lacks. */
+        if (f->len)
+            deliver_cut(c, ts, src, sport, dst, dport, SP_TRANSPORT_TCP, f->buf, f->len,
+                        f->len + c->missing);
+        sp__tcp_skip(&c->flows, f, (uint32_t)c->missing);
+    }
     if (fin_rst)
         sp__tcp_forget(f);
 }
 
 static void ip_packet(sp__capture *c, double ts, const uint8_t *p, size_t n, int depth);
+static void ipv6_payload(sp__capture *c, double ts, const sp__addr *src, const sp__addr *dst,
+                         uint8_t nh, const uint8_t *p, size_t n, int depth, int reassembled);
+
+/* Fragments the snap length cut cannot be put back together. A first one
+ * still holds the transport header and the start of the message, and is
+ * read as a cut datagram; a later one counts when the first one of its
+ * datagram was SIP (and came before it). */
+static int cut_frag_known(sp__capture *c, uint8_t family, const uint8_t *src, const uint8_t *dst,
+                          uint32_t id)
+{
+    size_t alen = family == 4 ? 4 : 16;
+    unsigned n = c->n_cut_frags < 8 ? c->n_cut_frags : 8;
+    for (unsigned i = 0; i < n; i++)
+        if (c->cut_frags[i].family == family && c->cut_frags[i].id == id &&
+            !memcmp(c->cut_frags[i].src, src, alen) && !memcmp(c->cut_frags[i].dst, dst, alen))
+            return 1;
+    return 0;
+}
+
+static void cut_frag_remember(sp__capture *c, uint8_t family, const uint8_t *src,
+                              const uint8_t *dst, uint32_t id)
+{
+    size_t alen = family == 4 ? 4 : 16;
+    unsigned i = c->n_cut_frags++ % 8;
+    c->cut_frags[i].family = family;
+    c->cut_frags[i].id = id;
+    memcpy(c->cut_frags[i].src, src, alen);
+    memcpy(c->cut_frags[i].dst, dst, alen);
+}
 
 static void transport(sp__capture *c, double ts, const sp__addr *src, const sp__addr *dst,
                       uint8_t proto, const uint8_t *p, size_t n, int depth)
@@ -245,7 +379,15 @@ static void transport(sp__capture *c, double ts, const sp__addr *src, const sp__
         }
         size_t ulen = rd16(p + 4);
         size_t len = ulen >= 8 && ulen - 8 <= n - 8 ? ulen - 8 : n - 8;
-        deliver(c, ts, src, rd16(p), dst, rd16(p + 2), SP_TRANSPORT_UDP, p + 8, len);
+        uint16_t sport = rd16(p), dport = rd16(p + 2);
+        if (c->missing && !(ulen >= 8 && ulen <= n)) { /* cut by the snap length */
+            if (is_sip_port(sport) || is_sip_port(dport) || looks_like_sip(p + 8, len))
+                note_cut(c);
+            deliver_cut(c, ts, src, sport, dst, dport, SP_TRANSPORT_UDP, p + 8, len,
+                        ulen >= 8 ? ulen - 8 : len + c->missing);
+            return;
+        }
+        deliver(c, ts, src, sport, dst, dport, SP_TRANSPORT_UDP, p + 8, len);
     } else if (proto == 6) {
         tcp_segment(c, ts, src, dst, p, n);
     } else if ((proto == 4 || proto == 41) && depth < 3) {
@@ -260,15 +402,30 @@ static void ipv4(sp__capture *c, double ts, const uint8_t *p, size_t n, int dept
         c->undecodable++;
         return;
     }
-    size_t tot = rd16(p + 2);
-    if (tot < ihl || tot > n)
-        tot = n; /* cut by the snap length, or offloaded (0) */
+    size_t tot = rd16(p + 2), missing = 0;
+    if (tot < ihl || tot > n) {
+        if (c->cut && tot > n)
+            missing = tot - n; /* cut by the snap length */
+        tot = n;               /* or offloaded (0) */
+    }
     sp__addr src = {.family = 4}, dst = {.family = 4};
     memcpy(src.bytes, p + 12, 4);
     memcpy(dst.bytes, p + 16, 4);
     uint16_t fl = rd16(p + 6);
     const uint8_t *pay = p + ihl;
     size_t plen = tot - ihl;
+    c->missing = missing;
+    if ((fl & 0x3fff) && missing) {
+        if (fl & 0x1fff) {
+            if (cut_frag_known(c, 4, src.bytes, dst.bytes, rd16(p + 4)))
+                note_cut(c);
+            return;
+        }
+        transport(c, ts, &src, &dst, p[9], pay, plen, depth);
+        if (c->cut == 2)
+            cut_frag_remember(c, 4, src.bytes, dst.bytes, rd16(p + 4));
+        return;
+    }
     if (fl & 0x3fff) { /* more fragments, or an offset */
         const uint8_t *whole;
         long r =
@@ -302,6 +459,17 @@ static void ipv6_payload(sp__capture *c, double ts, const sp__addr *src, const s
             if (n < 8 || reassembled)
                 break;
             uint16_t off = rd16(p + 2);
+            if (c->missing) {
+                if (off & 0xfff8) {
+                    if (cut_frag_known(c, 6, src->bytes, dst->bytes, rd32(p + 4)))
+                        note_cut(c);
+                    return;
+                }
+                ipv6_payload(c, ts, src, dst, p[0], p + 8, n - 8, depth, 1);
+                if (c->cut == 2)
+                    cut_frag_remember(c, 6, src->bytes, dst->bytes, rd32(p + 4));
+                return;
+            }
             const uint8_t *whole;
             long r = sp__frags_add(&c->frags, 6, src->bytes, dst->bytes, rd32(p + 4), p[0],
                                    off & 0xfff8, off & 1, p + 8, n - 8, ts, &whole);
@@ -326,6 +494,7 @@ static void ipv6(sp__capture *c, double ts, const uint8_t *p, size_t n, int dept
         return;
     }
     size_t plen = rd16(p + 4);
+    c->missing = c->cut && plen > n - 40 ? plen - (n - 40) : 0;
     if (plen == 0 || plen > n - 40)
         plen = n - 40;
     sp__addr src = {.family = 6}, dst = {.family = 6};
@@ -364,7 +533,7 @@ static void ether_payload(sp__capture *c, double ts, uint16_t et, const uint8_t 
         ip_packet(c, ts, p, n, 0);
 }
 
-void sp__capture_packet(sp__capture *c, double ts, const uint8_t *p, size_t n)
+static void link_frame(sp__capture *c, double ts, const uint8_t *p, size_t n)
 {
     switch (c->linktype) {
     case DLT_EN10MB:
@@ -400,6 +569,99 @@ void sp__capture_packet(sp__capture *c, double ts, const uint8_t *p, size_t n)
     }
 }
 
+/* One frame, n bytes of it captured of len on the wire. */
+static void frame(sp__capture *c, double ts, const uint8_t *p, size_t n, size_t len)
+{
+    c->cut = n < len;
+    c->caplen = n;
+    c->missing = 0;
+    link_frame(c, ts, p, n);
+}
+
+void sp__capture_packet(sp__capture *c, double ts, const uint8_t *p, size_t n)
+{
+    frame(c, ts, p, n, n);
+}
+
+/* A link type as people know it: libpcap's description, else its name. */
+static void link_name(unsigned dlt, char *out, size_t len)
+{
+    const char *desc = pcap_datalink_val_to_description((int)dlt);
+    const char *name = pcap_datalink_val_to_name((int)dlt);
+    if (desc)
+        snprintf(out, len, "%s", desc);
+    else if (name)
+        snprintf(out, len, "%s", name);
+    else
+        snprintf(out, len, "link type %u", dlt);
+}
+
+/* editcap's name (-T) for a link type we read. */
+static const char *editcap_encap(unsigned dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+        return "ether";
+    case DLT_LINUX_SLL:
+        return "linux-sll";
+    case DLT_LINUX_SLL2:
+        return "linux-sll2";
+    case DLT_RAW:
+        return "rawip";
+    case DLT_IPV4:
+        return "rawip4";
+    case DLT_IPV6:
+        return "rawip6";
+    case DLT_NULL:
+        return "null";
+    case DLT_LOOP:
+        return "loop";
+    default:
+        return NULL;
+    }
+}
+
+/* libpcap reads a pcapng file as one link type and one snap length: an
+ * interface that differs from the first ends the read. Says so, and how
+ * to make files it can read; 0 when the error is another. */
+static int mixed_interfaces(sp__capture *c, const char *perr, char *err, size_t errlen)
+{
+    static const char type_msg[] = "an interface has a type ";
+    static const char snap_msg[] = "an interface has a snapshot length ";
+    unsigned v;
+    char where[96];
+    snprintf(where, sizeof(where), "read stopped after %llu packet%s, at byte %ld",
+             (unsigned long long)c->packets, c->packets == 1 ? "" : "s", c->last_good);
+    if (!strncmp(perr, type_msg, sizeof(type_msg) - 1) &&
+        strstr(perr, "different from the type of the first interface") &&
+        sscanf(perr + sizeof(type_msg) - 1, "%u", &v) == 1) {
+        char first[64], later[64], other[96] = "";
+        link_name((unsigned)c->linktype, first, sizeof(first));
+        link_name(v, later, sizeof(later));
+        const char *e0 = editcap_encap((unsigned)c->linktype), *e1 = editcap_encap(v);
+        if (e1)
+            snprintf(other, sizeof(other), " (-T %s for the %s one)", e1, later);
+        snprintf(err, errlen,
+                 "'%s' mixes link types (interface 0 is %s, a later one %s), which libpcap "
+                 "cannot read in one file; %s. Split it per interface N: tshark -r '%s' -Y "
+                 "frame.interface_id==N -w N.pcapng, then editcap -F pcap -T %s N.pcapng N.pcap%s",
+                 c->name, first, later, where, c->name, e0 ? e0 : "?", other);
+        return 1;
+    }
+    if (!strncmp(perr, snap_msg, sizeof(snap_msg) - 1) &&
+        strstr(perr, "different from the snapshot length of the first interface") &&
+        sscanf(perr + sizeof(snap_msg) - 1, "%u", &v) == 1) {
+        snprintf(
+            err, errlen,
+            "'%s' mixes snap lengths (interface 0 has %d bytes, a later one %u), which "
+            "libpcap cannot read in one file; %s. Convert it to one pcap: editcap -F pcap '%s' "
+            "out.pcap",
+            c->name, pcap_snapshot(c->pcap), v, where, c->name);
+        return 1;
+    }
+    return 0;
+}
+
 int sp__capture_run(sp__capture *c, volatile int *stop, uint64_t until_ns, char *err, size_t errlen)
 {
     for (;;) {
@@ -416,8 +678,7 @@ int sp__capture_run(sp__capture *c, volatile int *stop, uint64_t until_ns, char 
         int rc = pcap_next_ex(c->pcap, &h, &data);
         if (rc == 1) {
             c->packets++;
-            sp__capture_packet(c, (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6, data,
-                               h->caplen);
+            frame(c, (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6, data, h->caplen, h->len);
             if (c->fp)
                 c->last_good = ftell(c->fp);
         } else if (rc == 0) {
@@ -427,6 +688,8 @@ int sp__capture_run(sp__capture *c, volatile int *stop, uint64_t until_ns, char 
         } else if (rc == PCAP_ERROR_BREAK) {
             return 0; /* end of file */
         } else {
+            if (c->fp && mixed_interfaces(c, pcap_geterr(c->pcap), err, errlen))
+                return SP_EDATA;
             if (c->fp)
                 snprintf(
                     err, errlen, "'%s' is truncated or corrupt at byte %ld, after %llu packets: %s",
@@ -436,6 +699,28 @@ int sp__capture_run(sp__capture *c, volatile int *stop, uint64_t until_ns, char 
             return SP_EDATA;
         }
     }
+}
+
+int sp__capture_warning(const sp__capture *c, char *buf, size_t len)
+{
+    if (!c->truncated)
+        return 0;
+    char what[128] = "";
+    if (c->cut_kept && c->cut_lost)
+        snprintf(what, sizeof(what),
+                 " (%llu read from their headers alone, %llu cut inside their headers, not read)",
+                 (unsigned long long)c->cut_kept, (unsigned long long)c->cut_lost);
+    else if (c->cut_kept)
+        snprintf(what, sizeof(what), " (read from their headers alone)");
+    else if (c->cut_lost)
+        snprintf(what, sizeof(what), " (%llu cut inside their headers, not read)",
+                 (unsigned long long)c->cut_lost);
+    snprintf(buf, len,
+             "%s: %llu packet%s cut by the capture's snap length (%u bytes); SIP messages in them "
+             "are incomplete%s.%s",
+             c->name, (unsigned long long)c->truncated, c->truncated == 1 ? " was" : "s were",
+             c->cut_at, what, c->fp ? " Capture with -s 0" : "");
+    return 1;
 }
 
 /* ---- Writing ---- */

@@ -269,3 +269,10 @@ void sp__tcp_consume(sp__tcp_flow *f, size_t n)
     memmove(f->buf, f->buf + n, f->len - n);
     f->len -= n;
 }
+
+void sp__tcp_skip(sp__tcp_flows *t, sp__tcp_flow *f, uint32_t n)
+{
+    t->dropped_bytes += f->len + n;
+    f->len = 0;
+    f->next_seq += n;
+}

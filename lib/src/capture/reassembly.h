@@ -76,6 +76,10 @@ sp__tcp_flow *sp__tcp_add(sp__tcp_flows *t, const sp__addr *src, uint16_t sport,
                           const sp__addr *dst, uint16_t dport, uint32_t seq, int syn, int fin_rst,
                           const uint8_t *data, size_t len, double ts);
 void sp__tcp_consume(sp__tcp_flow *f, size_t n);
+/* The capture lacks the next n bytes of the stream (the snap length cut
+ * the segment): the bytes held are dropped and the stream goes on after
+ * the gap, so the next segment is in order again. */
+void sp__tcp_skip(sp__tcp_flows *t, sp__tcp_flow *f, uint32_t n);
 /* Forgets a flow (after FIN/RST, once its bytes were consumed). */
 void sp__tcp_forget(sp__tcp_flow *f);
 
