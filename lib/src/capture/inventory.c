@@ -241,7 +241,7 @@ static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__pars
         snprintf(t->user, sizeof(t->user), "%s", p->auth_user);
     else
         uri_user(p->to_uri, t->user, sizeof(t->user));
-    t->bytes = m->len;
+    t->bytes = m->wire_len ? m->wire_len : m->len; /* on the wire, even if the capture cut it */
     t->ts = m->ts;
     t->client = m->src;
     t->client_port = m->sport;
@@ -297,7 +297,7 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
         double rtt = t ? (m->ts - t->ts) * 1000 : 0;
         size_t req = t && m->transport == SP_TRANSPORT_UDP ? t->bytes : 0;
         sp__classify_reply(server->svc, idx, sp__probe_get((size_t)idx)->name, p, rtt > 0 ? rtt : 0,
-                           m->len, req);
+                           m->wire_len ? m->wire_len : m->len, req);
     } else {
         sp__classify_headers(server->svc, p);
     }

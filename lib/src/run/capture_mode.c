@@ -52,6 +52,9 @@ static int read_source(sp_scan *s, capture_ctx *cc, size_t i, char *err, size_t 
     sp__log(s, 1, "%s: %llu packets, %llu SIP messages%s", cap.name,
             (unsigned long long)cap.packets, (unsigned long long)cap.sip,
             cap.undecodable ? " (some packets could not be decoded)" : "");
+    char warning[512];
+    if (sp__capture_warning(&cap, warning, sizeof(warning)))
+        sp__log(s, 0, "%s", warning);
     sp__capture_close(&cap);
     return r;
 }
