@@ -2,6 +2,7 @@
 #include "targets/permute.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 START_TEST(test_permute_is_a_bijection)
 {
@@ -81,6 +82,53 @@ START_TEST(test_permute_seed_changes_order)
 }
 END_TEST
 
+/* The inverse: every element's domain index maps back to it, and
+ * sp__walk_has says exactly which shard's walk produces it. */
+START_TEST(test_permute_inverse_and_shard_membership)
+{
+    static const uint64_t sizes[] = {1, 2, 5, 16, 17, 1000, 65537};
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        uint64_t n = sizes[k];
+        sp__perm p;
+        sp__perm_init(&p, n, 99 + k);
+        for (uint64_t j = 0; j < p.domain; j++) {
+            uint64_t v;
+            sp__perm_map(&p, j, &v);
+            ck_assert_uint_eq(sp__perm_unmap(&p, v), j);
+        }
+        for (unsigned count = 1; count <= 5; count++) {
+            unsigned char *shard_of = malloc(n);
+            memset(shard_of, 0xff, n);
+            for (unsigned s = 0; s < count; s++) {
+                sp__walk w;
+                uint64_t v;
+                sp__walk_init(&w, &p, s, count);
+                while (sp__walk_next(&w, &v))
+                    shard_of[v] = (unsigned char)s;
+            }
+            for (uint64_t v = 0; v < n; v++)
+                for (unsigned s = 0; s < count; s++)
+                    ck_assert_msg(sp__walk_has(&p, v, s, count) == (shard_of[v] == s),
+                                  "n=%llu v=%llu shard %u/%u", (unsigned long long)n,
+                                  (unsigned long long)v, s, count);
+            free(shard_of);
+        }
+        ck_assert(!sp__walk_has(&p, n, 0, 1)); /* past the end */
+    }
+    /* A large index space: spot checks, each against its own walk step. */
+    sp__perm big;
+    sp__perm_init(&big, (uint64_t)1 << 44, 3);
+    sp__walk w;
+    uint64_t v;
+    sp__walk_init(&w, &big, 2, 7);
+    for (int i = 0; i < 1000 && sp__walk_next(&w, &v); i++) {
+        ck_assert(sp__walk_has(&big, v, 2, 7));
+        ck_assert(!sp__walk_has(&big, v, 3, 7));
+        ck_assert_uint_eq(sp__perm_unmap(&big, v), w.next_j - 7);
+    }
+}
+END_TEST
+
 Suite *permute_suite(void)
 {
     Suite *s = suite_create("permute");
@@ -89,6 +137,7 @@ Suite *permute_suite(void)
     tcase_add_test(tc, test_permute_is_a_bijection);
     tcase_add_test(tc, test_permute_shards_disjoint_and_complete);
     tcase_add_test(tc, test_permute_seed_changes_order);
+    tcase_add_test(tc, test_permute_inverse_and_shard_membership);
     suite_add_tcase(s, tc);
     return s;
 }
