@@ -1,5 +1,6 @@
 #include "suites.h"
 #include "targets/permute.h"
+#include "state/baseline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,53 @@ START_TEST(test_permute_inverse_and_shard_membership)
 }
 END_TEST
 
+/* A baseline finding may be fixed only on an endpoint the shard probed
+ * entirely: sp__coverage_has against the shard's own walk. */
+START_TEST(test_permute_shard_coverage)
+{
+    char err[256];
+    sp__targets t;
+    sp__targets_init(&t);
+    ck_assert_int_eq(
+        sp__targets_add(&t, "127.0.0.0/28 127.0.0.3:5080 [::1]:5070", err, sizeof(err)), 0);
+    static const uint16_t ports[] = {5060};
+    ck_assert_int_eq(sp__targets_finalize(&t, ports, 1, 1, err, sizeof(err)), 0);
+    ck_assert_uint_eq(t.pairs, 18);
+    for (uint64_t methods = 1; methods <= 3; methods++) {
+        for (unsigned count = 1; count <= 4; count++) {
+            for (unsigned shard = 0; shard < count; shard++) {
+                sp__coverage c = {&t, 1234, methods, shard, count};
+                sp__perm perm;
+                sp__coverage_perm(&c, &perm);
+                unsigned char walked[18] = {0};
+                sp__walk w;
+                uint64_t v;
+                sp__walk_init(&w, &perm, shard, count);
+                while (sp__walk_next(&w, &v))
+                    walked[v / methods]++;
+                for (uint64_t i = 0; i < t.pairs; i++) {
+                    sp__addr a;
+                    uint16_t port;
+                    uint8_t tr;
+                    sp__targets_get(&t, i, &a, &port, &tr);
+                    ck_assert_int_eq(sp__coverage_has(&c, &perm, &a, port, tr),
+                                     walked[i] == methods);
+                    ck_assert(!sp__coverage_has(&c, &perm, &a, 5999, tr)); /* not scanned */
+                }
+            }
+        }
+    }
+    /* Without a target set (a capture) every endpoint counts. */
+    sp__coverage all = {NULL, 0, 1, 0, 1};
+    sp__perm perm;
+    sp__coverage_perm(&all, &perm);
+    sp__addr a;
+    ck_assert_int_eq(sp__addr_parse("192.0.2.1", &a), 0);
+    ck_assert(sp__coverage_has(&all, &perm, &a, 5060, 0));
+    sp__targets_free(&t);
+}
+END_TEST
+
 Suite *permute_suite(void)
 {
     Suite *s = suite_create("permute");
@@ -138,6 +186,7 @@ Suite *permute_suite(void)
     tcase_add_test(tc, test_permute_shards_disjoint_and_complete);
     tcase_add_test(tc, test_permute_seed_changes_order);
     tcase_add_test(tc, test_permute_inverse_and_shard_membership);
+    tcase_add_test(tc, test_permute_shard_coverage);
     suite_add_tcase(s, tc);
     return s;
 }
