@@ -424,6 +424,264 @@ START_TEST(test_targets_transports_and_default_ports)
 }
 END_TEST
 
+/* Every element of a finalized set as "address port/transport", in index
+ * order; checks that sp__targets_index gives each its index back. */
+static char **elements(const sp__targets *t)
+{
+    char **v = calloc(t->pairs + 1, sizeof(*v));
+    for (uint64_t i = 0; i < t->pairs; i++) {
+        sp__addr a;
+        uint16_t port;
+        uint8_t tr;
+        char ip[64];
+        sp__targets_get(t, i, &a, &port, &tr);
+        fmt(&a, ip);
+        v[i] = malloc(96);
+        snprintf(v[i], 96, "%s %u/%s", ip, port, sp_transport_name(tr));
+        uint64_t back = ~0ull;
+        ck_assert_msg(sp__targets_index(t, &a, port, tr, &back), "%s not found", v[i]);
+        ck_assert_msg(back == i, "%s: index %llu, not %llu", v[i], (unsigned long long)back,
+                      (unsigned long long)i);
+    }
+    return v;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The set of spec (with ports and transports) is exactly want[] (any
+ * order), each element once. */
+static void expect_set(const char *spec, const char *exclude, const uint16_t *ports, size_t np,
+                       unsigned transports, const char *const *want, size_t n_want)
+{
+    sp__targets t;
+    sp__targets_init(&t);
+    ck_assert_int_eq(sp__targets_add(&t, spec, err, sizeof(err)), 0);
+    if (exclude)
+        ck_assert_int_eq(sp__targets_exclude(&t, exclude, err, sizeof(err)), 0);
+    ck_assert_msg(sp__targets_finalize(&t, ports, np, transports, err, sizeof(err)) == 0, "%s",
+                  err);
+    ck_assert_msg(t.pairs == n_want, "'%s': %llu elements, not %zu", spec,
+                  (unsigned long long)t.pairs, n_want);
+    char **got = elements(&t);
+    qsort(got, t.pairs, sizeof(*got), str_cmp);
+    const char **sorted = malloc((n_want + 1) * sizeof(*sorted));
+    memcpy(sorted, want, n_want * sizeof(*sorted));
+    qsort(sorted, n_want, sizeof(*sorted), str_cmp);
+    for (size_t i = 0; i < n_want; i++)
+        ck_assert_msg(!strcmp(got[i], sorted[i]), "'%s': element %s, expected %s", spec, got[i],
+                      sorted[i]);
+    for (uint64_t i = 0; i < t.pairs; i++)
+        free(got[i]);
+    free(got);
+    free(sorted);
+    sp__targets_free(&t);
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One endpoint written three ways is probed once; ranges spelled apart merge. */
+START_TEST(test_targets_duplicates_spelled_apart)
+{
+    unsigned udp = 1u << SP_TRANSPORT_UDP, tcp = 1u << SP_TRANSPORT_TCP;
+    unsigned all = udp | tcp | 1u << SP_TRANSPORT_TLS;
+    static const char *const one[] = {"127.0.0.1 5060/udp"};
+    expect_set("127.0.0.1 127.0.0.1:5060 udp://127.0.0.1:5060 sip:127.0.0.1", NULL, NULL, 0, udp,
+               one, 1);
+    expect_set("127.0.0.1 127.0.0.1:5060 udp://127.0.0.1:5060", NULL, p5060, 1, udp, one, 1);
+    static const char *const four[] = {"127.0.0.0 5060/udp", "127.0.0.1 5060/udp",
+                                       "127.0.0.2 5060/udp", "127.0.0.3 5060/udp"};
+    expect_set("127.0.0.0/30 127.0.0.1-127.0.0.2 127.0.0.2:5060 udp://127.0.0.3", NULL, NULL, 0,
+               udp, four, 4);
+    expect_set("127.0.0.1-127.0.0.2 127.0.0.0/30", NULL, p5060, 1, udp, four, 4);
+    /* A port of its own adds to what the list gives, once. */
+    static const char *const five[] = {"127.0.0.0 5060/udp", "127.0.0.1 5060/udp",
+                                       "127.0.0.2 5060/udp", "127.0.0.2 5080/udp",
+                                       "127.0.0.3 5060/udp"};
+    expect_set("127.0.0.0/30 127.0.0.2:5080 udp://127.0.0.2:5080 127.0.0.2-3", NULL, p5060, 1, udp,
+               five, 5);
+    /* Transports: a URI names one, a bare target takes the scan's; TLS's default port. */
+    static const char *const tr[] = {"127.0.0.1 5060/udp", "127.0.0.1 5060/tcp",
+                                     "127.0.0.1 5061/tls", "127.0.0.1 5080/tls"};
+    expect_set("127.0.0.1 tcp://127.0.0.1:5060 sip:127.0.0.1;transport=tcp tls://127.0.0.1 "
+               "sips:127.0.0.1 tls://127.0.0.1:5080",
+               NULL, NULL, 0, all, tr, 4);
+    static const char *const tr2[] = {"127.0.0.1 5060/udp", "127.0.0.1 5060/tcp"};
+    expect_set("127.0.0.1 tcp://127.0.0.1 127.0.0.1:5060", NULL, NULL, 0, udp, tr2, 2);
+    /* A port listed twice counts once. */
+    static const uint16_t twice[] = {5080, 5060, 5080};
+    static const char *const tw[] = {"127.0.0.1 5060/udp", "127.0.0.1 5080/udp"};
+    expect_set("127.0.0.1 127.0.0.1:5080", NULL, twice, 3, udp, tw, 2);
+    /* Excludes take an address away from every spelling of it. */
+    static const char *const ex[] = {"127.0.0.0 5060/udp", "127.0.0.2 5060/udp",
+                                     "127.0.0.3 5060/udp"};
+    expect_set("127.0.0.0/30 127.0.0.1:5060 udp://127.0.0.1", "127.0.0.1", NULL, 0, udp, ex, 3);
+}
+END_TEST
+
+START_TEST(test_targets_duplicates_ipv6_and_zones)
+{
+    unsigned udp = 1u << SP_TRANSPORT_UDP;
+    static const char *const v6[] = {"::1 5060/udp", "::2 5060/udp", "::3 5060/udp", "::3 5099/udp",
+                                     "fd00::1 5060/udp"};
+    expect_set("::1 [::1]:5060 udp://[::1]:5060 ::0.0.0.1-::3 ::2-::3 [::3]:5099 "
+               "sip:[fd00::1] fd00::1/128",
+               NULL, p5060, 1, udp, v6, 5);
+    /* A zone makes an endpoint of its own; its spellings merge. */
+    static const char *const z[] = {"fe80::1 5060/udp", "fe80::1%lo 5060/udp",
+                                    "fe80::1%lo 5062/udp"};
+    expect_set("fe80::1%lo fe80::1 [fe80::1%25lo]:5060 udp://[fe80::1%lo]:5060 "
+               "[fe80::1%lo]:5062 fe80::1-fe80::1",
+               NULL, NULL, 0, udp, z, 3);
+    /* Both families of one spec stay apart and each is deduplicated. */
+    static const char *const both[] = {"127.0.0.1 5060/udp", "::1 5060/udp"};
+    expect_set("::1 127.0.0.1 [::1]:5060 127.0.0.1:5060", NULL, NULL, 0, udp, both, 2);
+}
+END_TEST
+
+/* Overlaps cost no listing: a /8 and a /9 with a port of its own are two
+ * ranges, their counts and i-th elements computed. */
+START_TEST(test_targets_duplicates_stay_compact)
+{
+    sp__targets t;
+    sp__targets_init(&t);
+    ck_assert_int_eq(sp__targets_add(&t,
+                                     "10.0.0.0/8 10.0.0.0/9:5080 10.0.0.0-10.255.255.255 "
+                                     "udp://10.128.0.0/9 10.0.0.7:5060",
+                                     err, sizeof(err)),
+                     0);
+    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err)), 0);
+    ck_assert_uint_eq(t.pairs, (1u << 24) + (1u << 23));
+    ck_assert_uint_eq(t.addresses, 1u << 24);
+    ck_assert_uint_eq(t.n_ranges, 2);
+    ck_assert_uint_le(t.n_eps, 2);
+    sp__addr a;
+    uint16_t port;
+    uint8_t tr;
+    char buf[64];
+    uint64_t idx;
+    sp__targets_get(&t, 1, &a, &port, &tr); /* 10.0.0.0 on 5060, then 5080 */
+    fmt(&a, buf);
+    ck_assert_str_eq(buf, "10.0.0.0");
+    ck_assert_uint_eq(port, 5080);
+    sp__targets_get(&t, t.pairs - 1, &a, &port, &tr);
+    fmt(&a, buf);
+    ck_assert_str_eq(buf, "10.255.255.255");
+    ck_assert_uint_eq(port, 5060);
+    ck_assert(sp__targets_index(&t, &a, 5060, SP_TRANSPORT_UDP, &idx));
+    ck_assert_uint_eq(idx, t.pairs - 1);
+    ck_assert(!sp__targets_index(&t, &a, 5080, SP_TRANSPORT_UDP, &idx));
+    ck_assert(!sp__targets_index(&t, &a, 5060, SP_TRANSPORT_TCP, &idx));
+    ck_assert_int_eq(sp__addr_parse("11.0.0.0", &a), 0);
+    ck_assert(!sp__targets_index(&t, &a, 5060, SP_TRANSPORT_UDP, &idx));
+    ck_assert_int_eq(sp__addr_parse("9.255.255.255", &a), 0);
+    ck_assert(!sp__targets_index(&t, &a, 5060, SP_TRANSPORT_UDP, &idx));
+    ck_assert_int_eq(sp__addr_parse("::ffff:a00:1", &a), 0); /* another family */
+    ck_assert(!sp__targets_index(&t, &a, 5060, SP_TRANSPORT_UDP, &idx));
+    sp__targets_free(&t);
+}
+END_TEST
+
+/* Random specs over a few addresses, ports and transports against a
+ * brute-force oracle: the set holds exactly the union of what each token
+ * asks, each element once, and every index maps back to itself. */
+START_TEST(test_targets_duplicates_random)
+{
+    /* Each token: prefix, a last octet 0-9, suffix. */
+    static const char *const forms[][2] = {
+        {"127.0.0.", ""},
+        {"127.0.0.", ":5060"},
+        {"127.0.0.", ":5080"},
+        {"udp://127.0.0.", ""},
+        {"tcp://127.0.0.", ""},
+        {"tls://127.0.0.", ":5060"},
+        {"127.0.0.", "-9"},
+        {"127.0.0.", "/30"},
+        {"sip:127.0.0.", ""},
+        {"sips:127.0.0.", ""},
+        {"127.0.0.", "-9:5080"},
+        {"tcp://127.0.0.", "/31:5080"},
+        {"sip:127.0.0.", ";transport=tcp"},
+    };
+    static const uint16_t plist[] = {5060, 5061, 5080};
+    srand(7);
+    for (int round = 0; round < 300; round++) {
+        char spec[512] = "", exclude[64] = "";
+        uint8_t want[16][3][3]; /* address, transport, port index */
+        memset(want, 0, sizeof(want));
+        unsigned transports = 1 + (unsigned)rand() % 7;
+        size_t np = (size_t)(rand() % 4); /* 0: default ports */
+        int tokens = 1 + rand() % 6;
+        for (int k = 0; k < tokens; k++) {
+            char tok[64];
+            int f = rand() % (int)N(forms);
+            snprintf(tok, sizeof(tok), "%s%u%s", forms[f][0], (unsigned)(rand() % 10), forms[f][1]);
+            strcat(spec, k ? " " : "");
+            strcat(spec, tok);
+        }
+        unsigned ex = (unsigned)(rand() % 20);
+        if (ex < 10)
+            snprintf(exclude, sizeof(exclude), "127.0.0.%u", ex);
+        /* The oracle: each token's addresses on its endpoints. */
+        sp__targets t;
+        sp__targets_init(&t);
+        ck_assert_int_eq(sp__targets_add(&t, spec, err, sizeof(err)), 0);
+        for (size_t g = 0; g < t.n_given; g++) {
+            const sp__range *r = &t.given[g];
+            for (unsigned a = (unsigned)r->lo; a <= (unsigned)r->hi; a++) {
+                if (exclude[0] && a - 0x7f000000u == ex)
+                    continue;
+                for (int tr = 0; tr < 3; tr++) {
+                    if (r->transport >= 0 ? tr != r->transport : !(transports & (1u << tr)))
+                        continue;
+                    for (int pi = 0; pi < 3; pi++) {
+                        uint16_t p = plist[pi];
+                        int on = r->port >= 0 ? p == r->port
+                                 : np         ? (size_t)pi < np
+                                              : p == sp__default_port(tr);
+                        if (on)
+                            want[a & 15][tr][pi] = 1;
+                    }
+                }
+            }
+        }
+        if (exclude[0])
+            ck_assert_int_eq(sp__targets_exclude(&t, exclude, err, sizeof(err)), 0);
+        uint64_t n_want = 0;
+        for (int a = 0; a < 16; a++)
+            for (int tr = 0; tr < 3; tr++)
+                for (int pi = 0; pi < 3; pi++)
+                    n_want += want[a][tr][pi];
+        int rc = sp__targets_finalize(&t, plist, np, transports, err, sizeof(err));
+        if (n_want == 0) {
+            ck_assert_int_eq(rc, SP_ENOTARGETS);
+            sp__targets_free(&t);
+            continue;
+        }
+        ck_assert_msg(rc == 0, "'%s': %s", spec, err);
+        ck_assert_msg(t.pairs == n_want,
+                      "'%s' minus '%s' (ports %zu, transports %u): %llu, not %llu", spec, exclude,
+                      np, transports, (unsigned long long)t.pairs, (unsigned long long)n_want);
+        for (uint64_t i = 0; i < t.pairs; i++) {
+            sp__addr a;
+            uint16_t port;
+            uint8_t tr;
+            sp__targets_get(&t, i, &a, &port, &tr);
+            int pi = port == 5060 ? 0 : port == 5061 ? 1 : 2;
+            ck_assert_msg(want[a.bytes[3] & 15][tr][pi] == 1,
+                          "'%s': element %llu unwanted or twice", spec, (unsigned long long)i);
+            want[a.bytes[3] & 15][tr][pi] = 2;
+            uint64_t back;
+            ck_assert(sp__targets_index(&t, &a, port, tr, &back));
+            ck_assert_uint_eq(back, i);
+        }
+        sp__targets_free(&t);
+    }
+}
+END_TEST
+
 Suite *targets_suite(void)
 {
     Suite *s = suite_create("targets");
@@ -444,6 +702,10 @@ Suite *targets_suite(void)
     tcase_add_test(tc, test_targets_resolver_per_set);
     tcase_add_test(tc, test_targets_zones);
     tcase_add_test(tc, test_targets_transports_and_default_ports);
+    tcase_add_test(tc, test_targets_duplicates_spelled_apart);
+    tcase_add_test(tc, test_targets_duplicates_ipv6_and_zones);
+    tcase_add_test(tc, test_targets_duplicates_stay_compact);
+    tcase_add_test(tc, test_targets_duplicates_random);
     suite_add_tcase(s, tc);
     return s;
 }

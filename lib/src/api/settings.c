@@ -412,7 +412,10 @@ sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
     if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE | SP__M_ALG, "a baseline"))
         return SP_ESTATE;
     sp__baseline_free(&s->baseline);
-    return (sp_code)sp__baseline_load(&s->baseline, path, s->err, sizeof(s->err));
+    int rc = sp__baseline_load(&s->baseline, path, s->err, sizeof(s->err));
+    if (rc) /* a baseline that failed to load leaves none behind */
+        sp__baseline_free(&s->baseline);
+    return (sp_code)rc;
 }
 
 sp_code sp_scan_set_fail_on(sp_scan *s, sp_severity severity)

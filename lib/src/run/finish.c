@@ -71,7 +71,18 @@ int sp__finish(sp_scan *s, sp__scan_meta *meta, int rc, const sp__targets *cover
     meta->finished = finished;
     meta->summary = &s->summary;
     if (s->baseline.loaded && may_fix) {
-        sp__baseline_fixed(&s->baseline, covered, &s->fixed);
+        /* Only what this scan probed to the end can be fixed: nothing after
+         * an interrupt or a failure; with a shard, only the endpoints whose
+         * every probe is this shard's. */
+        if (rc || s->stop || s->summary.interrupted) {
+            sp__log(s, 0,
+                    "baseline: the scan did not run to the end, so no finding counts as "
+                    "fixed");
+        } else {
+            sp__coverage cov = {covered, s->set.seed, s->set.n_methods, s->set.shard_index,
+                                s->set.shard_count};
+            sp__baseline_fixed(&s->baseline, &cov, &s->fixed);
+        }
         meta->fixed = &s->fixed;
     }
     const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void sp__baseline_init(sp__baseline *b)
 {
@@ -56,16 +57,37 @@ int sp__baseline_load(sp__baseline *b, const char *path, char *err, size_t errle
         snprintf(err, errlen, "cannot read baseline '%s': %s", path, strerror(errno));
         return SP_EIO;
     }
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        snprintf(err, errlen, "cannot read baseline '%s': it is a directory", path);
+        return SP_EIO;
+    }
     sp__buf text;
     sp__buf_init(&text);
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
         sp__buf_append(&text, chunk, n);
+    int read_errno = ferror(fp) ? errno : 0;
     fclose(fp);
+    if (read_errno) {
+        sp__buf_free(&text);
+        snprintf(err, errlen, "cannot read baseline '%s': %s", path, strerror(read_errno));
+        return SP_EIO;
+    }
     if (text.failed) {
         sp__buf_free(&text);
         return SP_ENOMEM;
+    }
+    /* An empty baseline would make every finding new: refused, not guessed. */
+    size_t blank = 0;
+    while (blank < text.len && strchr(" \t\r\n", text.data[blank]) && text.data[blank])
+        blank++;
+    if (blank == text.len) {
+        sp__buf_free(&text);
+        snprintf(err, errlen, "baseline '%s' is empty: not a sipprobe json or ndjson result", path);
+        return SP_EDATA;
     }
     json_error_t je;
     json_t *doc = json_loadb(sp__buf_cstr(&text), text.len, 0, &je);
@@ -132,24 +154,67 @@ int sp__baseline_check(sp__baseline *b, const char *key)
     return 0;
 }
 
-void sp__baseline_fixed(const sp__baseline *b, const sp__targets *targets, sp__strv *out)
+void sp__coverage_perm(const sp__coverage *c, sp__perm *perm)
 {
+    uint64_t n = c->targets ? c->targets->pairs * (c->n_methods ? c->n_methods : 1) : 0;
+    sp__perm_init(perm, n, c->seed);
+}
+
+int sp__coverage_has(const sp__coverage *c, const sp__perm *perm, const sp__addr *a, uint16_t port,
+                     uint8_t transport)
+{
+    if (!c->targets)
+        return 1;
+    uint64_t pair;
+    if (!sp__targets_index(c->targets, a, port, transport, &pair))
+        return 0;
+    if (c->shard_count <= 1)
+        return 1;
+    uint64_t m = c->n_methods ? c->n_methods : 1;
+    for (uint64_t i = 0; i < m; i++)
+        if (!sp__walk_has(perm, pair * m + i, c->shard_index, c->shard_count))
+            return 0;
+    return 1;
+}
+
+/* Reads the endpoint a key begins with: "host:port/transport " ("[v6]:port/"
+ * for IPv6). Returns 0 or -1. */
+static int key_endpoint(const char *k, sp__addr *a, uint16_t *port, uint8_t *transport)
+{
+    char hostport[100];
+    size_t n = strcspn(k, "/");
+    if (n >= sizeof(hostport) || k[n] != '/')
+        return -1;
+    memcpy(hostport, k, n);
+    hostport[n] = '\0';
+    if (sp__addr_parse_port(hostport, a, port) != 0)
+        return -1;
+    const char *tr = k + n + 1;
+    size_t tl = strcspn(tr, " ");
+    for (int t = SP_TRANSPORT_UDP; t <= SP_TRANSPORT_TLS; t++) {
+        const char *name = sp_transport_name((sp_transport)t);
+        if (strlen(name) == tl && !strncmp(tr, name, tl)) {
+            *transport = (uint8_t)t;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void sp__baseline_fixed(const sp__baseline *b, const sp__coverage *c, sp__strv *out)
+{
+    sp__perm perm;
+    sp__coverage_perm(c, &perm);
     for (size_t i = 0; i < b->keys.n; i++) {
         if (b->seen[i])
             continue;
-        /* The key begins "host:port/" ("[v6]:port/" for IPv6). */
-        char hostport[100];
         const char *k = b->keys.v[i];
-        size_t n = strcspn(k, "/");
-        if (n >= sizeof(hostport))
-            continue;
-        memcpy(hostport, k, n);
-        hostport[n] = '\0';
         sp__addr a;
         uint16_t port;
-        if (sp__addr_parse_port(hostport, &a, &port) != 0)
+        uint8_t transport;
+        if (key_endpoint(k, &a, &port, &transport) != 0)
             continue;
-        if (!targets || sp__targets_contains(targets, &a))
-            sp__strv_push(out, b->keys.v[i], strlen(b->keys.v[i]));
+        if (sp__coverage_has(c, &perm, &a, port, transport))
+            sp__strv_push(out, k, strlen(k));
     }
 }

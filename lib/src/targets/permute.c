@@ -39,6 +39,27 @@ int sp__perm_map(const sp__perm *p, uint64_t j, uint64_t *out)
     return *out < p->n;
 }
 
+uint64_t sp__perm_unmap(const sp__perm *p, uint64_t v)
+{
+    uint64_t l = (v >> p->half_bits) & p->half_mask;
+    uint64_t r = v & p->half_mask;
+    for (int i = 3; i >= 0; i--) { /* the rounds of sp__perm_map, last first */
+        uint64_t t = l;
+        l = r ^ (mix(l ^ p->keys[i]) & p->half_mask);
+        r = t;
+    }
+    return (l << p->half_bits) | r;
+}
+
+int sp__walk_has(const sp__perm *p, uint64_t v, unsigned shard, unsigned count)
+{
+    if (v >= p->n)
+        return 0;
+    if (count <= 1)
+        return 1;
+    return sp__perm_unmap(p, v) % count == shard;
+}
+
 void sp__walk_init(sp__walk *w, const sp__perm *p, unsigned shard, unsigned count)
 {
     w->perm = p;

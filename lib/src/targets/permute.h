@@ -19,6 +19,12 @@ void sp__perm_init(sp__perm *p, uint64_t n, uint64_t seed);
 /* Maps domain index j (< domain) to *out; returns 1 when *out < n (a real element). */
 int sp__perm_map(const sp__perm *p, uint64_t j, uint64_t *out);
 
+/* The domain index j that sp__perm_map maps to v (v < domain): its inverse. */
+uint64_t sp__perm_unmap(const sp__perm *p, uint64_t v);
+/* 1 if the walk of shard `shard` (0-based) of `count` produces element v,
+ * without walking: v's domain index is shard modulo count. */
+int sp__walk_has(const sp__perm *p, uint64_t v, unsigned shard, unsigned count);
+
 /* A cursor over one shard of the permutation. */
 typedef struct sp__walk {
     const sp__perm *perm;

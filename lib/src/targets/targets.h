@@ -1,6 +1,9 @@
 /* Target sets: every target form parsed into a compact list of address
  * ranges, excludes subtracted, answering "how many" and "the i-th element"
- * without ever listing them. Memory is the size of the spec, not the range. */
+ * without ever listing them. Memory is the size of the spec, not the range.
+ * However a target is spelled (an address, a range or CIDR over it, with or
+ * without port, as a URI), each (address, port, transport) is in the set
+ * once: finalize gives every address the union of what its targets ask. */
 #ifndef SP_TARGETS_H
 #define SP_TARGETS_H
 
@@ -12,14 +15,17 @@
 typedef unsigned __int128 sp__u128;
 
 /* An inclusive range of addresses of one family, with an optional explicit
- * port and transport (a URI target sets the transport). */
+ * port and transport (a URI target sets the transport). Finalized ranges
+ * are disjoint (port and transport -1) and probe each address on their
+ * endpoints: ls_n of the port list, then ep_n of their own. */
 typedef struct sp__range {
     uint8_t family;
     int8_t transport; /* -1: the scan's transports; else an sp_transport */
     sp__u128 lo, hi;
     int port;              /* -1: the scan's port list */
     uint32_t scope;        /* IPv6 zone (interface index), 0 if none */
-    uint32_t ep_off, ep_n; /* set by finalize: the range's slice of endpoints */
+    uint32_t ls_off, ls_n; /* set by finalize: the port list on some transports (in eps) */
+    uint32_t ep_off, ep_n; /* ... and the endpoints of its own the list lacks (in eps) */
 } sp__range;
 
 /* Where a probe goes besides the address: transport and port. */
@@ -37,12 +43,12 @@ typedef struct sp__targets {
     sp__range *excl;
     size_t n_excl, cap_excl;
     /* Set by sp__targets_finalize: */
-    sp__range *ranges;
-    uint64_t *cum; /* cum[i]: (address, port) pairs in ranges[0..i] */
+    sp__range *ranges; /* disjoint, by family, zone and address */
+    uint64_t *cum;     /* cum[i]: (address, port) pairs in ranges[0..i] */
     size_t n_ranges;
     uint64_t pairs;     /* total (address, port) pairs */
     uint64_t addresses; /* total distinct addresses */
-    sp__endpoint *eps;  /* the (transport, port) slices ranges point into */
+    sp__endpoint *eps;  /* the (transport, port) slices ranges point into, each sorted */
     size_t n_eps;
     sp__resolve_fn resolve; /* NULL: getaddrinfo() */
 } sp__targets;
@@ -81,13 +87,21 @@ int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errl
 /* Subtracts excludes, merges overlaps, computes counts. Targets without a
  * port get each port of the list, or the transport's default port when the
  * list is empty (ports NULL); targets without a transport get each transport
- * of the mask (bits 1 << sp_transport). Can be called again after adds. */
+ * of the mask (bits 1 << sp_transport). Then each (address, port, transport)
+ * is kept once, however many targets name it (a zone makes an address of its
+ * own), and a port listed twice counts once. Can be called again after adds. */
 int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, unsigned transports,
                          char *err, size_t errlen);
 
 /* The index-th (address, transport, port), 0 <= index < t->pairs. */
 void sp__targets_get(const sp__targets *t, uint64_t index, sp__addr *addr, uint16_t *port,
                      uint8_t *transport);
+
+/* The index of (address, port, transport) in the finalized set, the
+ * inverse of sp__targets_get: 1 with *index set, or 0 if the set lacks it.
+ * The address's zone counts. O(log ranges + log ports). */
+int sp__targets_index(const sp__targets *t, const sp__addr *a, uint16_t port, uint8_t transport,
+                      uint64_t *index);
 
 /* 1 if the (finalized) target set holds the address, on any port. */
 int sp__targets_contains(const sp__targets *t, const sp__addr *a);
