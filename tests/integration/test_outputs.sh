@@ -1,0 +1,103 @@
+# Outputs write into what they name and say when they cannot:
+# 4. devices and FIFOs are written in place, symlinks followed (the file
+#    they name is replaced, the link stays), never replaced by a file;
+# 6. write errors give exit 3 and the real cause (ndjson and --write-pcap
+#    on a full device).
+# Only /dev/full and /dev/null are written among the machine's devices, and
+# each is checked to be a character device still; a copy of /dev/full made
+# inside $WORK goes first, so that a regression shows there and cannot
+# replace the real node.
+source "$(dirname "$0")/lib.sh"
+need jq
+PORT=25180
+echo "127.45.0.0/20 kamailio" >"$WORK/lab.conf"
+start_lab "$WORK/lab.conf" $PORT
+
+scan() { "$SIPPROBE" -q -p $PORT --wait 300 --resume-file "$WORK/scan.resume" "$@"; }
+run() { # run STATUS ARGS...: scans three lab hosts; stderr in $WORK/err
+    local want=$1
+    shift
+    set +e
+    scan "$@" 127.45.0.1-127.45.0.3 >"$WORK/out" 2>"$WORK/err"
+    local status=$?
+    set -e
+    expect_eq "$status" "$want" "exit status of: sipprobe $*"
+}
+one_line() { # one_line NEEDLE: stderr is one line, and holds NEEDLE
+    grep -qF -- "$1" "$WORK/err" || fail "stderr lacks \"$1\": $(cat "$WORK/err")"
+    expect_eq "$(wc -l <"$WORK/err")" 1 "lines on stderr ($(cat "$WORK/err"))"
+}
+chardev() { [ -c "$1" ] || fail "$1 is no longer a character device"; }
+services() { jq '.services | length' "$1"; }
+no_temporary() { # no temporary file left in $WORK or below
+    local left
+    left=$(find "$WORK" -name '*.tmp.*' -o -name '*.partial')
+    [ -z "$left" ] || fail "temporary files left: $left"
+}
+
+# 4. Devices in place: the copy first (if this file system allows device
+# nodes), then /dev/full and /dev/null themselves.
+if mknod "$WORK/full" c 1 7 2>/dev/null; then
+    for opt in -o --write-pcap; do
+        set +e
+        scan $opt "$WORK/full" -o "$WORK/guard.json" 127.45.0.1 2>/dev/null
+        set -e
+        [ -c "$WORK/full" ] || fail "$opt replaced a device node with a file"
+    done
+fi
+run 3 -o /dev/full
+one_line "cannot write output '/dev/full': No space left on device"
+chardev /dev/full
+run 0 -o /dev/null -o "$WORK/a.json"
+chardev /dev/null
+expect_eq "$(services "$WORK/a.json")" 3 "the file next to /dev/null"
+
+# A FIFO: the document goes through it (timeout: a FIFO replaced by a file
+# would leave its reader waiting).
+mkfifo "$WORK/fifo.json"
+timeout 20 cat "$WORK/fifo.json" >"$WORK/from-fifo.json" &
+reader=$!
+PIDS+=("$reader")
+run 0 -o "$WORK/fifo.json"
+wait "$reader" || fail "the FIFO's reader got nothing"
+[ -p "$WORK/fifo.json" ] || fail "the FIFO was replaced by a file"
+expect_eq "$(services "$WORK/from-fifo.json")" 3 "the json document through the FIFO"
+
+# Symlinks: the file they name is replaced (atomically, keeping its mode),
+# the link stays; a dangling link gets its file.
+mkdir "$WORK/real"
+echo old >"$WORK/real/r.json"
+chmod 600 "$WORK/real/r.json"
+ln -s real/r.json "$WORK/link.json"
+run 0 -o "$WORK/link.json"
+[ -L "$WORK/link.json" ] || fail "the symlink was replaced by a file"
+expect_eq "$(services "$WORK/real/r.json")" 3 "the file the symlink names"
+expect_eq "$(stat -c %a "$WORK/real/r.json")" 600 "mode of the replaced file"
+ln -s real/new.csv "$WORK/dangling.csv"
+run 0 -o "$WORK/dangling.csv"
+[ -L "$WORK/dangling.csv" ] && [ -f "$WORK/real/new.csv" ] || fail "a dangling symlink did not get its file"
+no_temporary
+
+# 6. Write errors: the real cause, exit 3.
+run 3 -f ndjson -o /dev/full
+one_line "cannot write output '/dev/full': No space left on device"
+run 3 --write-pcap /dev/full -o "$WORK/p.json"
+one_line "cannot write the packets to '/dev/full'"
+chardev /dev/full
+expect_eq "$(services "$WORK/p.json")" 3 "the outputs next to a failed pcap"
+# A full file system (a 64 KiB tmpfs, in a mount namespace of its own).
+if [ "$(id -u)" = 0 ] && unshare --mount true 2>/dev/null; then
+    mkdir "$WORK/small"
+    set +e
+    unshare --mount sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && shift && "$@"' sh "$WORK/small" \
+        "$SIPPROBE" -q -p $PORT --wait 300 --rate 5000 --resume-file "$WORK/scan.resume" \
+        --write-pcap "$WORK/small/x.pcap" -o "$WORK/small.json" 127.45.0.0/22 2>"$WORK/err"
+    status=$?
+    set -e
+    expect_eq "$status" 3 "--write-pcap on a full file system"
+    one_line "cannot write the packets to '$WORK/small/x.pcap'"
+    expect_eq "$(services "$WORK/small.json")" 1024 "the outputs next to a failed pcap"
+fi
+no_temporary
+
+echo "PASS"
