@@ -1,6 +1,9 @@
 # Outputs write into what they name and say when they cannot:
 # 4. devices and FIFOs are written in place, symlinks followed (the file
 #    they name is replaced, the link stays), never replaced by a file;
+# 5. bad or repeated output paths are refused before the first probe
+#    (exit 2, one line naming the path), and results that cannot be renamed
+#    into place are kept, and the message says where;
 # 6. write errors give exit 3 and the real cause (ndjson and --write-pcap
 #    on a full device).
 # Only /dev/full and /dev/null are written among the machine's devices, and
@@ -77,6 +80,49 @@ ln -s real/new.csv "$WORK/dangling.csv"
 run 0 -o "$WORK/dangling.csv"
 [ -L "$WORK/dangling.csv" ] && [ -f "$WORK/real/new.csv" ] || fail "a dangling symlink did not get its file"
 no_temporary
+
+# 5. Refused before the first probe: exit 2, one line naming the path and why,
+# and no file written.
+refused() { # refused NEEDLE ARGS...
+    local needle=$1
+    shift
+    run 2 "$@"
+    one_line "$needle"
+}
+mkdir "$WORK/somedir"
+refused "cannot write output '$WORK/somedir': it is a directory" -o "$WORK/somedir"
+refused "cannot write output '': the file name is empty" -o ''
+refused "'$WORK/b.json': it is the same file as output '$WORK/b.json'" -o "$WORK/b.json" -o "$WORK/b.json"
+refused "'$WORK/b.json': it is the same file as the packet capture '$WORK/b.json'" \
+    --write-pcap "$WORK/b.json" -o "$WORK/b.json"
+refused "it is the same file as output '$WORK/real/r.json'" -o "$WORK/real/r.json" -o "$WORK/link.json"
+refused "it is the same file as the resume file" -o "$WORK/scan.resume"
+refused "cannot write the packets to '$WORK/nodir/x.pcap': No such file or directory" \
+    --write-pcap "$WORK/nodir/x.pcap"
+refused "cannot write the packets to '$WORK/somedir': it is a directory" --write-pcap "$WORK/somedir"
+(
+    cd "$WORK"
+    refused "cannot write output 'b.json': it is the same file as output './b.json'" -o ./b.json -o b.json
+)
+[ -e "$WORK/b.json" ] && fail "a refused command line wrote a file"
+no_temporary
+
+# A result that cannot be renamed into place (a directory took its name
+# during the scan) is kept, and the message says where.
+set +e
+scan --rate 200 -o "$WORK/late.json" 127.45.0.0/24 2>"$WORK/err" &
+pid=$!
+sleep 0.5
+mkdir "$WORK/late.json"
+wait $pid
+status=$?
+set -e
+expect_eq "$status" 3 "exit status when the rename fails"
+kept=$(find "$WORK" -maxdepth 1 -name 'late.json.tmp.*')
+[ -n "$kept" ] || fail "the results were deleted: $(cat "$WORK/err")"
+one_line "results kept in '$kept' because the rename failed: Is a directory"
+expect_eq "$(services "$kept")" 256 "the kept results"
+rm -f "$kept"
 
 # 6. Write errors: the real cause, exit 3.
 run 3 -f ndjson -o /dev/full
