@@ -5,7 +5,8 @@
 #    (exit 2, one line naming the path), and results that cannot be renamed
 #    into place are kept, and the message says where;
 # 6. write errors give exit 3 and the real cause (ndjson and --write-pcap
-#    on a full device).
+#    on a full device);
+# 7. a reader that goes away (| head -1) ends the scan promptly and quietly.
 # Only /dev/full and /dev/null are written among the machine's devices, and
 # each is checked to be a character device still; a copy of /dev/full made
 # inside $WORK goes first, so that a regression shows there and cannot
@@ -146,4 +147,28 @@ if [ "$(id -u)" = 0 ] && unshare --mount true 2>/dev/null; then
 fi
 no_temporary
 
+# 7. A reader that goes away ends the scan at once, quietly, with status 3.
+# Sending the /20 at 400 probes/s takes 10 s.
+piped() { # piped ARGS...: sipprobe ARGS | head -1; sets status, elapsed, stderr in $WORK/err
+    local t0
+    t0=$(date +%s.%N)
+    set +e
+    timeout 20 "$SIPPROBE" -p $PORT --wait 300 --resume-file "$WORK/pipe.resume" "$@" 2>"$WORK/err" |
+        head -1 >"$WORK/first"
+    status=${PIPESTATUS[0]}
+    set -e
+    elapsed=$(echo "$(date +%s.%N) $t0" | awk '{print $1 - $2}')
+    [ -s "$WORK/err" ] && fail "sipprobe $* | head -1 said: $(cat "$WORK/err")"
+    [ -s "$WORK/first" ] || fail "sipprobe $* | head -1: no line"
+}
+piped --rate 400 -f ndjson 127.45.0.0/20
+expect_eq "$status" 3 "exit status when the reader of ndjson goes away"
+awk -v t="$elapsed" 'BEGIN { exit !(t < 4) }' || fail "the scan went on for $elapsed s after its reader left"
+jq -e .host "$WORK/first" >/dev/null || fail "the first line: $(cat "$WORK/first")"
+# A document the reader does not take whole (1,024 services, more than a pipe holds).
+piped --rate 5000 -f json 127.45.0.0/22
+expect_eq "$status" 3 "exit status when the reader of a json document goes away"
+# A dry run stops showing probes when nobody reads them.
+piped --dry-run 127.45.0.0/12
+awk -v t="$elapsed" 'BEGIN { exit !(t < 4) }' || fail "the dry run went on for $elapsed s after its reader left"
 echo "PASS"

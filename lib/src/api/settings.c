@@ -433,6 +433,7 @@ sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
     sp__writer *w = sp__writer_open(type, path, s->err, sizeof(s->err));
     if (!w)
         return SP_EIO;
+    w->out.stop = &s->stop; /* a reader that goes away ends the scan */
     s->writers[s->n_writers++] = w;
     if (!type->streaming)
         s->keep_services = 1;
