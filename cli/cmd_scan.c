@@ -7,12 +7,15 @@
 #include "common.h"
 #include "run.h"
 
+/* A dry run shows its probes on standard output; when the reader goes
+ * away (SIGPIPE is ignored while a scan runs), it stops as on an interrupt. */
 static void on_dry_probe(const char *dest, const char *bytes, size_t len, void *data)
 {
-    (void)data;
     printf("# to %s (%zu bytes)\n", dest, len);
     fwrite(bytes, 1, len, stdout);
     printf("\n");
+    if (ferror(stdout))
+        sp_scan_stop(data);
 }
 
 /* Validates the target set before any output file is created. */
@@ -60,7 +63,7 @@ int cmd_scan(const struct cli_options *o)
     if (status == EXIT_DONE) {
         warn_if_large(o, probes, addresses);
         if (o->dry_run)
-            sp_scan_set_dry_run(scan, on_dry_probe, NULL);
+            sp_scan_set_dry_run(scan, on_dry_probe, scan);
         /* A journal that does not fit its targets is bad input, like a bad file. */
         struct cli_run_how how = {a.resume_file, 0, o->resume != NULL};
         status = cli_run(scan, o, &how);

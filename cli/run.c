@@ -11,14 +11,19 @@
 #include "progress.h"
 
 static sp_scan *g_scan;
+static volatile sig_atomic_t g_signalled;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    g_signalled = 1;
     if (g_scan)
         sp_scan_stop(g_scan);
 }
 
+/* SIGINT and SIGTERM stop the scan. SIGPIPE is ignored: a reader that goes
+ * away is EPIPE, which ends the scan as an interrupt does (the library
+ * stops it when an output loses its reader), quietly. */
 static void catch_signals(void)
 {
     struct sigaction sa;
@@ -27,6 +32,8 @@ static void catch_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 static int status_of(const struct cli_options *o, const struct cli_run_how *how, sp_code rc,
@@ -76,10 +83,15 @@ int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how
     sp_scan_summary(scan, &sum);
     if (rc != SP_OK)
         cli_lib_error(scan, rc);
-    if (o->dry_run && !o->quiet)
+    /* Stopped with no signal: the reader of an output went away (`| head`).
+     * Like any filter whose reader left, nothing more to say; exit 3. */
+    int reader_gone = sum.interrupted && !g_signalled;
+    if (reader_gone || o->quiet)
+        ;
+    else if (o->dry_run)
         fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
                 sum.probes_sent);
-    else if (sum.interrupted && !o->quiet)
+    else if (sum.interrupted)
         report_interrupt(how->resume_file);
     return status_of(o, how, rc, &sum);
 }

@@ -207,6 +207,23 @@ sp_code sp_scan_set_write_pcap(sp_scan *s, const char *path)
 {
     if (sp__need_mode(s, SP__M_SCAN, "writing a pcap of probes"))
         return SP_ESTATE;
+    /* Opened when the scan starts, so checked now: a bad path is found
+     * before the first probe, not after the last. */
+    char why[256];
+    if (path && sp__outfile_check(path, why, sizeof(why)))
+        return sp__fail(s, SP_EIO, "cannot write the packets to '%s': %s", path, why);
+    for (size_t i = 0; path && i < s->n_writers; i++) {
+        const char *other = s->writers[i]->out.path ? s->writers[i]->out.path : "-";
+        if (sp__outfile_clash(path, other))
+            return sp__fail(s, SP_EINVAL,
+                            "cannot write the packets to '%s': it is the same file as output '%s'",
+                            path, other);
+    }
+    if (path && s->set.resume_path && sp__outfile_clash(path, s->set.resume_path))
+        return sp__fail(s, SP_EINVAL,
+                        "cannot write the packets to '%s': it is the same file as the resume "
+                        "file '%s'",
+                        path, s->set.resume_path);
     free(s->set.write_pcap);
     s->set.write_pcap = path ? strdup(path) : NULL;
     return SP_OK;
@@ -398,9 +415,25 @@ sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
                         format ? format : "");
     if (s->n_writers >= SP__MAX_WRITERS)
         return sp__fail(s, SP_EINVAL, "at most %d outputs", SP__MAX_WRITERS);
+    /* One file written twice would hold one of them, or garbage: refused
+     * by what the paths name, however they are spelt. */
+    const char *p = path ? path : "-", *clash = NULL, *what = "output";
+    for (size_t i = 0; i < s->n_writers && !clash; i++) {
+        const char *other = s->writers[i]->out.path ? s->writers[i]->out.path : "-";
+        if (sp__outfile_clash(p, other))
+            clash = other;
+    }
+    if (!clash && s->set.write_pcap && sp__outfile_clash(p, s->set.write_pcap))
+        clash = s->set.write_pcap, what = "the packet capture";
+    if (!clash && s->set.resume_path && sp__outfile_clash(p, s->set.resume_path))
+        clash = s->set.resume_path, what = "the resume file";
+    if (clash)
+        return sp__fail(s, SP_EINVAL, "cannot write output '%s': it is the same file as %s '%s'", p,
+                        what, clash);
     sp__writer *w = sp__writer_open(type, path, s->err, sizeof(s->err));
     if (!w)
         return SP_EIO;
+    w->out.stop = &s->stop; /* a reader that goes away ends the scan */
     s->writers[s->n_writers++] = w;
     if (!type->streaming)
         s->keep_services = 1;

@@ -1,5 +1,6 @@
 #include "capture/capture.h"
 
+#include "output/outfile.h"
 #include "sip/framing.h"
 #include "sipprobe/sipprobe.h"
 
@@ -728,7 +729,7 @@ int sp__capture_warning(const sp__capture *c, char *buf, size_t len)
 struct sp__pcap_writer {
     pcap_t *dead;
     pcap_dumper_t *dump;
-    char *path, *tmp;
+    sp__outfile out; /* a temporary file renamed at the end, or a device or FIFO */
     struct {
         sp__addr src, dst;
         uint16_t sport, dport;
@@ -742,21 +743,19 @@ sp__pcap_writer *sp__pcap_writer_open(const char *path, char *err, size_t errlen
     sp__pcap_writer *w = calloc(1, sizeof(*w));
     if (!w)
         return NULL;
-    w->path = strdup(path);
-    w->tmp = malloc(strlen(path) + 16);
-    if (!w->path || !w->tmp) {
-        sp__pcap_writer_close(w);
+    if (sp__outfile_open(&w->out, path, 1, "the packets to ", err, errlen) != 0) {
+        free(w);
         return NULL;
     }
-    sprintf(w->tmp, "%s.partial", path);
     w->dead = pcap_open_dead(DLT_RAW, 65535);
-    w->dump = w->dead ? pcap_dump_open(w->dead, w->tmp) : NULL;
+    w->dump = w->dead ? pcap_dump_fopen(w->dead, w->out.fp) : NULL;
     if (!w->dump) {
-        snprintf(err, errlen, "cannot write '%s': %s", path,
+        snprintf(err, errlen, "cannot write the packets to '%s': %s", path,
                  w->dead ? pcap_geterr(w->dead) : "out of memory");
-        free(w->tmp);
-        w->tmp = NULL;
-        sp__pcap_writer_close(w);
+        sp__outfile_abort(&w->out); /* pcap_dump_fopen may have closed it */
+        if (w->dead)
+            pcap_close(w->dead);
+        free(w);
         return NULL;
     }
     return w;
@@ -854,20 +853,25 @@ int sp__pcap_writer_close(sp__pcap_writer *w)
 {
     if (!w)
         return 0;
-    int rc = 0;
+    int rc = 0, e = 0;
     if (w->dump) {
-        if (pcap_dump_flush(w->dump) != 0)
+        /* pcap_dump() says nothing of failed writes: the file keeps the
+         * first error, and the end is checked here. */
+        pcap_dump_flush(w->dump);
+        sp__outfile_sync(&w->out);
+        e = w->out.err;
+        pcap_dump_close(w->dump); /* fclose: the descriptor is closed */
+        char err[512];
+        if (sp__outfile_close(&w->out, "the packets to ", err, sizeof(err)) != 0) {
             rc = -1;
-        pcap_dump_close(w->dump);
-        if (!rc && w->tmp && rename(w->tmp, w->path) != 0)
-            rc = -1;
-        if (rc && w->tmp)
-            remove(w->tmp);
+            if (!e)
+                e = errno ? errno : EIO;
+        }
     }
     if (w->dead)
         pcap_close(w->dead);
-    free(w->path);
-    free(w->tmp);
     free(w);
+    if (rc)
+        errno = e;
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "sipprobe/sipprobe.h"
 #include "common/util.h"
+#include "output/outfile.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -50,9 +51,8 @@ typedef struct sp__writer_type {
 
 struct sp__writer {
     const sp__writer_type *type;
-    FILE *fp;
-    char *path;     /* NULL for stdout */
-    char *tmp_path; /* document writers to a file */
+    FILE *fp;        /* out.fp, or a stream of the caller's (publish.c) */
+    sp__outfile out; /* the file: path, temporary file, first write error */
     int failed;
     uint64_t flushed_ns; /* streaming writers: when lines last went out */
 };

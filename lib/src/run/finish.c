@@ -3,6 +3,7 @@
 #include "api/scan.h"
 #include "output/publish.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,8 +53,12 @@ static int close_writers(sp_scan *s, const sp__scan_meta *meta, const sp_service
             w->type->end(w, meta, views, s->n_kept);
         char werr[512];
         int wrc = dry ? (sp__writer_abort(w), 0) : sp__writer_close(w, werr, sizeof(werr));
-        if (wrc && !rc)
+        if (wrc == SP__OUT_GONE) /* its reader went away: ends as an interrupt does */
+            s->summary.interrupted = 1;
+        else if (wrc && !rc)
             rc = sp__fail(s, (sp_code)wrc, "%s", werr);
+        else if (wrc) /* said too: it may tell where results were kept */
+            snprintf(s->err + strlen(s->err), sizeof(s->err) - strlen(s->err), "; %s", werr);
         s->writers[i] = NULL;
     }
     s->n_writers = 0;
