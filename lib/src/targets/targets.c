@@ -814,7 +814,8 @@ static int build_ranges(sp__targets *t, sp__range *pieces, size_t n, const uint1
         w.n_ports = k;
     }
     w.ports = sorted;
-    qsort(pieces, n, sizeof(*pieces), addr_cmp);
+    if (n > 1)
+        qsort(pieces, n, sizeof(*pieces), addr_cmp);
     int rc = 0;
     for (size_t g = 0, e; g < n && !rc; g = e) {
         for (e = g + 1;
