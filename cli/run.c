@@ -89,8 +89,8 @@ int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how
     if (reader_gone || o->quiet)
         ;
     else if (o->dry_run)
-        fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probes shown, none sent\n",
-                sum.probes_sent);
+        fprintf(stderr, "sipprobe: dry run: %" PRIu64 " probe%s shown, none sent\n",
+                sum.probes_sent, sum.probes_sent == 1 ? "" : "s");
     else if (sum.interrupted)
         report_interrupt(how->resume_file);
     return status_of(o, how, rc, &sum);

@@ -43,6 +43,13 @@ set -e
 grep -q 'outside its targets' "$WORK/err" || fail "message: $(cat "$WORK/err")"
 cmp -s "$WORK/edited.resume" "$WORK/edited.copy" || fail "a refused journal was changed"
 cmp -s "$WORK/scan.resume" "$WORK/saved.resume" || fail "the journal changed"
+# A journal of another format (an older sipprobe, whose target order differed).
+sed '1s|sipprobe-resume/[0-9]*|sipprobe-resume/1|' "$WORK/scan.resume" >"$WORK/old.resume"
+set +e
+"$SIPPROBE" -q --resume "$WORK/old.resume" -o "$WORK/old.json" 2>"$WORK/err"
+expect_eq "$?" 2 "a journal of another format"
+set -e
+grep -q 'written by another sipprobe version' "$WORK/err" || fail "message: $(cat "$WORK/err")"
 
 set +e
 # The rate may change on resume: 20,000/s instead of the journal's 2,000/s.

@@ -1,5 +1,7 @@
 #include "output/output.h"
 
+#include "common/sigpipe.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -182,15 +184,9 @@ static ssize_t out_write(void *cookie, const char *buf, size_t len)
         errno = f->err;
         return 0;
     }
-    sigset_t pipe_set, old;
-    int pending = 1;
-    if (f->pipe) {
-        sigemptyset(&pipe_set);
-        sigaddset(&pipe_set, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-        sigset_t now;
-        pending = sigpending(&now) != 0 || sigismember(&now, SIGPIPE);
-    }
+    sp__sigpipe guard;
+    if (f->pipe)
+        sp__sigpipe_hold(&guard);
     size_t done = 0;
     int e = 0;
     while (done < len) {
@@ -209,14 +205,8 @@ static ssize_t out_write(void *cookie, const char *buf, size_t len)
         e = n < 0 ? errno : EIO;
         break;
     }
-    if (f->pipe) {
-        if (e == EPIPE && !pending) {
-            const struct timespec zero = {0, 0};
-            while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-                ;
-        }
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-    }
+    if (f->pipe)
+        sp__sigpipe_release(&guard, e == EPIPE);
     if (e) {
         f->err = e;
         if (e == EPIPE) {

@@ -242,7 +242,8 @@ int sp__mode_scan(sp_scan *s)
     sp__engine_progress(s, 1);
     if (s->run.pcap_out) {
         if (sp__pcap_writer_close(s->run.pcap_out) != 0 && !rc)
-            rc = sp__fail(s, SP_EIO, "cannot write the packets to '%s'", s->set.write_pcap);
+            rc = sp__fail(s, SP_EIO, "cannot write the packets to '%s': %s", s->set.write_pcap,
+                          strerror(errno));
         s->run.pcap_out = NULL;
     }
     rc = sp__finish(s, &meta, rc, &s->set.targets, 1);

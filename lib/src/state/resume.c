@@ -2,6 +2,9 @@
 
 #include "sipprobe/sipprobe.h"
 
+/* 2: endpoints merged however they were written (their order changed). */
+#define SP__JOURNAL_FORMAT "sipprobe-resume/2"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,7 @@ int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, i
     }
     j->path = strdup(path);
     if (!append) {
-        json_t *head = json_pack("{s:s, s:s, s:O}", "format", "sipprobe-resume/1", "version",
+        json_t *head = json_pack("{s:s, s:s, s:O}", "format", SP__JOURNAL_FORMAT, "version",
                                  SP_VERSION, "settings", settings);
         json_dumpf(head, j->fp, JSON_COMPACT);
         fputc('\n', j->fp);
@@ -131,7 +134,16 @@ int sp__resume_load(const char *path, sp__resume_state *st, char *err, size_t er
         st->good_bytes = offset;
         if (lineno == 1) {
             const char *format = json_string_value(json_object_get(o, "format"));
-            if (!format || strcmp(format, "sipprobe-resume/1")) {
+            if (format && !strncmp(format, "sipprobe-resume/", 16) &&
+                strcmp(format, SP__JOURNAL_FORMAT)) {
+                /* Target order and pair indices change between formats: a
+                 * position from another one would point elsewhere. */
+                snprintf(err, errlen,
+                         "'%s' was written by another sipprobe version (%s); it cannot be "
+                         "resumed by this one",
+                         path, format);
+                rc = SP_EDATA;
+            } else if (!format || strcmp(format, SP__JOURNAL_FORMAT)) {
                 snprintf(err, errlen, "'%s' is not a sipprobe resume file", path);
                 rc = SP_EDATA;
             } else {

@@ -1,5 +1,7 @@
 #include "transport/stream.h"
 
+#include "common/sigpipe.h"
+
 #include "probe/probe.h"
 #include "sip/framing.h"
 #include "sipprobe/sipprobe.h"
@@ -344,7 +346,10 @@ static int on_writable(sp__streams *st, sp__conn *c, uint64_t now)
         ssize_t n;
         if (c->ssl) {
             ERR_clear_error();
+            sp__sigpipe guard; /* OpenSSL writes with write(): a reset peer raises SIGPIPE */
+            sp__sigpipe_hold(&guard);
             int r = SSL_write(c->ssl, c->out + c->out_off, (int)(c->out_len - c->out_off));
+            sp__sigpipe_release(&guard, r <= 0 && errno == EPIPE);
             if (r <= 0) {
                 int e = SSL_get_error(c->ssl, r);
                 if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
@@ -380,7 +385,10 @@ static int on_writable(sp__streams *st, sp__conn *c, uint64_t now)
 static int handshake(sp__streams *st, sp__conn *c, uint64_t now)
 {
     ERR_clear_error();
+    sp__sigpipe guard;
+    sp__sigpipe_hold(&guard);
     int r = SSL_do_handshake(c->ssl);
+    sp__sigpipe_release(&guard, r <= 0 && errno == EPIPE);
     if (r == 1) {
         c->cert = sp__tls_cert_from_ssl(c->ssl, time(NULL));
         c->state = ST_WRITING;
