@@ -76,7 +76,8 @@ expect_eq "$(jq '.summary.fixed | length' "$WORK/port.json")" 0 "fixed on a port
 
 # An interrupted scan lists nothing as fixed, and says why.
 "$SIPPROBE" --ports $PORT --rate 20 --wait 500 --retries 0 -m OPTIONS --baseline "$WORK/base1.json" \
-    -o "$WORK/int.json" --resume-file "$WORK/int.resume" 127.0.81.0/24 2>"$WORK/int.err" &
+    -o "$WORK/int.json" -o "$WORK/int.txt" --resume-file "$WORK/int.resume" 127.0.81.0/24 \
+    2>"$WORK/int.err" &
 pid=$!
 sleep 1
 kill -INT $pid
@@ -87,6 +88,8 @@ set -e
 expect_eq "$status" 3 "exit status of the interrupted scan"
 expect_eq "$(jq .summary.interrupted "$WORK/int.json")" true "summary.interrupted"
 expect_eq "$(jq -c .summary.fixed "$WORK/int.json")" "[]" "fixed after an interrupt"
+expect_eq "$(jq -c .summary.fixed_determined "$WORK/int.json")" false "fixed_determined after an interrupt"
+grep -q 'fixed not determined' "$WORK/int.txt" || fail "the text report reads as if nothing was fixed"
 grep -q 'did not run to the end, so no finding counts as fixed' "$WORK/int.err" ||
     fail "no word on the fixed list: $(cat "$WORK/int.err")"
 

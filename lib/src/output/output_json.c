@@ -128,6 +128,8 @@ static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
                             json_integer((json_int_t)meta->summary->new_findings));
         json_object_set_new(sum, "fixed",
                             sp__json_strs((const char *const *)meta->fixed->v, meta->fixed->n));
+        if (meta->fixed_unknown) /* an empty list would read as "nothing was fixed" */
+            json_object_set_new(sum, "fixed_determined", json_false());
     }
     rc |= json_dumpf(sum, fp, flags);
     json_decref(sum);

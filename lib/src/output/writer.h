@@ -30,6 +30,8 @@ typedef struct sp__scan_meta {
     const char *finished;      /* ISO 8601 UTC; NULL in begin() */
     const sp_summary *summary; /* NULL in begin() */
     const sp__strv *fixed; /* with a baseline: "host:port/udp finding-id" gone since; else NULL */
+    int fixed_unknown;     /* with a baseline: the scan did not run to the end, so what was
+                            * fixed is not determined (fixed is empty) */
     sp_severity fail_on;   /* SP_SEV_NONE: nothing fails */
     int color;             /* the caller asked for ANSI colours (text on a terminal) */
 } sp__scan_meta;

@@ -83,6 +83,7 @@ int sp__finish(sp_scan *s, sp__scan_meta *meta, int rc, const sp__targets *cover
             sp__log(s, 0,
                     "baseline: the scan did not run to the end, so no finding counts as "
                     "fixed");
+            meta->fixed_unknown = 1;
         } else {
             sp__coverage cov = {covered, s->set.seed, s->set.n_methods, s->set.shard_index,
                                 s->set.shard_count};
