@@ -54,4 +54,22 @@ grep -q '"host":"127.3.$' "$WORK/t.resume" && fail "the torn line is still in th
 "$SIPPROBE" -q --resume "$WORK/t.resume" -o "$WORK/t3.json" 2>"$WORK/t3.err" ||
     fail "second resume after a torn line: $(cat "$WORK/t3.err")"
 expect_eq "$(jq '.services | length' "$WORK/t3.json")" 1024 "services after two resumes"
+
+# kill -9 leaves no position line of its own; the checkpoints the scan kept
+# let the resumed scan start near where it was, and lose nothing.
+rm -f "$WORK/k.resume"
+"$SIPPROBE" -q --ports $PORT -m OPTIONS,REGISTER --rate 500 --wait 500 --retries 0 \
+    --resume-file "$WORK/k.resume" -o "$WORK/k1.json" 127.3.0.0/22 &
+p=$!
+sleep 2.5
+kill -9 $p
+wait $p || true
+grep -q '"position"' "$WORK/k.resume" || fail "no checkpoint in the journal of a killed scan"
+"$SIPPROBE" -q --resume "$WORK/k.resume" -o "$WORK/k2.json" 2>"$WORK/k2.err" ||
+    fail "resume after kill -9: $(cat "$WORK/k2.err")"
+sent=$(jq .summary.probes_sent "$WORK/k2.json")
+[ "$sent" -lt 1800 ] || fail "the resumed scan sent $sent of 2048 probes: it started from the beginning"
+expect_eq "$(jq '.services | length' "$WORK/k2.json")" 1024 "services after kill -9 and resume"
+expect_eq "$(jq '[.services[] | select((.replies | length) == 2)] | length' "$WORK/k2.json")" \
+    1024 "services with both answers after kill -9 and resume"
 echo "PASS"

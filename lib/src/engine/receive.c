@@ -99,6 +99,7 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
     if (sp__classify_reply(e->svc, id.probe, name, &msg, rtt, in->len, req_len)) {
         s->summary.replies++;
         e->seen_mask |= bit;
+        e->dirty = 1;
         if (msg.status >= 200) {
             e->final_mask |= bit;
             if (transport == SP_TRANSPORT_UDP)

@@ -71,6 +71,15 @@ typedef struct sp__run {
     uint64_t enum_expected, enum_done;
     unsigned pos_round; /* where sending is: the round and the walk index */
     uint64_t pos_j;
+    struct {
+        uint64_t ns;
+        unsigned round;
+        uint64_t j;
+    } snaps[64]; /* where sending was, lately: checkpoints lag behind it */
+    unsigned n_snaps, next_snap;
+    uint64_t last_snap_ns;
+    unsigned ck_round; /* the last checkpoint written */
+    uint64_t ck_j;
     sp__pcap_writer *pcap_out;
 
     int opened; /* sp__engine_open ran: there is something to close */
@@ -128,6 +137,10 @@ void sp__engine_io_wait(struct sp_scan *s, uint64_t timeout_ns);
 /* Receives until the wait after the last send is over, everything is
  * answered, or a stop request of at least stop_level. */
 void sp__engine_wait(struct sp_scan *s, int final, int stop_level);
+
+/* engine/checkpoint.c: position checkpoints in the resume journal, so that
+ * a killed scan resumes near where it was. */
+void sp__engine_checkpoint(struct sp_scan *s, uint64_t now);
 
 /* engine/enumerate.c: the extension enumeration phase after discovery. */
 int sp__engine_enumerate(struct sp_scan *s);

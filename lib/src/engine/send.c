@@ -213,11 +213,13 @@ int sp__engine_send_round(sp_scan *s, const sp__perm *perm, unsigned round, uint
         id.probe = (uint8_t)s->set.methods[p % s->set.n_methods];
         sp__targets_get(&s->set.targets, p / s->set.n_methods, &id.addr, &id.port, &id.transport);
         id.attempt = (uint8_t)round;
-        if (round == 0) {
+        if (round == 0)
             s->run.expected++;
-        } else {
-            if (id.transport != SP_TRANSPORT_UDP)
-                continue; /* TCP retransmits by itself; a retry would not see more */
+        if (round > 0 && id.transport != SP_TRANSPORT_UDP)
+            continue; /* TCP retransmits by itself; a retry would not see more */
+        /* Retries, and a resumed scan, skip what has its answer already
+         * (the journal may hold answers past its last position). */
+        if (round > 0 || s->set.resuming) {
             sp__entry *e = sp__table_find(&s->run.table, &id.addr, id.port, id.transport, 0);
             if (e && (e->seen_mask & (1u << id.probe)))
                 continue;

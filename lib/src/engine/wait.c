@@ -6,6 +6,7 @@
 void sp__engine_progress(sp_scan *s, int force)
 {
     uint64_t t = sp__now_ns();
+    sp__engine_checkpoint(s, t);
     /* Streamed lines wait in their buffer at most 50 ms, even when no new
      * service comes to push them out (the output thread, when it runs,
      * sees to that itself). */

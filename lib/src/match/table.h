@@ -19,6 +19,7 @@ typedef struct sp__entry {
     uint16_t port;
     uint32_t seen_mask;  /* probes that got any reply */
     uint32_t final_mask; /* probes that got a final (>= 200) reply */
+    uint8_t dirty;       /* got a reply since its record was last journaled */
     uint8_t addr[16];
     sp__svc *svc; /* the full record while it is not yet finished */
 } sp__entry;

@@ -80,9 +80,28 @@ static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
     }
 }
 
-static void out_work(void *ctx, void *item, int classified)
+#define ITEM_JOURNAL_LINE 2 /* an outthread item that is a raw journal line */
+
+static void write_journal_line(sp_scan *s, char *line)
 {
-    finish_service(ctx, item, classified);
+    sp__journal_raw(&s->journal, line);
+    free(line);
+}
+
+static void out_work(void *ctx, void *item, int flag)
+{
+    if (flag == ITEM_JOURNAL_LINE)
+        write_journal_line(ctx, item);
+    else
+        finish_service(ctx, item, flag);
+}
+
+void sp__deliver_journal_line(sp_scan *s, char *line)
+{
+    if (s->out.running)
+        sp__outthread_push(&s->out, line, ITEM_JOURNAL_LINE);
+    else
+        write_journal_line(s, line);
 }
 
 /* While idle, the output thread pushes out what the streams have buffered. */

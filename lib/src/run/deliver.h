@@ -18,6 +18,11 @@ void sp__deliver(struct sp_scan *s, sp__svc *svc, int classified);
 /* Delivers the record of a table row; the row stays, so that late replies
  * are still recognised as duplicates. */
 void sp__deliver_entry(struct sp_scan *s, sp__entry *e, int classified);
+/* Appends raw journal lines (owned from here on; NUL-separated records in
+ * one buffer are not needed: one line each call) after every service
+ * delivered before, in order: a checkpoint's partial services and its
+ * position go through here so that they never pass a service. */
+void sp__deliver_journal_line(struct sp_scan *s, char *line);
 /* Starts the output thread (not with a service callback: callbacks stay on
  * the caller's thread, as the header promises); 0 or -1. */
 int sp__deliver_start_thread(struct sp_scan *s);

@@ -62,6 +62,29 @@ void sp__journal_service(sp__journal *j, const char *line)
         note_failure(j);
 }
 
+void sp__journal_raw(sp__journal *j, const char *line)
+{
+    if (j->fp && line && fputs(line, j->fp) == EOF)
+        note_failure(j);
+}
+
+char *sp__journal_service_text(const char *service_line)
+{
+    char *out = NULL;
+    if (service_line && asprintf(&out, "{\"service\":%s}\n", service_line) < 0)
+        out = NULL;
+    return out;
+}
+
+char *sp__journal_position_text(unsigned round, uint64_t next_j)
+{
+    char *out = NULL;
+    if (asprintf(&out, "{\"position\":{\"round\":%u,\"next\":%llu}}\n", round,
+                 (unsigned long long)next_j) < 0)
+        out = NULL;
+    return out;
+}
+
 void sp__journal_position(sp__journal *j, unsigned round, uint64_t next_j)
 {
     if (!j->fp)

@@ -26,6 +26,11 @@ int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, i
 /* Appends a service given as its compact JSON line (sp__service_line). */
 void sp__journal_service(sp__journal *j, const char *line);
 void sp__journal_position(sp__journal *j, unsigned round, uint64_t next_j);
+/* Appends a line made by the two below (NULL is ignored). */
+void sp__journal_raw(sp__journal *j, const char *line);
+/* The journal line of a service's JSON line, or of a position (malloc'd). */
+char *sp__journal_service_text(const char *service_line);
+char *sp__journal_position_text(unsigned round, uint64_t next_j);
 /* Closes the journal; keep = 0 removes the file (the scan completed).
  * Returns 0, or -1 when some write failed (the file is incomplete). */
 int sp__journal_close(sp__journal *j, int keep);
