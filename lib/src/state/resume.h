@@ -1,6 +1,7 @@
 /* Interrupt and resume: a journal of the scan on disk (ndjson). The first
  * line holds the settings, each following line a service as it is found,
- * and on an interrupt a last line holds where sending stopped. Memory stays
+ * checkpoints of a position safe to resume from as the scan goes, and on an
+ * interrupt a last line holds where sending stopped. Memory stays
  * flat: the journal, not the process, keeps what was found. A scan that
  * completes removes its journal. */
 #ifndef SP_RESUME_H
