@@ -290,12 +290,26 @@ START_TEST(test_classify_banners_beyond_the_fixtures)
         {NULL, "FreeSwitch", "freeswitch", "SignalWire", NULL, NULL},
         {"RTCC/5.0.0.0 MSExchangeUM/15.01.2507.017", NULL, "ms-exchange-um", "Microsoft",
          "15.01.2507.017", NULL},
+        /* CPEs follow nmap's (the model named) or NVD's form ('!' escaped). */
+        {NULL, "Yealink SIP-T46S 66.85.0.5", "yealink", "Yealink", "66.85.0.5",
+         "cpe:2.3:h:yealink:sip-t46s:-:*:*:*:*:*:*:*"},
+        {NULL, "Grandstream HT801 1.0.0.85", "grandstream-ata", "Grandstream", "1.0.0.85",
+         "cpe:2.3:h:grandstream:ht801:-:*:*:*:*:*:*:*"},
+        {NULL, "Grandstream GXP1625 1.0.2.25", "grandstream-phone", "Grandstream", "1.0.2.25",
+         "cpe:2.3:h:grandstream:gxp1625:-:*:*:*:*:*:*:*"},
+        {NULL, "snomPA1/8.7.3.19", "snom", "Snom", "8.7.3.19",
+         "cpe:2.3:h:snom:pa1:-:*:*:*:*:*:*:*"},
+        {NULL, "Z 3.3.21933 r21903", "zoiper", "Zoiper", "3.3.21933",
+         "cpe:2.3:a:securax:zoiper:3.3.21933:*:*:*:*:*:*:*"},
+        {"Cisco-SIPGateway/IOS-16.6.2", NULL, "cisco-ios-gw", "Cisco", "16.6.2",
+         "cpe:2.3:o:cisco:ios:16.6.2:*:*:*:*:*:*:*"},
+        {NULL, "AVM FRITZ!Box Fon WLAN 7170 29.04.88", "fritzbox", "AVM", "29.04.88",
+         "cpe:2.3:o:avm:fritz\\!os:29.04.88:*:*:*:*:*:*:*"},
         /* Neighbours of the new rules keep their own rule. */
         {"Asterisk PBX 16.13.0", NULL, "asterisk", "Sangoma", "16.13.0", NULL},
         {NULL, "Asterisk PBX (digium)", "switchvox", "Digium", NULL, NULL},
         {"Sip EXpress router (0.8.12 (i386/linux))", NULL, "ser", "iptel.org", "0.8.12", NULL},
         {"Cisco/SPA504G-7.6.2c", NULL, "cisco-spa", "Cisco", "7.6.2c", NULL},
-        {NULL, "AVM FRITZ!Box Fon WLAN 7170 29.04.88", "fritzbox", "AVM", "29.04.88", NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sp__fp_match m;
