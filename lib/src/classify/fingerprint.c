@@ -19,6 +19,7 @@ struct sp__fprule {
     char *header; /* for SP__FIELD_HEADER */
     pcre2_code *re;
     uint32_t version_group; /* 0: none */
+    uint32_t model_group;   /* 0: none; fills {model} in the CPE */
 };
 
 static const char *const field_names[SP__FIELD_COUNT] = {
@@ -109,6 +110,8 @@ static int parse_rule(json_t *obj, sp__fprule *r, const char *origin, size_t idx
     (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
     int group = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "version");
     r->version_group = group > 0 ? (uint32_t)group : 0;
+    group = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "model");
+    r->model_group = group > 0 ? (uint32_t)group : 0;
     r->id = strdup(id);
     r->product = strdup(product);
     r->vendor = opt_string(obj, "vendor");
@@ -179,17 +182,60 @@ int sp__fpdb_load_builtin(sp__fpdb *db, char *err, size_t errlen)
                          "built-in fingerprints", 0, err, errlen);
 }
 
-static char *fill_cpe(const char *tmpl, const char *version)
+/* Appends src to the CPE being built; a model is lowercased and its spaces
+ * become underscores, as CPE names are written. */
+static void cpe_put(char *out, size_t *o, const char *src, int is_model)
 {
-    const char *mark = strstr(tmpl, "{version}");
-    if (!mark)
-        return strdup(tmpl);
+    for (; *src; src++) {
+        char c = *src;
+        if (is_model) {
+            if (c == ' ')
+                c = '_';
+            else if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+        }
+        out[(*o)++] = c;
+    }
+}
+
+/* Fills {version} and {model} ('*' when not captured) into the template. */
+static char *fill_cpe(const char *tmpl, const char *version, const char *model)
+{
     const char *v = version ? version : "*";
-    size_t n = strlen(tmpl) - 9 + strlen(v) + 1;
+    const char *md = model ? model : "*";
+    size_t n = strlen(tmpl) + 1, vlen = strlen(v), mlen = strlen(md);
+    for (const char *p = tmpl; (p = strchr(p, '{')) != NULL; p++)
+        n += vlen + mlen; /* generous: at most one of them per brace */
     char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%.*s%s%s", (int)(mark - tmpl), tmpl, v, mark + 9);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const char *p = tmpl; *p;) {
+        if (!strncmp(p, "{version}", 9)) {
+            cpe_put(out, &o, v, 0);
+            p += 9;
+        } else if (!strncmp(p, "{model}", 7)) {
+            cpe_put(out, &o, md, 1);
+            p += 7;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
     return out;
+}
+
+static char *group_text(pcre2_match_data *md, uint32_t group)
+{
+    char *text = NULL;
+    PCRE2_UCHAR *buf = NULL;
+    PCRE2_SIZE blen;
+    if (group && pcre2_substring_get_bynumber(md, group, &buf, &blen) == 0) {
+        if (blen > 0)
+            text = strndup((const char *)buf, blen);
+        pcre2_substring_free(buf);
+    }
+    return text;
 }
 
 static int try_rule(const sp__fprule *r, const char *subject, sp__fp_match *m)
@@ -208,17 +254,12 @@ static int try_rule(const sp__fprule *r, const char *subject, sp__fp_match *m)
     m->vendor = r->vendor;
     m->product = r->product;
     m->type = r->type;
-    if (r->version_group) {
-        PCRE2_UCHAR *buf = NULL;
-        PCRE2_SIZE blen;
-        if (pcre2_substring_get_bynumber(md, r->version_group, &buf, &blen) == 0) {
-            if (blen > 0)
-                m->version = strndup((const char *)buf, blen);
-            pcre2_substring_free(buf);
-        }
+    m->version = group_text(md, r->version_group);
+    if (r->cpe) {
+        char *model = group_text(md, r->model_group);
+        m->cpe = fill_cpe(r->cpe, m->version, model);
+        free(model);
     }
-    if (r->cpe)
-        m->cpe = fill_cpe(r->cpe, m->version);
     pcre2_match_data_free(md);
     return 1;
 }
