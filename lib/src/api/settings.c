@@ -229,24 +229,28 @@ sp_code sp_scan_set_write_pcap(sp_scan *s, const char *path)
     return SP_OK;
 }
 
+/* A number setting: the mode checked, the range named in the message. */
+static sp_code set_number(sp_scan *s, unsigned modes, const char *what, unsigned long v,
+                          unsigned long lo, unsigned long hi, const char *unit, unsigned *dst)
+{
+    if (sp__need_mode(s, modes, what))
+        return SP_ESTATE;
+    if (v < lo || v > hi)
+        return sp__fail(s, SP_EINVAL, "%s must be between %lu and %lu%s%s, not %lu", what, lo, hi,
+                        *unit ? " " : "", unit, v);
+    *dst = (unsigned)v;
+    return SP_OK;
+}
+
 sp_code sp_scan_set_max_connections(sp_scan *s, unsigned n)
 {
-    if (sp__need_mode(s, SP__M_SCAN, "max connections"))
-        return SP_ESTATE;
-    if (n == 0 || n > 65536)
-        return sp__fail(s, SP_EINVAL, "max connections must be between 1 and 65536");
-    s->set.max_conns = n;
-    return SP_OK;
+    return set_number(s, SP__M_SCAN, "max connections", n, 1, 65536, "", &s->set.max_conns);
 }
 
 sp_code sp_scan_set_connect_timeout_ms(sp_scan *s, unsigned ms)
 {
-    if (sp__need_mode(s, SP__M_SCAN, "connect timeout"))
-        return SP_ESTATE;
-    if (ms < 10 || ms > 600000)
-        return sp__fail(s, SP_EINVAL, "connect timeout must be between 10 and 600000 ms");
-    s->set.connect_timeout_ms = ms;
-    return SP_OK;
+    return set_number(s, SP__M_SCAN, "connect timeout", ms, 10, 600000, "ms",
+                      &s->set.connect_timeout_ms);
 }
 
 sp_code sp_scan_set_methods(sp_scan *s, const char *list)
@@ -285,32 +289,17 @@ sp_code sp_scan_set_methods(sp_scan *s, const char *list)
 
 sp_code sp_scan_set_rate(sp_scan *s, uint32_t pps)
 {
-    if (sp__need_mode(s, SP__M_SCAN, "rate"))
-        return SP_ESTATE;
-    if (pps == 0 || pps > 10000000)
-        return sp__fail(s, SP_EINVAL, "rate must be between 1 and 10000000 probes per second");
-    s->set.rate = pps;
-    return SP_OK;
+    return set_number(s, SP__M_SCAN, "rate", pps, 1, 10000000, "probes per second", &s->set.rate);
 }
 
 sp_code sp_scan_set_retries(sp_scan *s, unsigned retries)
 {
-    if (sp__need_mode(s, SP__M_SCAN, "retries"))
-        return SP_ESTATE;
-    if (retries > 10)
-        return sp__fail(s, SP_EINVAL, "retries must be between 0 and 10");
-    s->set.retries = retries;
-    return SP_OK;
+    return set_number(s, SP__M_SCAN, "retries", retries, 0, 10, "", &s->set.retries);
 }
 
 sp_code sp_scan_set_wait_ms(sp_scan *s, unsigned wait_ms)
 {
-    if (sp__need_mode(s, SP__M_SCAN | SP__M_ALG, "wait"))
-        return SP_ESTATE;
-    if (wait_ms > 600000)
-        return sp__fail(s, SP_EINVAL, "wait must be at most 600000 ms");
-    s->set.wait_ms = wait_ms;
-    return SP_OK;
+    return set_number(s, SP__M_SCAN | SP__M_ALG, "wait", wait_ms, 0, 600000, "ms", &s->set.wait_ms);
 }
 
 sp_code sp_scan_set_seed(sp_scan *s, uint64_t seed)
