@@ -65,6 +65,8 @@ def main():
         # A commit fixes what it names in its subject, in a Resolves:/Fixes:
         # line, or in a line that starts with the id; other mentions (links to
         # pjproject's advisories, "as noted in AST-...") do not count.
+        if re.match(r"(Create|Creating) tag|Importing|.*security (document|advisor)", subject, re.I):
+            continue  # release bookkeeping, not the fix
         named = ID_RE.findall(subject)
         for line in body.splitlines():
             line = line.strip().lstrip("*- ").strip()
@@ -114,11 +116,15 @@ def main():
             continue
         ranges.sort(key=lambda r: r.pop("_key"))
         title = ""
-        for t in reversed(a["titles"]):  # oldest first: the original fix
+        # Oldest first (the original fix), subjects that name the id first.
+        cands = list(reversed(a["titles"]))
+        cands = [t for t in cands if aid in t] + [t for t in cands if aid not in t]
+        for t in cands:
             if re.match(r"(Merge|Merged|Promote|Release|Update for|Importing)\b", t, re.I):
                 continue
             t = re.sub(r"^-\s*", "", t)
-            t = re.sub(r"^(?:\[?(?:AST-20\d\d-\d{3}|GHSA-[0-9a-z-]{14})\]?[:,]?\s*)+", "", t).strip()
+            t = re.sub(r"^(?:\[?(?:AST-20\d\d-\d{3}|GHSA-[0-9a-z-]{14})\]?[:,]?\s*)+", "", t)
+            t = re.sub(r"^[-:\s]+", "", t).strip()
             if len(t) > 8:
                 title = t
                 break

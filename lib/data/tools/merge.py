@@ -48,7 +48,9 @@ def main():
             if hand and o.get("cves") and "cve_source" not in g:
                 g["cve_source"] = o["source"]
         out.append(g)
-    rest = [e for e in d["entries"] if e["id"] not in gen_ids]
+    generated = "https://github.com/asterisk/asterisk/commit/"
+    rest = [e for e in d["entries"] if e["id"] not in gen_ids
+            and not e.get("derived_from", "").startswith(generated)]
     d["entries"] = out + rest
     open(path, "w").write(dump(d))
 
