@@ -139,41 +139,102 @@ START_TEST(test_findings_version_compare)
 }
 END_TEST
 
-static void collect(const char *cve, const char *summary, void *data)
-{
-    (void)summary;
-    char *out = data;
-    strcat(out, cve);
-    strcat(out, " ");
-}
-
 START_TEST(test_findings_vulnerable_ranges)
 {
-    char got[512] = "";
-    sp__vulndb_match(&vulns, "Asterisk", "18.10.0", collect, got);
-    ck_assert_str_eq(got, "CVE-2023-49786 CVE-2025-47779 ");
-    got[0] = '\0';
-    sp__vulndb_match(&vulns, "Asterisk", "18.26.2", collect, got);
-    ck_assert_str_eq(got, "");
-    got[0] = '\0';
-    sp__vulndb_match(&vulns, "Asterisk", "16.10.0", collect, got);
-    ck_assert_str_eq(got, "CVE-2020-28242 CVE-2021-32558 CVE-2023-49786 CVE-2025-47779 ");
-    got[0] = '\0';
-    sp__vulndb_match(&vulns, "Asterisk", "20.5.1", collect, got);
-    ck_assert_str_eq(got, "CVE-2025-47779 ");
-    got[0] = '\0';
-    ck_assert_uint_eq(sp__vulndb_match(&vulns, "Kamailio", "5.6.3", collect, got), 0);
-    ck_assert_uint_eq(sp__vulndb_match(&vulns, "Asterisk", NULL, collect, got), 0);
-
+    /* The semantics are tested in check_vulns.c; here the finding itself. */
     sp__svc *svc = classify_fixture("replies/asterisk.OPTIONS.sip", "OPTIONS", NULL);
     const sp_finding *f = finding(svc, "known-vulnerable-version");
     ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(f->severity, SP_SEV_HIGH);
-    ck_assert_uint_eq(f->n_evidence, 3);
-    ck_assert_ptr_nonnull(strstr(f->evidence[1], "CVE-2023-49786"));
+    ck_assert_int_ge(f->severity, SP_SEV_MEDIUM);
+    ck_assert_uint_ge(f->n_evidence, 2);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "Asterisk 18.10.0 (from Asterisk PBX 18.10.0)"));
+    int dtls = 0;
+    for (size_t i = 1; i < f->n_evidence; i++) {
+        ck_assert_ptr_nonnull(strstr(f->evidence[i], "; confidence: exact version; http"));
+        if (strstr(f->evidence[i], "GHSA-hxj9-xwr8-w8pq"))
+            dtls = strstr(f->evidence[i], "fixed in 18.20.1 on branch 18") != NULL;
+    }
+    ck_assert_msg(dtls, "GHSA-hxj9-xwr8-w8pq with its fix on branch 18");
     sp__svc_free(svc);
     /* No version, no CVE: the hidden-UA Asterisk is not flagged. */
     svc = classify_fixture("replies/hidden-asterisk.OPTIONS.sip", "OPTIONS", NULL);
+    ck_assert_ptr_null(finding(svc, "known-vulnerable-version"));
+    sp__svc_free(svc);
+}
+END_TEST
+
+/* The known-vulnerable-version finding for a banner, or NULL. */
+static sp__svc *classify_server(const char *server)
+{
+    char raw[1024];
+    int n = snprintf(raw, sizeof(raw),
+                     "SIP/2.0 200 OK\r\n"
+                     "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK0123456789abcdef\r\n"
+                     "Call-ID: 0000000000000000000000000000.0123456789abcdef\r\n"
+                     "From: <sip:100@198.51.100.7:5060>;tag=0123456789abcdef\r\n"
+                     "To: <sip:100@203.0.113.10:5060>;tag=abc\r\n"
+                     "CSeq: 1 OPTIONS\r\n"
+                     "Server: %s\r\n"
+                     "Content-Length: 0\r\n\r\n",
+                     server);
+    return classify_raw(raw, (size_t)n, "OPTIONS", "203.0.113.10", "203.0.113.10", 400);
+}
+
+/* Is there an evidence line holding both a and b? */
+static int evidence_has(const sp_finding *f, const char *a, const char *b)
+{
+    for (size_t i = 0; f && i < f->n_evidence; i++)
+        if (strstr(f->evidence[i], a) && (!b || strstr(f->evidence[i], b)))
+            return 1;
+    return 0;
+}
+
+START_TEST(test_findings_vulnerable_banners)
+{
+    /* Certified Asterisk keeps its version and compares in its branch. */
+    sp__svc *svc = classify_server("Asterisk PBX certified/11.6-cert11");
+    const sp_finding *f = finding(svc, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "Asterisk 11.6-cert11 (from "));
+    ck_assert(evidence_has(f, "AST-2017-008", "fixed in 11.6-cert18 on branch certified 11.6"));
+    ck_assert(!evidence_has(f, "on branch 11;", NULL));
+    sp__svc_free(svc);
+    /* A distribution build: the upstream version, at lower confidence. */
+    svc = classify_server("Asterisk PBX 11.7.0~dfsg-1ubuntu1");
+    f = finding(svc, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "a distribution build"));
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "upgrade to 11.25.3 or later"));
+    ck_assert(evidence_has(f, "AST-2017-008", "confidence: distribution build"));
+    ck_assert(!evidence_has(f, "confidence: exact version", NULL));
+    /* 11.x has no PJSIP and no DTLS of 18.x: nothing from branches it is not on. */
+    ck_assert(!evidence_has(f, "GHSA-2grh-7mhv-fcfw", NULL));
+    ck_assert(!evidence_has(f, "GHSA-hxj9-xwr8-w8pq", NULL));
+    sp__svc_free(svc);
+    /* FreePBX: the bracketed Asterisk version gets Asterisk's advisories. */
+    svc = classify_server("FPBX-15.0.16.81(16.13.0)");
+    f = finding(svc, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "FreePBX 15.0.16.81 with Asterisk 16.13.0"));
+    ck_assert(evidence_has(f, "AST-2021-008", "fixed in 16.19.1 on branch 16 (end of life)"));
+    ck_assert_ptr_nonnull(strstr(f->evidence[0], "16 is end of life"));
+    sp__svc_free(svc);
+    /* Module advisories of FreePBX 16 are only possible, and low. */
+    svc = classify_server("FPBX-16.0.40.7");
+    f = finding(svc, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(evidence_has(f, "CVE-2026-28284", "possible: check module logfiles"));
+    ck_assert_int_eq(f->severity, SP_SEV_LOW);
+    sp__svc_free(svc);
+    /* A version older than every range of 1.6.0 gets only what 1.6.0 had. */
+    svc = classify_server("Asterisk PBX 1.6.0.6");
+    f = finding(svc, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 1; i < f->n_evidence; i++)
+        ck_assert_msg(strstr(f->evidence[i], "on branch 1.6.0"), "%s", f->evidence[i]);
+    sp__svc_free(svc);
+    /* A fixed release on a supported branch: no finding. */
+    svc = classify_server("Asterisk PBX 99.0.0");
     ck_assert_ptr_null(finding(svc, "known-vulnerable-version"));
     sp__svc_free(svc);
 }
@@ -395,6 +456,7 @@ Suite *findings_suite(void)
     tcase_add_test(tc, test_findings_every_fingerprint_rule_has_a_fixture);
     tcase_add_test(tc, test_findings_version_compare);
     tcase_add_test(tc, test_findings_vulnerable_ranges);
+    tcase_add_test(tc, test_findings_vulnerable_banners);
     tcase_add_test(tc, test_findings_private_address_leak);
     tcase_add_test(tc, test_findings_udp_amplification);
     tcase_add_test(tc, test_findings_scanner_and_methods);

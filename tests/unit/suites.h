@@ -17,6 +17,7 @@ Suite *reassembly_suite(void);
 Suite *engine_suite(void);
 Suite *api_suite(void);
 Suite *sip_suite(void);
+Suite *vulns_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);

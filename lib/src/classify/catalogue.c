@@ -21,8 +21,10 @@ static const sp_finding_info catalogue[] = {
      "Kamailio pike/htable, Asterisk's security log), make sure every extension has a long "
      "random password, and check whether any guess succeeded."},
     {"known-vulnerable-version", SP_SEV_HIGH, "Version has known vulnerabilities",
-     "Upgrade to a fixed release (see the CVEs in the evidence); until then restrict who can "
-     "reach the service and hide the version banner."},
+     "Upgrade to the fixed release the evidence names for the service's branch (or move off an "
+     "end-of-life branch); until then restrict who can reach the service and hide the version "
+     "banner. Each advisory says how sure the match is: distribution builds may carry "
+     "backported fixes, and FreePBX module advisories need the module's version checked."},
     {"extension-enumeration", SP_SEV_MEDIUM,
      "Extensions can be enumerated: existing users get a different answer",
      "Answer requests for unknown users exactly like those for known ones (Asterisk "

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A version is visible when a banner holds digits separated by a dot. */
@@ -59,18 +60,6 @@ static int private_in(const char *value, char *out, size_t cap)
         }
     }
     return 0;
-}
-
-typedef struct cve_list {
-    char lines[8][160];
-    size_t n;
-} cve_list;
-
-static void add_cve(const char *cve, const char *summary, void *data)
-{
-    cve_list *l = data;
-    if (l->n < 8)
-        snprintf(l->lines[l->n++], sizeof(l->lines[0]), "%s: %s", cve, summary);
 }
 
 static void leak_check(const sp__strv *values, const char *label, size_t first, const char **ev,
@@ -149,23 +138,110 @@ static void version_rule(sp__svc *svc)
         sp__svc_add_finding(svc, "version-disclosure", ev, n);
 }
 
+/* The advisories that apply to one service, as evidence lines. */
+typedef struct vuln_lines {
+    sp__strv lines;
+    double worst_cvss; /* among matches that are more than "possible" */
+    int definite;      /* matches that are more than "possible" */
+    char upgrade[64];  /* the highest fixed release on the service's branch */
+    int eol;           /* that branch is end of life */
+    char branch[64];
+    const char *product; /* the product whose branch the upgrade advice is about */
+} vuln_lines;
+
+static void add_vuln(const sp__vuln_match *m, void *data)
+{
+    vuln_lines *l = data;
+    char line[1024], cvss[32] = "";
+    if (m->cvss > 0)
+        snprintf(cvss, sizeof(cvss), "%sCVSS %.1f", *m->cves ? ", " : "", m->cvss);
+    int n = snprintf(line, sizeof(line), "%s%s%s%s%s: %s", m->id, *m->cves || *cvss ? " (" : "",
+                     m->cves, cvss, *m->cves || *cvss ? ")" : "", m->title ? m->title : "");
+    if (m->confidence == SP__VCONF_POSSIBLE)
+        n += snprintf(line + n, sizeof(line) - (size_t)n,
+                      "; possible: check module %s (fixed in %s on the %s branch)",
+                      m->module ? m->module : "?", m->fixed, m->branch);
+    else
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "; fixed in %s on branch %s%s", m->fixed,
+                      m->branch, m->eol ? " (end of life)" : "");
+    if (m->condition && n > 0 && (size_t)n < sizeof(line))
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "; applies only if %s", m->condition);
+    if (n > 0 && (size_t)n < sizeof(line))
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "; confidence: %s; %s",
+                      sp__vconf_name(m->confidence), m->source);
+    sp__strv_push(&l->lines, line, strlen(line));
+    if (m->confidence == SP__VCONF_POSSIBLE)
+        return;
+    l->definite++;
+    if (m->cvss > l->worst_cvss)
+        l->worst_cvss = m->cvss;
+    if (strcmp(m->product, l->product))
+        return; /* with FPBX-x(y): the upgrade advice is about Asterisk y */
+    if (!l->upgrade[0] || sp__version_cmp(m->fixed, l->upgrade) > 0) {
+        snprintf(l->upgrade, sizeof(l->upgrade), "%s", m->fixed);
+        snprintf(l->branch, sizeof(l->branch), "%s", m->branch);
+        l->eol = m->eol;
+    }
+}
+
+/* CVSS v3 qualitative ratings; without any score the catalogue's severity. */
+static sp_severity severity_of(const vuln_lines *l, sp_severity dflt)
+{
+    if (!l->definite)
+        return SP_SEV_LOW; /* only "possible" matches */
+    if (l->worst_cvss >= 9.0)
+        return SP_SEV_CRITICAL;
+    if (l->worst_cvss >= 7.0)
+        return SP_SEV_HIGH;
+    if (l->worst_cvss >= 4.0)
+        return SP_SEV_MEDIUM;
+    if (l->worst_cvss > 0)
+        return SP_SEV_LOW;
+    return dflt;
+}
+
 static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
 {
-    if (!vulns || !svc->has_fp || !svc->fp.version)
+    if (!vulns || !svc->has_fp)
         return;
-    cve_list l;
-    l.n = 0;
-    sp__vulndb_match(vulns, svc->fp.product, svc->fp.version, add_cve, &l);
-    if (!l.n)
+    const char *banner = svc->server ? svc->server : svc->user_agent;
+    sp__banner_version bv;
+    if (!sp__banner_version_parse(svc->fp.product, svc->fp.version, banner, &bv))
         return;
-    char line[512];
-    const char *ev[9];
-    snprintf(line, sizeof(line), "%s %s (from %s)", svc->fp.product, svc->fp.version,
-             svc->server ? svc->server : svc->user_agent);
-    ev[0] = line;
-    for (size_t i = 0; i < l.n; i++)
-        ev[i + 1] = l.lines[i];
-    sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.n + 1);
+    vuln_lines l;
+    memset(&l, 0, sizeof(l));
+    l.product = bv.product;
+    sp__vulndb_match_banner(vulns, &bv, add_vuln, &l);
+    if (!l.lines.n) {
+        sp__strv_free(&l.lines);
+        return;
+    }
+    char head[1024];
+    int n;
+    if (bv.framework[0] && strcmp(bv.product, "FreePBX"))
+        n = snprintf(head, sizeof(head), "FreePBX %s with %s %s", bv.framework, bv.product,
+                     bv.version);
+    else
+        n = snprintf(head, sizeof(head), "%s %s", bv.product, bv.version);
+    n += snprintf(head + n, sizeof(head) - (size_t)n, " (from %s%s): %zu advisor%s", banner,
+                  bv.distro ? ", a distribution build: fixes may be backported" : "", l.lines.n,
+                  l.lines.n == 1 ? "y" : "ies");
+    if (l.upgrade[0] && n > 0 && (size_t)n < sizeof(head))
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "; upgrade to %s or later%s%s%s",
+                      l.upgrade, l.eol ? "; " : "", l.eol ? l.branch : "",
+                      l.eol ? " is end of life: move to a supported branch" : "");
+    const char **ev = calloc(l.lines.n + 1, sizeof(*ev));
+    if (ev) {
+        ev[0] = head;
+        for (size_t i = 0; i < l.lines.n; i++)
+            ev[i + 1] = l.lines.v[i];
+        sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.lines.n + 1);
+        for (size_t i = 0; i < svc->n_findings; i++)
+            if (!strcmp(svc->findings[i].id, "known-vulnerable-version"))
+                svc->findings[i].severity = severity_of(&l, svc->findings[i].severity);
+        free(ev);
+    }
+    sp__strv_free(&l.lines);
 }
 
 static void register_rule(sp__svc *svc)
