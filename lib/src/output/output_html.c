@@ -176,16 +176,9 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     summary_sentence(fp, s, all, n);
     chart(fp, s);
     if (meta->fixed) {
-        if (meta->fixed_unknown)
-            fprintf(fp,
-                    "<p>Compared with the baseline: %llu new finding%s; what was fixed is "
-                    "not determined (the scan did not run to the end).</p>\n",
-                    (unsigned long long)meta->summary->new_findings,
-                    meta->summary->new_findings == 1 ? "" : "s");
-        else
-            fprintf(fp, "<p>Compared with the baseline: %llu new finding%s, %zu fixed.</p>\n",
-                    (unsigned long long)s->new_findings, s->new_findings == 1 ? "" : "s",
-                    meta->fixed->n);
+        char cmp[160];
+        sp__baseline_sentence(meta, cmp, sizeof(cmp));
+        fprintf(fp, "<p>Compared with the baseline: %s.</p>\n", cmp);
     }
     fputs("</section>\n", fp);
 

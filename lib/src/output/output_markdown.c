@@ -82,16 +82,11 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
     for (int i = SP_SEV_CRITICAL; i >= SP_SEV_INFO; i--)
         fprintf(fp, "| %s | %llu |\n", sp_severity_name((sp_severity)i),
                 (unsigned long long)s->findings_by_severity[i]);
-    if (meta->fixed && meta->fixed_unknown)
-        fprintf(fp,
-                "\nCompared with the baseline: %llu new finding%s; what was fixed is not "
-                "determined (the scan did not run to the end).\n",
-                (unsigned long long)meta->summary->new_findings,
-                meta->summary->new_findings == 1 ? "" : "s");
-    else if (meta->fixed)
-        fprintf(fp, "\nCompared with the baseline: %llu new finding%s, %zu fixed.\n",
-                (unsigned long long)s->new_findings, s->new_findings == 1 ? "" : "s",
-                meta->fixed->n);
+    if (meta->fixed) {
+        char cmp[160];
+        sp__baseline_sentence(meta, cmp, sizeof(cmp));
+        fprintf(fp, "\nCompared with the baseline: %s.\n", cmp);
+    }
 
     fputs("\n## Findings\n", fp);
     sp__each_finding_group(all, n, SP_SEV_INFO, md_group, fp);

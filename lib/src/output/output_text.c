@@ -246,16 +246,11 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         }
     }
     const sp_summary *s = meta->summary;
-    if (meta->fixed && meta->fixed_unknown)
-        fprintf(fp,
-                "\nAgainst the baseline: %llu new finding%s; fixed not determined (the scan "
-                "did not run to the end).",
-                (unsigned long long)meta->summary->new_findings,
-                meta->summary->new_findings == 1 ? "" : "s");
-    else if (meta->fixed)
-        fprintf(fp, "\nAgainst the baseline: %llu new finding%s, %zu fixed.",
-                (unsigned long long)s->new_findings, s->new_findings == 1 ? "" : "s",
-                meta->fixed->n);
+    if (meta->fixed) {
+        char cmp[160];
+        sp__baseline_sentence(meta, cmp, sizeof(cmp));
+        fprintf(fp, "\nAgainst the baseline: %s.", cmp);
+    }
     fprintf(fp,
             "\n%llu service%s, %llu probes sent, %llu replies, %.1f s%s; findings: %llu critical, "
             "%llu high, %llu medium, %llu low, %llu info\n",

@@ -1,7 +1,9 @@
 #include "output/report.h"
 
 #include "common/util.h"
+#include "output/writer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,4 +82,15 @@ void sp__service_product(const sp_service *svc, char *out, size_t len)
                  svc->server       ? svc->server
                  : svc->user_agent ? svc->user_agent
                                    : "");
+}
+
+void sp__baseline_sentence(const sp__scan_meta *meta, char *out, size_t len)
+{
+    unsigned long long n = meta->summary->new_findings;
+    if (meta->fixed_unknown)
+        snprintf(out, len,
+                 "%llu new finding%s; fixed not determined (the scan did not run to the end)", n,
+                 n == 1 ? "" : "s");
+    else
+        snprintf(out, len, "%llu new finding%s, %zu fixed", n, n == 1 ? "" : "s", meta->fixed->n);
 }

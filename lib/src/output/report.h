@@ -17,6 +17,11 @@ void sp__fput_markup(FILE *fp, const char *raw);
 
 /* What answers, for tables: "Product version" from the fingerprint, else
  * the Server or User-Agent banner as received, else "". Raw text: escape it. */
+/* The comparison with a baseline, one clause without a full stop: "2 new
+ * findings, 1 fixed", or that what was fixed is not determined (the scan did
+ * not run to the end). Only with meta->fixed set. */
+struct sp__scan_meta;
+void sp__baseline_sentence(const struct sp__scan_meta *meta, char *out, size_t len);
 void sp__service_product(const sp_service *svc, char *out, size_t len);
 
 /* "host:port/udp", with brackets around IPv6 hosts. */
