@@ -84,6 +84,25 @@ static sp_code apply_probes(sp_scan *s, const struct cli_options *o)
     }
     if (rc == SP_OK && o->write_pcap)
         rc = sp_scan_set_write_pcap(s, o->write_pcap);
+    if (rc == SP_OK && o->check_invite)
+        rc = sp_scan_set_invite_check(s, 1, o->invite_to);
+    return rc;
+}
+
+/* The password audit: in a scan and over a capture alike. */
+static sp_code apply_audit(sp_scan *s, const struct cli_options *o)
+{
+    if (!o->audit_passwords)
+        return SP_OK;
+    sp_code rc = sp_scan_set_password_audit(s, 1);
+    if (rc == SP_OK && o->passwords)
+        rc = sp_scan_add_passwords_file(s, o->passwords);
+    if (rc == SP_OK && cli_given(o, CLI_OPT_MAX_ATTEMPTS))
+        rc = sp_scan_set_max_attempts(s, o->max_attempts);
+    if (rc == SP_OK && cli_given(o, CLI_OPT_AUDIT_RATE))
+        rc = sp_scan_set_audit_rate(s, o->audit_rate);
+    if (rc == SP_OK && o->show_passwords)
+        rc = sp_scan_set_show_passwords(s, 1);
     return rc;
 }
 
@@ -111,7 +130,7 @@ static sp_code apply_journal(sp_scan *s, const struct cli_options *o, struct cli
 {
     if (o->dry_run)
         return SP_OK;
-    if (o->extensions.n) /* enumeration cannot be resumed: no journal to offer */
+    if (o->extensions.n || o->check_invite) /* active phases cannot be resumed: no journal */
         return SP_OK;
     a->resume_file = o->resume_file;
     if (!a->resume_file) {
@@ -141,6 +160,8 @@ static sp_code apply_scan(sp_scan *s, const struct cli_options *o, struct cli_ap
         if (rc == SP_OK)
             rc = apply_probes(s, o);
         if (rc == SP_OK)
+            rc = apply_audit(s, o);
+        if (rc == SP_OK)
             rc = apply_journal(s, o, a);
     }
     if (rc == SP_OK && o->resume)
@@ -160,6 +181,8 @@ static sp_code apply_capture(sp_scan *s, const struct cli_options *o)
     if (rc == SP_OK && o->read_live)
         rc = sp_scan_set_live_capture(s, o->read_live, o->filter,
                                       cli_given(o, CLI_OPT_DURATION) ? o->duration : 60);
+    if (rc == SP_OK)
+        rc = apply_audit(s, o);
     return rc;
 }
 

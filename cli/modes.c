@@ -48,6 +48,29 @@ static const enum cli_opt fixed_on_resume[] = {
     CLI_OPT_TRANSPORT,       CLI_OPT_RESUME_FILE,  CLI_OPT_DRY_RUN,
 };
 
+/* The audit's own options mean nothing without it. */
+static void check_active(const struct cli_options *o)
+{
+    static const enum cli_opt audit_opts[] = {CLI_OPT_PASSWORDS, CLI_OPT_MAX_ATTEMPTS,
+                                              CLI_OPT_AUDIT_RATE, CLI_OPT_SHOW_PASSWORDS};
+    for (size_t i = 0; !o->audit_passwords && i < sizeof(audit_opts) / sizeof(audit_opts[0]); i++)
+        if (cli_given(o, audit_opts[i]))
+            cli_usage_error("%s belongs to --audit-passwords", o->given[audit_opts[i]].spelling);
+    if (!o->check_invite && cli_given(o, CLI_OPT_INVITE_TO))
+        cli_usage_error("%s belongs to --check-invite", o->given[CLI_OPT_INVITE_TO].spelling);
+    if (o->mode == SP_MODE_SCAN && o->audit_passwords && !o->extensions.n && !o->resume)
+        cli_usage_error("--audit-passwords needs the extensions to audit: give --extensions or "
+                        "--extensions-file (enumeration then narrows them to those that exist)");
+    if (o->resume && (o->audit_passwords || o->check_invite))
+        cli_usage_error(
+            "%s cannot be resumed: run it as a new scan",
+            o->given[o->audit_passwords ? CLI_OPT_AUDIT_PASSWORDS : CLI_OPT_CHECK_INVITE].spelling);
+    if (o->check_invite && cli_given(o, CLI_OPT_RESUME_FILE))
+        cli_usage_error("%s: a scan with %s cannot be resumed",
+                        o->given[CLI_OPT_RESUME_FILE].spelling,
+                        o->given[CLI_OPT_CHECK_INVITE].spelling);
+}
+
 static void check_scan(const struct cli_options *o)
 {
     for (size_t i = 0; o->resume && i < sizeof(fixed_on_resume) / sizeof(fixed_on_resume[0]); i++)
@@ -126,6 +149,7 @@ void cli_options_check(struct cli_options *o)
     else
         o->mode = SP_MODE_SCAN;
     check_table(o);
+    check_active(o);
     if (o->mode == SP_MODE_SCAN)
         check_scan(o);
     else if (o->mode == SP_MODE_CAPTURE)

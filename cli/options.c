@@ -61,6 +61,13 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_FILTER] = {"filter", 0, 1, CAPTURE, "--read-live"},
     [CLI_OPT_DURATION] = {"duration", 0, 1, CAPTURE, "--read-live"},
     [CLI_OPT_WRITE_PCAP] = {"write-pcap", 0, 1, SCAN, NULL},
+    [CLI_OPT_AUDIT_PASSWORDS] = {"audit-passwords", 0, 0, SCAN | CAPTURE, NULL},
+    [CLI_OPT_PASSWORDS] = {"passwords", 0, 1, SCAN | CAPTURE, NULL},
+    [CLI_OPT_MAX_ATTEMPTS] = {"max-attempts", 0, 1, SCAN | CAPTURE, NULL},
+    [CLI_OPT_AUDIT_RATE] = {"audit-rate", 0, 1, SCAN, NULL},
+    [CLI_OPT_SHOW_PASSWORDS] = {"show-passwords", 0, 0, SCAN | CAPTURE, NULL},
+    [CLI_OPT_CHECK_INVITE] = {"check-invite", 0, 0, SCAN, NULL},
+    [CLI_OPT_INVITE_TO] = {"invite-to", 0, 1, SCAN, NULL},
     [CLI_OPT_LISTEN] = {"listen", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_MAX_SECONDS] = {"max-seconds", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_DRY_RUN] = {"dry-run", 0, 0, SCAN, NULL},
@@ -145,6 +152,10 @@ static const char **string_of(struct cli_options *o, enum cli_opt id)
         return &o->filter;
     case CLI_OPT_WRITE_PCAP:
         return &o->write_pcap;
+    case CLI_OPT_PASSWORDS:
+        return &o->passwords;
+    case CLI_OPT_INVITE_TO:
+        return &o->invite_to;
     default:
         return NULL;
     }
@@ -189,6 +200,12 @@ static void store_value(struct cli_options *o, enum cli_opt id, const char *arg)
     case CLI_OPT_DURATION:
         o->duration = (unsigned)cli_parse_number(arg, "duration", 1, 86400);
         break;
+    case CLI_OPT_MAX_ATTEMPTS:
+        o->max_attempts = (unsigned)cli_parse_number(arg, "attempt limit", 1, 1000000);
+        break;
+    case CLI_OPT_AUDIT_RATE:
+        o->audit_rate = (unsigned)cli_parse_number(arg, "audit rate", 1, 1000);
+        break;
     case CLI_OPT_UPLOAD_BATCH:
         o->upload_batch = (unsigned)cli_parse_number(arg, "batch size", 1, 1000000);
         break;
@@ -207,6 +224,15 @@ static void store_flag(struct cli_options *o, enum cli_opt id)
     switch (id) {
     case CLI_OPT_DRY_RUN:
         o->dry_run = 1;
+        break;
+    case CLI_OPT_AUDIT_PASSWORDS:
+        o->audit_passwords = 1;
+        break;
+    case CLI_OPT_SHOW_PASSWORDS:
+        o->show_passwords = 1;
+        break;
+    case CLI_OPT_CHECK_INVITE:
+        o->check_invite = 1;
         break;
     case CLI_OPT_QUIET:
         o->quiet = 1;

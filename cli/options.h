@@ -44,6 +44,13 @@ enum cli_opt {
     CLI_OPT_FILTER,
     CLI_OPT_DURATION,
     CLI_OPT_WRITE_PCAP,
+    CLI_OPT_AUDIT_PASSWORDS,
+    CLI_OPT_PASSWORDS,
+    CLI_OPT_MAX_ATTEMPTS,
+    CLI_OPT_AUDIT_RATE,
+    CLI_OPT_SHOW_PASSWORDS,
+    CLI_OPT_CHECK_INVITE,
+    CLI_OPT_INVITE_TO,
     CLI_OPT_LISTEN,
     CLI_OPT_MAX_SECONDS,
     CLI_OPT_DRY_RUN,
@@ -114,6 +121,10 @@ struct cli_options {
     struct cli_args reads;
     const char *read_live, *filter, *write_pcap;
     unsigned duration;
+    /* Active checks (opt-in) */
+    int audit_passwords, show_passwords, check_invite;
+    const char *passwords, *invite_to;
+    unsigned max_attempts, audit_rate;
     /* ALG check */
     const char *token;
     /* Interrupt and resume */

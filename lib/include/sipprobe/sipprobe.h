@@ -142,6 +142,30 @@ typedef struct sp_enumeration {
     const char *note; /* how the verdict was reached, early stops */
 } sp_enumeration;
 
+/* A weak password the audit found (see sp_scan_set_password_audit). */
+typedef struct sp_weak_password {
+    const char *extension;
+    const char *kind;      /* which candidate: "same as the extension", "passwords file line 12" */
+    const char *algorithm; /* the digest algorithm the server accepted it with */
+    const char *password;  /* NULL unless sp_scan_set_show_passwords(scan, 1) */
+} sp_weak_password;
+
+/* The opt-in active checks of one service: password audit and INVITE check. */
+typedef struct sp_audit {
+    int passwords_audited; /* 1: the password audit ran on this service */
+    uint32_t extensions;   /* extensions it covered */
+    uint32_t attempts;     /* authenticated attempts answered */
+    const sp_weak_password *weak;
+    size_t n_weak;
+    int protection;              /* 1: the server began to refuse guesses; 0: not seen */
+    const char *protection_note; /* how and when it refused, or NULL */
+    const char *note;            /* why the audit ended early, or NULL */
+    int invite_checked;          /* 1: the INVITE check ran */
+    int invite_status;           /* the INVITE's final answer (0: none) */
+    const char *invite_result;   /* "challenged", "routed", "accepted", "refused", "no answer" */
+    const char *invite_note;     /* what was seen and how the call was ended */
+} sp_audit;
+
 typedef struct sp_service {
     const char *host; /* probed address, text ("127.0.0.1", "::1") */
     uint16_t port;    /* probed port */
@@ -167,6 +191,7 @@ typedef struct sp_service {
     const sp_enumeration *enumeration; /* NULL unless extensions were enumerated */
     const sp_tls_info *tls;            /* NULL unless the transport is TLS */
     const char *role; /* read from a capture: "registrar", "uas", "uac", joined by ","; else NULL */
+    const sp_audit *audit; /* NULL unless an active check (password audit, INVITE check) ran */
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -271,6 +296,29 @@ SP_API sp_code sp_scan_set_to_user(sp_scan *scan, const char *user);
 SP_API sp_code sp_scan_set_extensions(sp_scan *scan, const char *list);
 /* Adds extensions from a file, one per line ('#' comments). */
 SP_API sp_code sp_scan_add_extensions_file(sp_scan *scan, const char *path);
+
+/* The password audit (opt-in; only for systems you are authorised to
+ * test). SP_MODE_SCAN: after enumeration, REGISTERs with Expires: 0 (no
+ * binding is made) and digest credentials try the candidates on each
+ * extension (those enumeration found on the service, else every extension
+ * given), stopping at the first success per extension and stopping a host
+ * that begins to refuse. SP_MODE_CAPTURE: the digest answers the capture
+ * shows accepted are tested offline, nothing is sent. Candidates: a short
+ * built-in list per extension (the extension itself and variations, common
+ * PINs; at most 20), then the lines of the passwords file. */
+SP_API sp_code sp_scan_set_password_audit(sp_scan *scan, int on);
+/* One password per line; lines starting with '#' are comments. */
+SP_API sp_code sp_scan_add_passwords_file(sp_scan *scan, const char *path);
+/* At most n attempts per extension (0: every candidate, the default). */
+SP_API sp_code sp_scan_set_max_attempts(sp_scan *scan, unsigned n);
+/* Attempts per second per host (default 2; 1-1000). */
+SP_API sp_code sp_scan_set_audit_rate(sp_scan *scan, unsigned per_second);
+/* Passwords found are written to results only when this is on. */
+SP_API sp_code sp_scan_set_show_passwords(sp_scan *scan, int on);
+/* SP_MODE_SCAN: one INVITE without credentials per UDP service, to user
+ * (NULL: a random non-numeric user no phone network can route). A call is
+ * never left up: CANCEL on a ringing answer, ACK and BYE on 2xx. */
+SP_API sp_code sp_scan_set_invite_check(sp_scan *scan, int on, const char *user);
 
 /* ---- Settings of every mode ---- */
 

@@ -78,6 +78,7 @@ sp_scan *sp_scan_new_mode(sp_mode mode)
     set->user_agent = strdup("sipprobe/" SP_VERSION);
     set->from_user = strdup("100");
     set->to_user = strdup("100");
+    set->audit_rate = 2;
     set->methods[0] = sp__probe_find("OPTIONS");
     set->n_methods = 1;
     set->method_mask = 1u << set->methods[0];
@@ -105,6 +106,8 @@ static void settings_free(sp__settings *set)
 {
     sp__targets_free(&set->targets);
     sp__extlist_free(&set->exts);
+    sp__passlist_free(&set->passwords);
+    free(set->invite_to);
     sp__strv_free(&set->target_specs);
     sp__strv_free(&set->exclude_specs);
     free(set->ports);

@@ -7,6 +7,7 @@
 
 #include "sipprobe/sipprobe.h"
 
+#include "audit/candidates.h"
 #include "classify/enumerate.h"
 #include "classify/fingerprint.h"
 #include "classify/vulns.h"
@@ -48,7 +49,14 @@ typedef struct sp__settings {
     uint64_t seed;
     unsigned shard_index, shard_count; /* 0-based index */
     char *user_agent, *from_user, *to_user;
-    sp__extlist exts; /* extensions to enumerate; empty: no enumeration */
+    sp__extlist exts;    /* extensions to enumerate; empty: no enumeration */
+    int audit_passwords; /* the opt-in password audit */
+    sp__passlist passwords;
+    unsigned max_attempts; /* per extension; 0: every candidate */
+    unsigned audit_rate;   /* attempts per second per host */
+    int show_passwords;
+    int check_invite;
+    char *invite_to; /* NULL: a random non-numeric user */
     sp_severity fail_on;
     int color;
     char *resume_path;       /* journal for interrupt/resume */

@@ -242,6 +242,70 @@ static sp_code set_number(sp_scan *s, unsigned modes, const char *what, unsigned
     return SP_OK;
 }
 
+sp_code sp_scan_set_password_audit(sp_scan *s, int on)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE, "the password audit"))
+        return SP_ESTATE;
+    s->set.audit_passwords = on != 0;
+    return SP_OK;
+}
+
+sp_code sp_scan_add_passwords_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE, "a passwords file"))
+        return SP_ESTATE;
+    if (s->set.passwords.path)
+        return sp__fail(s, SP_EINVAL, "only one passwords file can be given");
+    sp__passlist l;
+    sp__passlist_init(&l);
+    int rc = sp__passlist_load(&l, path, s->err, sizeof(s->err));
+    if (rc) {
+        sp__passlist_free(&l);
+        return (sp_code)rc;
+    }
+    s->set.passwords = l;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_max_attempts(sp_scan *s, unsigned n)
+{
+    return set_number(s, SP__M_SCAN | SP__M_CAPTURE, "max attempts", n, 1, 1000000, "",
+                      &s->set.max_attempts);
+}
+
+sp_code sp_scan_set_audit_rate(sp_scan *s, unsigned per_second)
+{
+    return set_number(s, SP__M_SCAN, "audit rate", per_second, 1, 1000, "attempts/s per host",
+                      &s->set.audit_rate);
+}
+
+sp_code sp_scan_set_show_passwords(sp_scan *s, int on)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE, "showing passwords"))
+        return SP_ESTATE;
+    s->set.show_passwords = on != 0;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_invite_check(sp_scan *s, int on, const char *user)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "the INVITE check"))
+        return SP_ESTATE;
+    if (user &&
+        (!*user || strlen(user) > 64 ||
+         strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()+") !=
+             strlen(user)))
+        return sp__fail(s, SP_EINVAL, "bad INVITE user '%.64s': use letters, digits and -_.!~*'()+",
+                        user);
+    char *copy = user ? strdup(user) : NULL;
+    if (user && !copy)
+        return SP_ENOMEM;
+    free(s->set.invite_to);
+    s->set.invite_to = copy;
+    s->set.check_invite = on != 0;
+    return SP_OK;
+}
+
 sp_code sp_scan_set_max_connections(sp_scan *s, unsigned n)
 {
     return set_number(s, SP__M_SCAN, "max connections", n, 1, 65536, "", &s->set.max_conns);

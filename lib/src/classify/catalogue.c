@@ -9,6 +9,18 @@ static const sp_finding_info catalogue[] = {
      "Require digest authentication for every REGISTER (e.g. Asterisk: auth= on every "
      "endpoint; Kamailio: www_authorize before save). An attacker can register as any "
      "extension, take its calls and place calls billed to you."},
+    {"weak-password", SP_SEV_CRITICAL, "An extension's password was guessed",
+     "Give every extension a long random password (12 or more characters, never derived from "
+     "the extension number), block sources of failed registrations (fail2ban, Kamailio "
+     "pike/htable, Asterisk's security log), allow registration only from the networks your "
+     "phones use, and check the call records for calls you did not make. The finding names "
+     "which kind of candidate matched, never the password."},
+    {"unauthenticated-call-routed", SP_SEV_CRITICAL,
+     "A call from an unauthenticated caller was routed onward (toll fraud possible)",
+     "Challenge every INVITE from outside (Asterisk: no 'allowguest'/anonymous endpoint with a "
+     "context that reaches trunks; Kamailio: proxy_authorize before t_relay), and let "
+     "unauthenticated calls reach only internal extensions, never a trunk or the phone "
+     "network."},
     {"sip-exposed-through-nat", SP_SEV_HIGH,
      "A SIP device behind NAT is reachable from outside through the router",
      "The router forwards SIP to a device on its LAN (a port forward, DMZ or a built-in "
@@ -25,12 +37,22 @@ static const sp_finding_info catalogue[] = {
      "end-of-life branch); until then restrict who can reach the service and hide the version "
      "banner. Each advisory says how sure the match is: distribution builds may carry "
      "backported fixes, and FreePBX module advisories need the module's version checked."},
+    {"unauthenticated-invite-accepted", SP_SEV_HIGH,
+     "An INVITE without credentials was processed instead of challenged",
+     "The server took a call request from nobody and acted on it (forwarded it, redirected "
+     "it, or looked up the number) rather than asking for credentials. Require "
+     "authentication for INVITEs from outside, or restrict who can send them."},
     {"extension-enumeration", SP_SEV_MEDIUM,
      "Extensions can be enumerated: existing users get a different answer",
      "Answer requests for unknown users exactly like those for known ones (Asterisk "
      "chan_sip: alwaysauthreject=yes; Kamailio: challenge before looking the user up), and "
      "block sources of failed registrations (fail2ban, Kamailio pike). Enumeration is the "
      "first step of password guessing."},
+    {"no-brute-force-protection", SP_SEV_MEDIUM,
+     "No brute-force protection: passwords can be guessed at full speed",
+     "The server answered many wrong passwords at once, the same way every time. Block "
+     "sources after a few failures (fail2ban on Asterisk's security log, Kamailio pike or "
+     "htable), and make every password long and random so that guessing cannot succeed."},
     {"sip-alg-detected", SP_SEV_MEDIUM, "A SIP ALG on the path rewrites SIP messages",
      "A router's SIP helper (ALG) changed headers the server must echo unchanged. ALGs break "
      "registrations and calls and can open pinholes; turn the SIP ALG off on the router "
@@ -62,6 +84,11 @@ static const sp_finding_info catalogue[] = {
     {"tls-self-signed", SP_SEV_INFO, "TLS certificate is self-signed",
      "Clients cannot tell this server from an impostor unless they pin the certificate. Use a "
      "certificate from a CA the phones trust (a public CA or your own PBX CA)."},
+    {"brute-force-protection-seen", SP_SEV_INFO,
+     "The server began to refuse password guesses (brute-force protection works)",
+     "Good: after some wrong passwords the server refused or went silent. Check that the block "
+     "lasts long enough and covers every address an attacker could use, and that passwords "
+     "are still long and random."},
     {"sip-service-exposed", SP_SEV_INFO, "SIP service answers on this address",
      "Make sure this service is meant to be reachable from where the scan ran. Restrict it "
      "with a firewall to the networks and SIP trunks that need it."},

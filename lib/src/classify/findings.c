@@ -395,6 +395,39 @@ static void enumeration_rule(sp__svc *svc)
     sp__svc_add_finding(svc, "extension-enumeration", ev, n);
 }
 
+/* The opt-in active checks: what the audit and the INVITE check saw. */
+static void audit_rule(sp__svc *svc)
+{
+    const sp__svc_audit *a = svc->audit;
+    if (!a)
+        return;
+    char line[400];
+    for (size_t i = 0; i < a->n_weak; i++) {
+        const sp_weak_password *w = &a->weak[i];
+        snprintf(line, sizeof(line),
+                 "extension %s on %s:%u/%s: password guessed (%s; %s digest accepted)%s%s",
+                 w->extension, svc->host_s, svc->port,
+                 sp_transport_name((sp_transport)svc->transport), w->kind, w->algorithm,
+                 w->password ? "; password: " : "", w->password ? w->password : "");
+        if (i == 0)
+            add_one(svc, "weak-password", line);
+        else
+            sp__svc_add_evidence(svc, "weak-password", line);
+    }
+    if (a->pub.passwords_audited && a->pub.protection) {
+        snprintf(line, sizeof(line), "%s", a->protection_note);
+        add_one(svc, "brute-force-protection-seen", line);
+    } else if (a->unprotected[0]) {
+        add_one(svc, "no-brute-force-protection", a->unprotected);
+    }
+    if (a->pub.invite_checked && a->invite_note[0]) {
+        if (!strcmp(a->invite_result, "routed"))
+            add_one(svc, "unauthenticated-call-routed", a->invite_note);
+        else if (!strcmp(a->invite_result, "accepted"))
+            add_one(svc, "unauthenticated-invite-accepted", a->invite_note);
+    }
+}
+
 /* The rules in the order their findings are listed. */
 void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
 {
@@ -416,4 +449,5 @@ void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
     scanner_rule(svc);
     options_rule(svc);
     enumeration_rule(svc);
+    audit_rule(svc);
 }

@@ -91,6 +91,7 @@ int sp__engine_prepare(sp_scan *s)
     sp__table_init(&s->run.table, s->run.key);
     s->run.scope.method_mask = s->set.method_mask;
     s->run.scope.enumerates = s->set.exts.count > 0;
+    s->run.scope.active = s->set.audit_passwords || s->set.check_invite;
     return SP_OK;
 }
 

@@ -6,6 +6,7 @@
 
 #include "classify/classify.h"
 #include "run/deliver.h"
+#include "probe/active.h"
 #include "sip/sipmsg.h"
 
 #include <stdio.h>
@@ -43,6 +44,14 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
     }
     if (sp__addr_equal(&id.addr, &in->from))
         id.addr.scope = in->from.scope; /* the token does not carry the zone */
+    if (id.probe == SP__PROBE_AUDIT) {
+        sp__engine_audit_reply(s, in, &id);
+        return;
+    }
+    if (id.probe == SP__PROBE_INVITE) {
+        sp__engine_invite_reply(s, in, &id);
+        return;
+    }
     if (id.ext) {
         on_enum_reply(s, in, &id);
         return;
@@ -107,8 +116,9 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
         }
     }
     sp__parsed_free(&msg);
-    /* With enumeration ahead, services are emitted once it is done. */
-    if ((e->final_mask & s->set.method_mask) == s->set.method_mask && !s->set.exts.count)
+    /* With a phase ahead, services are emitted once it is done. */
+    if ((e->final_mask & s->set.method_mask) == s->set.method_mask && !s->set.exts.count &&
+        !s->set.audit_passwords && !s->set.check_invite)
         sp__deliver_entry(s, e, 0);
 }
 

@@ -81,6 +81,8 @@ typedef struct sp__run {
     unsigned ck_round; /* the last checkpoint written */
     uint64_t ck_j;
     sp__pcap_writer *pcap_out;
+    struct sp__audit_run *audit;   /* the password audit, while it runs */
+    struct sp__invite_run *invite; /* the INVITE check, while it runs */
 
     int opened; /* sp__engine_open ran: there is something to close */
     const sp__dgram_ops *dgram;
@@ -144,5 +146,25 @@ void sp__engine_checkpoint(struct sp_scan *s, uint64_t now);
 
 /* engine/enumerate.c: the extension enumeration phase after discovery. */
 int sp__engine_enumerate(struct sp_scan *s);
+
+/* engine/active.c: what the active phases share. The largest request they
+ * build (an INVITE with its SDP, a REGISTER with credentials). */
+#define SP__ACTIVE_MAX 4096
+/* A token for request seq of item index (a host of the phase) to the
+ * entry's service: its Call-ID, Via branch and From tag. */
+void sp__active_token(struct sp_scan *s, const sp__entry *e, int probe, uint32_t index, uint8_t seq,
+                      char *call_id, size_t cap, char branch[32], char tag[17]);
+/* The service's "sip:host:port" and host ("[v6]" bracketed). */
+void sp__active_target(const sp__entry *e, char *uri, size_t ucap, char *host, size_t hcap);
+/* Sends one datagram to the entry's service (and records it, redacted). */
+int sp__active_send(struct sp_scan *s, const sp__entry *e, const char *buf, size_t len);
+
+/* engine/audit.c: the password audit phase, after enumeration. */
+int sp__engine_audit(struct sp_scan *s);
+/* engine/invite.c: the INVITE check phase, last. */
+int sp__engine_invite(struct sp_scan *s);
+/* Answers to their requests, already matched by their tokens. */
+void sp__engine_audit_reply(struct sp_scan *s, const sp__udp_in *in, const sp__probe_id *id);
+void sp__engine_invite_reply(struct sp_scan *s, const sp__udp_in *in, const sp__probe_id *id);
 
 #endif

@@ -1,5 +1,8 @@
 #include "match/reply.h"
 
+#include "sipprobe/sipprobe.h"
+
+#include "probe/active.h"
 #include "probe/probe.h"
 #include "sip/header.h"
 
@@ -17,5 +20,7 @@ int sp__match_reply(const uint8_t key[16], const sp__match_scope *scope, const c
         return 0;
     /* A token of ours for a probe this scan does not send is a replay from
      * another scan with the same key, which cannot happen, or a forgery. */
+    if (id->probe == SP__PROBE_AUDIT || id->probe == SP__PROBE_INVITE)
+        return scope->active && transport == SP_TRANSPORT_UDP;
     return id->ext ? scope->enumerates : (scope->method_mask & (1u << id->probe)) != 0;
 }

@@ -15,6 +15,7 @@
 typedef struct sp__match_scope {
     uint32_t method_mask;
     int enumerates; /* extensions are enumerated in this scan */
+    int active;     /* an active phase (password audit, INVITE check) runs */
 } sp__match_scope;
 
 /* 1 and the probe's id if buf is a reply to one of our probes over

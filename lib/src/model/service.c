@@ -48,6 +48,11 @@ void sp__svc_free(sp__svc *svc)
     free(svc->findings);
     free(svc->evidence);
     sp__enum_free(svc->en);
+    if (svc->audit) {
+        free(svc->audit->weak);
+        sp__strv_free(&svc->audit->strs);
+        free(svc->audit);
+    }
     sp__strv_free(&svc->en_found);
     sp__tls_cert_free(svc->tls);
     free(svc);
@@ -132,6 +137,47 @@ void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list)
     p->note = svc->en_note;
 }
 
+sp__svc_audit *sp__svc_audit_get(sp__svc *svc)
+{
+    if (!svc->audit)
+        svc->audit = calloc(1, sizeof(*svc->audit));
+    return svc->audit;
+}
+
+/* A copy owned by the audit record, or NULL. */
+static const char *audit_str(sp__svc_audit *a, const char *v)
+{
+    if (!v || sp__strv_push(&a->strs, v, strlen(v)) != 0)
+        return NULL;
+    return a->strs.v[a->strs.n - 1];
+}
+
+void sp__svc_audit_add_weak(sp__svc *svc, const char *ext, const char *kind, const char *alg,
+                            const char *password)
+{
+    sp__svc_audit *a = sp__svc_audit_get(svc);
+    sp_weak_password *v = a ? realloc(a->weak, (a->n_weak + 1) * sizeof(*v)) : NULL;
+    if (!v)
+        return;
+    a->weak = v;
+    sp_weak_password *w = &v[a->n_weak++];
+    w->extension = audit_str(a, ext);
+    w->kind = audit_str(a, kind);
+    w->algorithm = audit_str(a, alg);
+    w->password = audit_str(a, password);
+}
+
+static void publish_audit(sp__svc_audit *a)
+{
+    sp_audit *p = &a->pub;
+    p->weak = a->weak;
+    p->n_weak = a->n_weak;
+    p->protection_note = a->protection_note[0] ? a->protection_note : NULL;
+    p->note = a->note[0] ? a->note : NULL;
+    p->invite_result = a->invite_result[0] ? a->invite_result : NULL;
+    p->invite_note = a->invite_note[0] ? a->invite_note : NULL;
+}
+
 void sp__svc_publish(sp__svc *svc)
 {
     sp_service *p = &svc->pub;
@@ -171,4 +217,7 @@ void sp__svc_publish(sp__svc *svc)
     p->n_findings = svc->n_findings;
     p->tls = svc->tls ? &svc->tls->pub : NULL;
     p->role = svc->role[0] ? svc->role : NULL;
+    if (svc->audit)
+        publish_audit(svc->audit);
+    p->audit = svc->audit ? &svc->audit->pub : NULL;
 }

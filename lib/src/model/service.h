@@ -11,6 +11,19 @@
 #include "model/tlscert.h"
 #include "common/util.h"
 
+/* What the opt-in active checks (password audit, INVITE check) found. */
+typedef struct sp__svc_audit {
+    sp_audit pub; /* refreshed by sp__svc_publish */
+    sp_weak_password *weak;
+    size_t n_weak;
+    sp__strv strs; /* owns the strings weak[] points to */
+    char protection_note[200];
+    char unprotected[320]; /* evidence of no-brute-force-protection, or "" */
+    char note[240];
+    char invite_result[16];
+    char invite_note[400];
+} sp__svc_audit;
+
 typedef struct sp__svc {
     sp_service pub; /* refreshed by sp__svc_publish */
     sp__addr host;
@@ -49,6 +62,8 @@ typedef struct sp__svc {
     sp__strv en_found;
     char en_note[256];
 
+    sp__svc_audit *audit; /* NULL unless an active check ran */
+
     sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
     char role[32];     /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
 
@@ -75,6 +90,12 @@ void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line);
 
 /* Turns the enumeration answers into the verdict (pure). */
 void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list);
+
+/* The service's active-check record, made on first use (NULL: out of memory). */
+sp__svc_audit *sp__svc_audit_get(sp__svc *svc);
+/* Records a weak password; password is NULL unless the user asked to see it. */
+void sp__svc_audit_add_weak(sp__svc *svc, const char *ext, const char *kind, const char *alg,
+                            const char *password);
 
 /* Refreshes svc->pub from the record; call before handing it out. */
 void sp__svc_publish(sp__svc *svc);

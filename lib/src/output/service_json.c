@@ -107,6 +107,34 @@ static json_t *enumeration_json(const sp_enumeration *en)
     return je;
 }
 
+static json_t *audit_json(const sp_audit *a)
+{
+    json_t *ja = json_object();
+    json_object_set_new(ja, "passwords_audited", json_boolean(a->passwords_audited));
+    json_object_set_new(ja, "extensions", json_integer(a->extensions));
+    json_object_set_new(ja, "attempts", json_integer(a->attempts));
+    json_t *weak = json_array();
+    for (size_t i = 0; i < a->n_weak; i++) {
+        json_t *w = json_object();
+        json_object_set_new(w, "extension", sp__json_str(a->weak[i].extension));
+        json_object_set_new(w, "kind", sp__json_str(a->weak[i].kind));
+        json_object_set_new(w, "algorithm", sp__json_str(a->weak[i].algorithm));
+        if (a->weak[i].password) /* only with --show-passwords */
+            json_object_set_new(w, "password", sp__json_str(a->weak[i].password));
+        json_array_append_new(weak, w);
+    }
+    json_object_set_new(ja, "weak", weak);
+    json_object_set_new(ja, "protection", json_boolean(a->protection));
+    json_object_set_new(ja, "protection_note", sp__json_str(a->protection_note));
+    json_object_set_new(ja, "note", sp__json_str(a->note));
+    json_object_set_new(ja, "invite_checked", json_boolean(a->invite_checked));
+    json_object_set_new(ja, "invite_status",
+                        a->invite_status ? json_integer(a->invite_status) : json_null());
+    json_object_set_new(ja, "invite_result", sp__json_str(a->invite_result));
+    json_object_set_new(ja, "invite_note", sp__json_str(a->invite_note));
+    return ja;
+}
+
 static json_t *finding_json(const sp_finding *f)
 {
     json_t *jf = json_object();
@@ -144,6 +172,8 @@ json_t *sp__service_json(const sp_service *svc)
                         svc->fingerprint ? fingerprint_json(svc->fingerprint) : json_null());
     json_object_set_new(o, "enumeration",
                         svc->enumeration ? enumeration_json(svc->enumeration) : json_null());
+    if (svc->audit)
+        json_object_set_new(o, "audit", audit_json(svc->audit));
     json_t *findings = json_array();
     for (size_t i = 0; i < svc->n_findings; i++)
         json_array_append_new(findings, finding_json(&svc->findings[i]));
@@ -321,6 +351,38 @@ static void put_enumeration(sp__buf *b, const sp_enumeration *en)
     LIT(b, "}");
 }
 
+static void put_audit(sp__buf *b, const sp_audit *a)
+{
+    LIT(b, "{\"passwords_audited\":");
+    a->passwords_audited ? LIT(b, "true") : LIT(b, "false");
+    KINT(b, "extensions", a->extensions);
+    KINT(b, "attempts", a->attempts);
+    KEY(b, "weak");
+    LIT(b, "[");
+    for (size_t i = 0; i < a->n_weak; i++) {
+        LIT(b, i ? ",{\"extension\":" : "{\"extension\":");
+        put_str(b, a->weak[i].extension);
+        KSTR(b, "kind", a->weak[i].kind);
+        KSTR(b, "algorithm", a->weak[i].algorithm);
+        if (a->weak[i].password)
+            KSTR(b, "password", a->weak[i].password);
+        LIT(b, "}");
+    }
+    LIT(b, "]");
+    KBOOL(b, "protection", a->protection);
+    KSTR(b, "protection_note", a->protection_note);
+    KSTR(b, "note", a->note);
+    KBOOL(b, "invite_checked", a->invite_checked);
+    KEY(b, "invite_status");
+    if (a->invite_status)
+        put_int(b, a->invite_status);
+    else
+        LIT(b, "null");
+    KSTR(b, "invite_result", a->invite_result);
+    KSTR(b, "invite_note", a->invite_note);
+    LIT(b, "}");
+}
+
 static void put_finding(sp__buf *b, const sp_finding *f)
 {
     LIT(b, "{\"id\":");
@@ -375,6 +437,10 @@ char *sp__service_line(const sp_service *svc)
         put_enumeration(&b, svc->enumeration);
     else
         LIT(&b, "null");
+    if (svc->audit) {
+        KEY(&b, "audit");
+        put_audit(&b, svc->audit);
+    }
     KEY(&b, "findings");
     LIT(&b, "[");
     for (size_t i = 0; i < svc->n_findings; i++) {

@@ -237,6 +237,10 @@ int sp__mode_scan(sp_scan *s)
     }
     if (!rc && !s->set.dry_run && s->set.exts.count && !s->stop)
         rc = sp__engine_enumerate(s);
+    if (!rc && !s->set.dry_run && s->set.audit_passwords && s->set.exts.count && !s->stop)
+        rc = sp__engine_audit(s);
+    if (!rc && !s->set.dry_run && s->set.check_invite && !s->stop)
+        rc = sp__engine_invite(s);
     end_delivery(s, rc != SP_OK);
     s->summary.elapsed_s = (double)(sp__now_ns() - s->run.start_ns) / 1e9;
     sp__engine_progress(s, 1);

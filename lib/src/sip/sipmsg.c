@@ -60,7 +60,7 @@ int sp__sipmsg_build(const sp__request_spec *spec, char **out, size_t *len)
         osip_message_set_to(msg, spec->to) != 0 ||
         osip_message_set_call_id(msg, spec->call_id) != 0 ||
         osip_message_set_cseq(msg, spec->cseq) != 0 ||
-        osip_message_set_contact(msg, spec->contact) != 0 ||
+        (spec->contact && osip_message_set_contact(msg, spec->contact) != 0) ||
         osip_message_set_max_forwards(msg, "70") != 0)
         goto done;
     if (spec->user_agent && osip_message_set_user_agent(msg, spec->user_agent) != 0)

@@ -18,7 +18,7 @@ typedef struct sp__request_spec {
     const char *to;          /* "<sip:100@host>" */
     const char *call_id;
     const char *cseq;         /* "1 OPTIONS" */
-    const char *contact;      /* "<sip:100@host:port>" */
+    const char *contact;      /* "<sip:100@host:port>"; NULL: no header */
     const char *user_agent;   /* NULL: no header */
     const char *expires;      /* NULL: no header */
     const char *accept;       /* NULL: no header */
