@@ -360,7 +360,9 @@ static void put_audit(sp__buf *b, const sp_audit *a)
     KEY(b, "weak");
     LIT(b, "[");
     for (size_t i = 0; i < a->n_weak; i++) {
-        LIT(b, i ? ",{\"extension\":" : "{\"extension\":");
+        if (i)
+            LIT(b, ",");
+        LIT(b, "{\"extension\":");
         put_str(b, a->weak[i].extension);
         KSTR(b, "kind", a->weak[i].kind);
         KSTR(b, "algorithm", a->weak[i].algorithm);
