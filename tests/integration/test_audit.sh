@@ -89,7 +89,8 @@ stop_kamailio
 #    extension whose password is the extension itself falls.
 start_kamailio SHA-256
 "$SIPPROBE" -q -m OPTIONS,REGISTER --extensions 100-102,150 --audit-passwords --max-attempts 1 \
-    --show-passwords --audit-rate 200 -f ndjson 127.0.0.2:$PORT >"$WORK/a2.json"
+    --show-passwords --audit-rate 200 -f ndjson --write-pcap "$WORK/a2.pcap" 127.0.0.2:$PORT \
+    >"$WORK/a2.json"
 expect_eq "$(jq -r '[.audit.weak[] | "\(.extension) \(.algorithm) \(.password)"] | join(",")' "$WORK/a2.json")" \
     "100 SHA-256 100" "SHA-256 with the password shown"
 expect_eq "$(jq -r '.audit.attempts' "$WORK/a2.json")" 4 "one attempt per extension"
@@ -97,6 +98,11 @@ jq -r '.findings[] | select(.id == "weak-password") | .evidence[0]' "$WORK/a2.js
     fail "evidence lacks the shown password"
 expect_eq "$(jq -r '[.findings[].id] | index("no-brute-force-protection")' "$WORK/a2.json")" null \
     "4 wrong attempts are too few to judge protection"
+# With --show-passwords the capture keeps the real answers: read offline,
+# the accepted SHA-256 answer falls again.
+"$SIPPROBE" -q --read "$WORK/a2.pcap" --audit-passwords -f json -o "$WORK/a2-read.json"
+expect_eq "$(jq -r '[.services[].audit // empty | .weak[] | .extension] | join(",")' "$WORK/a2-read.json")" \
+    100 "the unblanked capture, audited offline"
 stop_kamailio
 
 # 3. A registrar that bans a source after 5 wrong passwords (htable): the
@@ -146,7 +152,30 @@ expect_eq "$(jq -r '[.findings[].id | select(test("invite|call"))] | length' "$W
     "no finding for a challenged INVITE"
 stop_kamailio
 
-# 6. Usage: the audit's options need it; the audit needs extensions.
+# 6. From captures, nothing sent: only answers the server accepted are
+#    tested. sipsak registered 101 (1234) and 102 (strong) and then tried
+#    102 with 4321, which was refused: 101 falls, 102 does not, though 4321
+#    would "match" its own refused answer.
+P="$SP_SOURCE_DIR/fixtures/pcap"
+"$SIPPROBE" -q --read "$P/sipsak-weak-password.pcap" --audit-passwords -f json -o "$WORK/c1.json"
+expect_eq "$(jq -r '[.services[].audit // empty | .weak[] | "\(.extension):\(.kind)"] | join(",")' "$WORK/c1.json")" \
+    "101:built-in list of common PINs and passwords" "capture: the accepted weak answer only"
+jq -r '.services[].findings[] | select(.id == "weak-password") | .evidence[0]' "$WORK/c1.json" |
+    grep -q "^capture: the accepted digest answer of '101' to 127.0.0.2:5142/udp (MD5, REGISTER from 127.0.0.1:" ||
+    fail "capture evidence: $(jq -c '.services[].findings[] | select(.id == "weak-password")' "$WORK/c1.json")"
+! grep -q '"1234"\|password: ' "$WORK/c1.json" || fail "the capture audit wrote the password"
+# svcrack's 15 refused guesses (1234, 100, password...) are no evidence;
+# alice's accepted answer falls to the passwords file.
+"$SIPPROBE" -q --read "$P/kamailio-digest.pcap" --audit-passwords -f json -o "$WORK/c2.json"
+expect_eq "$(jq -r '[.services[].findings[] | select(.id == "weak-password")] | length' "$WORK/c2.json")" 0 \
+    "refused guesses are not cracked"
+printf 'letmein\ns3cret-alice\n' >"$WORK/alice.txt"
+"$SIPPROBE" -q --read "$P/kamailio-digest.pcap" --audit-passwords --passwords "$WORK/alice.txt" \
+    --show-passwords -f json -o "$WORK/c3.json"
+expect_eq "$(jq -r '[.services[].audit // empty | .weak[] | "\(.extension):\(.kind):\(.password)"] | join(",")' "$WORK/c3.json")" \
+    "alice:passwords file line 2:s3cret-alice" "capture: a password from the file"
+
+# 7. Usage: the audit's options need it; the audit needs extensions.
 rc=0
 "$SIPPROBE" --passwords "$WORK/passwords.txt" 127.0.0.2:$PORT 2>"$WORK/u.err" || rc=$?
 expect_eq "$rc" 2 "--passwords without --audit-passwords"

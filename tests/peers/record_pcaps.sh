@@ -9,6 +9,10 @@
 #                            with `tcpdump -i any` (Linux cooked capture)
 #   sipp-tcp-call.pcap       a SIPp call over TCP (uac -> uas), handshake and all
 #   sipsak-open-registrar.pcap  sipsak REGISTERs to the lab's open registrar
+#   sipsak-weak-password.pcap   sipsak registers 101 (password 1234) and 102
+#                            (a strong one) to Kamailio with auth_db, then
+#                            tries 102 with a wrong password: the password
+#                            audit of a capture cracks 101 only
 # sipsak gets 4-digit ports: it cuts longer ones short in the Request-URI.
 # Usage: tests/peers/record_pcaps.sh BUILD_DIR OUT_DIR
 set -euo pipefail
@@ -77,3 +81,21 @@ record "$OUT/sipsak-open-registrar.pcap" lo "udp port 5144"
 sipsak -U -s sip:200@127.0.37.20:5144 -C sip:200@127.0.0.1:5148 -x 60 -l 5148 -H 127.0.0.1 || true
 stop_record
 ls -l "$OUT"
+
+# 6. Registrations with a weak and a strong password (Kamailio auth_db over
+#    db_text, as tests/integration/test_audit.sh sets it up).
+mkdir -p "$WORK/db"
+printf 'table_name(string) table_version(int)\nsubscriber:7\nlocation:9\n' >"$WORK/db/version"
+printf '%s\n' 'id(int,auto) username(string) domain(string) password(string) ha1(string,null) ha1b(string,null)' \
+    '1:101:127.0.0.2:1234::' '2:102:127.0.0.2:Xk9-long-Random-77::' >"$WORK/db/subscriber"
+sed -e "s/LISTEN/127.0.0.2:5142/" -e "s#DBDIR#$WORK/db#" -e "s/ALGORITHM/MD5/" \
+    "$ROOT/tests/peers/kamailio-audit.cfg" >"$WORK/ka.cfg"
+mkdir -p "$WORK/karun"
+kamailio -f "$WORK/ka.cfg" -DD -E -m 32 -M 8 -Y "$WORK/karun" -P "$WORK/karun/k.pid" >"$WORK/ka.log" 2>&1 &
+PIDS+=($!)
+sleep 1.5
+record "$OUT/sipsak-weak-password.pcap" lo "udp port 5142"
+sipsak -U -s sip:101@127.0.0.2:5142 -u 101 -a 1234 -C sip:101@127.0.0.1:5149 -x 60 -l 5149 -H 127.0.0.1 || true
+sipsak -U -s sip:102@127.0.0.2:5142 -u 102 -a Xk9-long-Random-77 -C sip:102@127.0.0.1:5149 -x 60 -l 5149 -H 127.0.0.1 || true
+sipsak -U -s sip:102@127.0.0.2:5142 -u 102 -a 4321 -C sip:102@127.0.0.1:5149 -x 60 -l 5149 -H 127.0.0.1 || true
+stop_record

@@ -1,5 +1,8 @@
 #include "capture/inventory.h"
 
+#include "audit/offline.h"
+#include "sip/header.h"
+
 #include "classify/classify.h"
 #include "probe/probe.h"
 #include "common/util.h"
@@ -24,6 +27,18 @@ typedef struct brute {
     sp__strv users;
 } brute;
 
+/* A digest answer the server accepted, to be tested offline. */
+typedef struct accepted {
+    sp__credentials cr;
+    double ts;
+    char client[80];
+} accepted;
+
+/* Digest answers waiting for the server's verdict, by transaction. */
+#define MAX_PENDING 1024
+/* Accepted answers kept per server (one per user is enough). */
+#define MAX_ACCEPTED 256
+
 typedef struct endpoint {
     sp__svc *svc;
     unsigned roles;
@@ -36,6 +51,8 @@ typedef struct endpoint {
     char *noauth;     /* evidence of a 2xx to a REGISTER without credentials */
     brute *brutes;
     size_t n_brutes;
+    accepted *accepted;
+    size_t n_accepted;
 } endpoint;
 
 typedef struct txn {
@@ -54,6 +71,13 @@ struct sp__inventory {
     size_t *index; /* open addressing into eps, cap_index slots, SIZE_MAX free */
     size_t cap_index;
     txn *txns;
+    struct {
+        uint64_t key;
+        sp__credentials cr;
+    } * pending; /* MAX_PENDING slots by transaction key, for the audit */
+    int audit, show;
+    const sp__passlist *passwords;
+    unsigned max_attempts;
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -87,6 +111,9 @@ static void endpoint_free(endpoint *e)
     for (size_t i = 0; i < e->n_brutes; i++)
         sp__strv_free(&e->brutes[i].users);
     free(e->brutes);
+    if (e->accepted)
+        memset(e->accepted, 0, e->n_accepted * sizeof(*e->accepted));
+    free(e->accepted);
 }
 
 void sp__inventory_free(sp__inventory *inv)
@@ -98,7 +125,61 @@ void sp__inventory_free(sp__inventory *inv)
     free(inv->eps);
     free(inv->index);
     free(inv->txns);
+    if (inv->pending)
+        memset(inv->pending, 0, MAX_PENDING * sizeof(*inv->pending));
+    free(inv->pending);
     free(inv);
+}
+
+void sp__inventory_audit(sp__inventory *inv, const sp__passlist *file, unsigned max_attempts,
+                         int show)
+{
+    inv->audit = 1;
+    inv->passwords = file;
+    inv->max_attempts = max_attempts;
+    inv->show = show;
+}
+
+/* A request's digest answer, kept until its transaction's final answer. */
+static void keep_credentials(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p,
+                             uint64_t key)
+{
+    const char *v;
+    size_t n;
+    if (!sp__sip_header_find(m->data, m->len, "Authorization", &v, &n) &&
+        !sp__sip_header_find(m->data, m->len, "Proxy-Authorization", &v, &n))
+        return;
+    if (!inv->pending && !(inv->pending = calloc(MAX_PENDING, sizeof(*inv->pending))))
+        return;
+    __typeof__(inv->pending) slot = &inv->pending[key % MAX_PENDING];
+    if (sp__credentials_parse(v, n, p->method, &slot->cr) == 0)
+        slot->key = key;
+}
+
+/* The server accepted the answer: it is worth testing. */
+static void accept_credentials(sp__inventory *inv, endpoint *server, const txn *t, double ts)
+{
+    if (!inv->pending)
+        return;
+    __typeof__(inv->pending) slot = &inv->pending[t->key % MAX_PENDING];
+    if (slot->key != t->key)
+        return;
+    slot->key = 0;
+    for (size_t i = 0; i < server->n_accepted; i++)
+        if (!strcmp(server->accepted[i].cr.user, slot->cr.user) &&
+            !strcmp(server->accepted[i].cr.realm, slot->cr.realm))
+            return;
+    if (server->n_accepted >= MAX_ACCEPTED)
+        return;
+    accepted *v = realloc(server->accepted, (server->n_accepted + 1) * sizeof(*v));
+    if (!v)
+        return;
+    server->accepted = v;
+    accepted *a = &v[server->n_accepted++];
+    a->cr = slot->cr;
+    a->ts = ts;
+    sp__addr_format_port(&t->client, t->client_port, a->client, sizeof(a->client));
+    memset(&slot->cr, 0, sizeof(slot->cr));
 }
 
 static int rehash(sp__inventory *inv)
@@ -245,6 +326,8 @@ static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__pars
     t->ts = m->ts;
     t->client = m->src;
     t->client_port = m->sport;
+    if (inv->audit && p->authorized)
+        keep_credentials(inv, m, p, t->key);
 }
 
 static void count_failure(endpoint *server, const txn *t, double ts)
@@ -313,6 +396,8 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
     if (is_register && t &&
         (p->status == 403 || (t->authorized && (p->status == 401 || p->status == 407))))
         count_failure(server, t, m->ts);
+    if (inv->audit && ok && t && t->authorized)
+        accept_credentials(inv, server, t, m->ts);
 }
 
 int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
@@ -336,7 +421,37 @@ static int ep_cmp(const void *a, const void *b)
     return sp__svc_order(((const endpoint *)a)->svc, ((const endpoint *)b)->svc);
 }
 
-static void finish_one(endpoint *e, const sp__fpdb *db, const sp__vulndb *vulns)
+/* The accepted digest answers against the candidates, nothing sent. */
+static void audit_offline(const sp__inventory *inv, endpoint *e)
+{
+    sp__svc_audit *a = sp__svc_audit_get(e->svc);
+    if (!a)
+        return;
+    a->pub.passwords_audited = 1;
+    a->offline = 1;
+    a->pub.extensions = (uint32_t)e->n_accepted;
+    for (size_t i = 0; i < e->n_accepted; i++) {
+        const accepted *ac = &e->accepted[i];
+        char pw[SP__PASSWORD_MAX], kind[64], when[32], alg[240];
+        uint32_t tried = 0;
+        int hit = sp__offline_crack(&ac->cr, inv->passwords, inv->max_attempts, pw, sizeof(pw),
+                                    kind, sizeof(kind), &tried);
+        a->pub.attempts += tried;
+        if (!hit)
+            continue;
+        sp__iso_time((time_t)ac->ts, when, sizeof(when));
+        snprintf(alg, sizeof(alg), "%s, %s from %s at %s",
+                 ac->cr.algorithm[0] ? ac->cr.algorithm : "MD5", ac->cr.method, ac->client, when);
+        sp__svc_audit_add_weak(e->svc, ac->cr.user, kind, alg, inv->show ? pw : NULL);
+        memset(pw, 0, sizeof(pw));
+    }
+    snprintf(a->note, sizeof(a->note),
+             "from the capture, nothing sent: %zu accepted digest answer(s) tested offline",
+             e->n_accepted);
+}
+
+static void finish_one(const sp__inventory *inv, endpoint *e, const sp__fpdb *db,
+                       const sp__vulndb *vulns)
 {
     sp__svc *svc = e->svc;
     static const struct {
@@ -379,6 +494,8 @@ static void finish_one(endpoint *e, const sp__fpdb *db, const sp__vulndb *vulns)
             brute_reported = 1;
         }
     }
+    if (inv->audit && e->n_accepted)
+        audit_offline(inv, e);
     sp__classify_finish(svc, db, vulns);
     if (e->roles & ROLE_UAC) {
         /* A scanner's address is the point: say what it did. */
@@ -446,7 +563,7 @@ void sp__inventory_finish(sp__inventory *inv, const sp__fpdb *db, const sp__vuln
             endpoint_free(e);
             continue;
         }
-        finish_one(e, db, vulns);
+        finish_one(inv, e, db, vulns);
         sp__svc *svc = e->svc;
         e->svc = NULL;
         endpoint_free(e);

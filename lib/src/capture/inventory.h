@@ -17,6 +17,11 @@
 typedef struct sp__inventory sp__inventory;
 
 sp__inventory *sp__inventory_new(void);
+/* Tests the digest answers the capture shows accepted against the audit's
+ * candidates (file may be NULL); passwords are kept only when show is set. */
+struct sp__passlist;
+void sp__inventory_audit(sp__inventory *inv, const struct sp__passlist *file, unsigned max_attempts,
+                         int show);
 void sp__inventory_free(sp__inventory *inv);
 /* Takes one message off the wire. Returns 0, or -1 when it is not SIP that
  * libosip2 can read (counted, skipped). */

@@ -404,11 +404,19 @@ static void audit_rule(sp__svc *svc)
     char line[400];
     for (size_t i = 0; i < a->n_weak; i++) {
         const sp_weak_password *w = &a->weak[i];
-        snprintf(line, sizeof(line),
-                 "extension %s on %s:%u/%s: password guessed (%s; %s digest accepted)%s%s",
-                 w->extension, svc->host_s, svc->port,
-                 sp_transport_name((sp_transport)svc->transport), w->kind, w->algorithm,
-                 w->password ? "; password: " : "", w->password ? w->password : "");
+        const char *tr = sp_transport_name((sp_transport)svc->transport);
+        const char *shown = w->password ? w->password : "";
+        if (a->offline) /* algorithm also says which answer of the capture it was */
+            snprintf(line, sizeof(line),
+                     "capture: the accepted digest answer of '%s' to %s:%u/%s (%s) was "
+                     "cracked offline (%s)%s%s",
+                     w->extension, svc->host_s, svc->port, tr, w->algorithm, w->kind,
+                     w->password ? "; password: " : "", shown);
+        else
+            snprintf(line, sizeof(line),
+                     "extension %s on %s:%u/%s: password guessed (%s; %s digest accepted)%s%s",
+                     w->extension, svc->host_s, svc->port, tr, w->kind, w->algorithm,
+                     w->password ? "; password: " : "", shown);
         if (i == 0)
             add_one(svc, "weak-password", line);
         else

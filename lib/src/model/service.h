@@ -17,6 +17,7 @@ typedef struct sp__svc_audit {
     sp_weak_password *weak;
     size_t n_weak;
     sp__strv strs; /* owns the strings weak[] points to */
+    int offline;   /* the audit of a capture: the digest answers were tested, nothing sent */
     char protection_note[200];
     char unprotected[320]; /* evidence of no-brute-force-protection, or "" */
     char note[240];

@@ -84,6 +84,8 @@ int sp__mode_capture(sp_scan *s)
     capture_ctx cc = {s, sp__inventory_new()};
     if (!cc.inv)
         rc = sp__fail(s, SP_ENOMEM, "out of memory");
+    else if (s->set.audit_passwords)
+        sp__inventory_audit(cc.inv, &s->set.passwords, s->set.max_attempts, s->set.show_passwords);
     /* Every source is read even when one fails: a bad file costs only itself. */
     size_t n_sources = s->set.captures.n + (s->set.live_iface ? 1 : 0);
     for (size_t i = 0; !rc && i < n_sources && !s->stop; i++) {
