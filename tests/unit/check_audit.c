@@ -2,6 +2,7 @@
  * own examples, challenges and answers read back (hostile ones refused),
  * and the candidate list (built-ins, passwords file, kinds, duplicates). */
 #include "suites.h"
+#include "audit/audit.h"
 #include "audit/candidates.h"
 #include "audit/digest.h"
 
@@ -193,6 +194,181 @@ START_TEST(test_candidates_file)
 }
 END_TEST
 
+/* ---- The per-host state machine (audit/audit.c), driven by answers ---- */
+
+static sp__challenge challenge(const char *nonce, const char *realm, int stale)
+{
+    sp__challenge c;
+    char v[256];
+    snprintf(v, sizeof(v), "Digest realm=\"%s\", nonce=\"%s\", qop=\"auth\"%s", realm, nonce,
+             stale ? ", stale=true" : "");
+    ck_assert_int_eq(sp__challenge_parse(v, strlen(v), &c), 0);
+    return c;
+}
+
+static void host_init(sp__audit_host *h, const char *const *exts, size_t n, unsigned max)
+{
+    sp__strv v = {0};
+    for (size_t i = 0; i < n; i++)
+        sp__strv_push(&v, exts[i], strlen(exts[i]));
+    ck_assert_int_eq(sp__audit_host_init(h, &v, NULL, max), 0);
+    sp__strv_free(&v);
+}
+
+/* Sends what the host wants next, as the engine would, and answers it. */
+static void answer(sp__audit_host *h, int status, const sp__challenge *c)
+{
+    ck_assert_int_ne(h->next, SP__AUDIT_DONE);
+    h->last_auth = h->next == SP__AUDIT_SEND_AUTH;
+    sp__audit_answer(h, status, c, 1.0);
+}
+
+START_TEST(test_audit_finds_and_moves_on)
+{
+    const char *exts[] = {"100", "101"};
+    sp__audit_host h;
+    host_init(&h, exts, 2, 0);
+    sp__challenge c = challenge("n1", "pbx", 0);
+    ck_assert_int_eq(h.next, SP__AUDIT_SEND_PLAIN);
+    answer(&h, 401, &c);
+    ck_assert_int_eq(h.next, SP__AUDIT_SEND_AUTH);
+    ck_assert_str_eq(h.password, "100");
+    answer(&h, 401, &c); /* wrong: the next candidate with the new nonce */
+    ck_assert_int_eq(h.next, SP__AUDIT_SEND_AUTH);
+    ck_assert_str_eq(h.password, "001"); /* the extension reversed */
+    ck_assert_str_eq(h.kind, "the extension reversed");
+    answer(&h, 200, NULL); /* found: on to 101, with a fresh challenge */
+    ck_assert_uint_eq(h.n_found, 1);
+    ck_assert_str_eq(h.found[0].ext, "100");
+    ck_assert_str_eq(sp__audit_ext(&h), "101");
+    ck_assert_int_eq(h.next, SP__AUDIT_SEND_PLAIN);
+    answer(&h, 404, NULL); /* no such user: done */
+    ck_assert_int_eq(h.next, SP__AUDIT_DONE);
+    ck_assert_uint_eq(h.exts_unknown, 1);
+    ck_assert_int_eq(h.protection, 0);
+    sp__audit_host_free(&h);
+}
+END_TEST
+
+/* stale=true is the nonce's fault: the same candidate again, not counted. */
+START_TEST(test_audit_stale_nonce)
+{
+    const char *exts[] = {"100"};
+    sp__audit_host h;
+    host_init(&h, exts, 1, 0);
+    sp__challenge c = challenge("n1", "pbx", 0), st = challenge("n2", "pbx", 1);
+    answer(&h, 401, &c);
+    char first[SP__PASSWORD_MAX];
+    snprintf(first, sizeof(first), "%s", h.password);
+    answer(&h, 401, &st);
+    ck_assert_str_eq(h.password, first);
+    ck_assert_uint_eq(h.wrong, 0);
+    ck_assert_str_eq(h.ch.nonce, "n2");
+    answer(&h, 401, &c);
+    ck_assert_uint_eq(h.wrong, 1);
+    ck_assert_str_ne(h.password, first);
+    sp__audit_host_free(&h);
+}
+END_TEST
+
+/* 403 after a run of 401s is a ban; 403 from the first wrong answer on is
+ * how this server says "wrong password" (each attempt then needs a new
+ * challenge). */
+START_TEST(test_audit_403_meanings)
+{
+    const char *exts[] = {"100", "200"};
+    sp__audit_host h;
+    host_init(&h, exts, 2, 0);
+    sp__challenge c = challenge("n1", "pbx", 0);
+    answer(&h, 401, &c);
+    answer(&h, 401, &c);
+    answer(&h, 401, &c);
+    answer(&h, 403, NULL);
+    ck_assert_int_eq(h.next, SP__AUDIT_DONE);
+    ck_assert_int_eq(h.protection, 1);
+    ck_assert_str_eq(h.protection_how, "it answered 403 after 2 wrong attempts");
+    sp__audit_host_free(&h);
+
+    host_init(&h, exts, 1, 3);
+    answer(&h, 401, &c);
+    answer(&h, 403, NULL);
+    ck_assert_int_eq(h.wrong_is_403, 1);
+    ck_assert_int_eq(h.next, SP__AUDIT_SEND_PLAIN);
+    answer(&h, 401, &c);
+    answer(&h, 403, NULL);
+    answer(&h, 401, &c);
+    answer(&h, 403, NULL); /* --max-attempts 3 reached */
+    ck_assert_int_eq(h.next, SP__AUDIT_DONE);
+    ck_assert_int_eq(h.protection, 0);
+    ck_assert_uint_eq(h.wrong, 3);
+    sp__audit_host_free(&h);
+}
+END_TEST
+
+/* Silence after wrong attempts is a ban; silence before any is no audit. */
+START_TEST(test_audit_silence_and_429)
+{
+    const char *exts[] = {"100"};
+    sp__audit_host h;
+    host_init(&h, exts, 1, 0);
+    sp__audit_silence(&h);
+    ck_assert_int_eq(h.protection, 0);
+    ck_assert_ptr_nonnull(strstr(h.note, "did not answer"));
+    sp__audit_host_free(&h);
+
+    sp__challenge c = challenge("n1", "pbx", 0);
+    host_init(&h, exts, 1, 0);
+    answer(&h, 401, &c);
+    answer(&h, 401, &c);
+    h.last_auth = 1;
+    sp__audit_silence(&h);
+    ck_assert_int_eq(h.protection, 1);
+    ck_assert_str_eq(h.protection_how, "it stopped answering after 1 wrong attempts");
+    sp__audit_host_free(&h);
+
+    host_init(&h, exts, 1, 0);
+    answer(&h, 401, &c);
+    answer(&h, 429, NULL);
+    ck_assert_int_eq(h.protection, 1);
+    sp__audit_host_free(&h);
+}
+END_TEST
+
+/* "No protection" needs 20 wrong answers alike and no slowdown. */
+START_TEST(test_audit_unprotected)
+{
+    const char *exts[] = {"100", "101", "102"};
+    char ev[400];
+    sp__audit_host h;
+    host_init(&h, exts, 3, 0);
+    sp__challenge c = challenge("n1", "pbx", 0);
+    while (h.next != SP__AUDIT_DONE && h.wrong < 25)
+        answer(&h, 401, &c);
+    ck_assert_uint_ge(h.wrong, 20);
+    ck_assert_int_eq(sp__audit_unprotected(&h, ev, sizeof(ev)), 1);
+    ck_assert_ptr_nonnull(strstr(ev, "same challenge (pbx/MD5/auth)"));
+    sp__audit_host_free(&h);
+
+    /* The realm changed half-way: not "the same kind of challenge". */
+    host_init(&h, exts, 3, 0);
+    sp__challenge other = challenge("n9", "elsewhere", 0);
+    for (int i = 0; h.next != SP__AUDIT_DONE && h.wrong < 25; i++)
+        answer(&h, 401, i == 10 ? &other : &c);
+    ck_assert_int_eq(sp__audit_unprotected(&h, ev, sizeof(ev)), 0);
+    sp__audit_host_free(&h);
+
+    /* Answers ever later (a tarpit) are a slowdown. */
+    host_init(&h, exts, 3, 0);
+    answer(&h, 401, &c);
+    for (int i = 0; h.next != SP__AUDIT_DONE && h.wrong < 25; i++) {
+        h.last_auth = 1;
+        sp__audit_answer(&h, 401, &c, i < 10 ? 1.0 : 2000.0);
+    }
+    ck_assert_int_eq(sp__audit_unprotected(&h, ev, sizeof(ev)), 0);
+    sp__audit_host_free(&h);
+}
+END_TEST
+
 Suite *audit_suite(void)
 {
     Suite *s = suite_create("audit");
@@ -203,6 +379,11 @@ Suite *audit_suite(void)
     tcase_add_test(tc, test_authorization_round_trip);
     tcase_add_test(tc, test_candidates_builtin);
     tcase_add_test(tc, test_candidates_file);
+    tcase_add_test(tc, test_audit_finds_and_moves_on);
+    tcase_add_test(tc, test_audit_stale_nonce);
+    tcase_add_test(tc, test_audit_403_meanings);
+    tcase_add_test(tc, test_audit_silence_and_429);
+    tcase_add_test(tc, test_audit_unprotected);
     suite_add_tcase(s, tc);
     return s;
 }

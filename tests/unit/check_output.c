@@ -231,7 +231,25 @@ START_TEST(test_output_line_is_the_jansson_dump)
     full.n_replies = 2;
     full.role = "uas,registrar";
     full.max_severity = SP_SEV_NONE;
+    sp_weak_password weak[2] = {{"100", "same as the extension", "MD5", NULL},
+                                {"al\"ice", "passwords file line 3", "SHA-256", "p\\w"}};
+    sp_audit audit = {.passwords_audited = 1,
+                      .extensions = 2,
+                      .attempts = 41,
+                      .weak = weak,
+                      .n_weak = 2,
+                      .protection = 1,
+                      .protection_note = "it answered 403 after 5 wrong attempts",
+                      .invite_checked = 1,
+                      .invite_status = 487,
+                      .invite_result = "routed",
+                      .invite_note = "INVITE \"x\""};
+    full.audit = &audit;
     assert_line_is_dump(&full, "every optional part");
+    audit.invite_status = 0;
+    audit.n_weak = 0;
+    assert_line_is_dump(&full, "audit without answers");
+    full.audit = NULL;
     en.baseline_status = 0;
     full.fingerprint = NULL;
     assert_line_is_dump(&full, "no baseline answer");
@@ -264,6 +282,24 @@ START_TEST(test_output_line_reads_back)
 {
     assert_line_reads_back(&svc->pub, "hostile banner");
     ck_assert_int_ge(each_fixture_service(assert_line_reads_back), 20);
+    /* The active checks' record, a shown password included. */
+    sp__addr a;
+    ck_assert_int_eq(sp__addr_parse("127.0.0.2", &a), 0);
+    sp__svc *x = sp__svc_new(&a, 5060, SP_TRANSPORT_UDP);
+    sp__svc_audit *au = sp__svc_audit_get(x);
+    au->pub.passwords_audited = 1;
+    au->pub.extensions = 3;
+    au->pub.attempts = 44;
+    sp__svc_audit_add_weak(x, "100", "same as the extension", "MD5", NULL);
+    sp__svc_audit_add_weak(x, "101", "passwords file line 2", "SHA-256", "s3cret");
+    snprintf(au->note, sizeof(au->note), "interrupted");
+    au->pub.invite_checked = 1;
+    au->pub.invite_status = 407;
+    snprintf(au->invite_result, sizeof(au->invite_result), "challenged");
+    snprintf(au->invite_note, sizeof(au->invite_note), "INVITE -> 407");
+    sp__svc_publish(x);
+    assert_line_reads_back(&x->pub, "active checks");
+    sp__svc_free(x);
 }
 END_TEST
 

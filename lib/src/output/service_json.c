@@ -571,6 +571,36 @@ static void read_findings(sp__svc *svc, json_t *arr)
     }
 }
 
+static void read_audit(sp__svc *svc, json_t *ja)
+{
+    sp__svc_audit *a = sp__svc_audit_get(svc);
+    if (!a)
+        return;
+    a->pub.passwords_audited = json_is_true(json_object_get(ja, "passwords_audited"));
+    a->pub.extensions = (uint32_t)json_integer_value(json_object_get(ja, "extensions"));
+    a->pub.attempts = (uint32_t)json_integer_value(json_object_get(ja, "attempts"));
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(ja, "weak"), i, w)
+    {
+        sp__svc_audit_add_weak(svc, str(w, "extension"), str(w, "kind"), str(w, "algorithm"),
+                               str(w, "password"));
+    }
+    a->pub.protection = json_is_true(json_object_get(ja, "protection"));
+    struct {
+        const char *key;
+        char *dst;
+        size_t cap;
+    } strs[] = {{"protection_note", a->protection_note, sizeof(a->protection_note)},
+                {"note", a->note, sizeof(a->note)},
+                {"invite_result", a->invite_result, sizeof(a->invite_result)},
+                {"invite_note", a->invite_note, sizeof(a->invite_note)}};
+    for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
+        snprintf(strs[k].dst, strs[k].cap, "%s", str(ja, strs[k].key) ? str(ja, strs[k].key) : "");
+    a->pub.invite_checked = json_is_true(json_object_get(ja, "invite_checked"));
+    a->pub.invite_status = (int)json_integer_value(json_object_get(ja, "invite_status"));
+}
+
 sp__svc *sp__service_from_json(json_t *o)
 {
     const char *host = str(o, "host");
@@ -602,6 +632,8 @@ sp__svc *sp__service_from_json(json_t *o)
         read_tls(svc, json_object_get(o, "tls"));
     if (json_is_object(json_object_get(o, "fingerprint")))
         read_fingerprint(svc, json_object_get(o, "fingerprint"));
+    if (json_is_object(json_object_get(o, "audit")))
+        read_audit(svc, json_object_get(o, "audit"));
     read_findings(svc, json_object_get(o, "findings"));
     sp__svc_publish(svc);
     return svc;
