@@ -319,6 +319,59 @@ START_TEST(test_vulns_builtin_every_range)
 }
 END_TEST
 
+/* Products other than Asterisk in the built-in table: the banners of the
+ * fixtures (fixtures/fingerprints) and versions on either side of the ranges. */
+static const char *builtin_ids(const sp__vulndb *b, const char *product, const char *fp_version,
+                               const char *text, seen *s)
+{
+    sp__banner_version bv;
+    memset(s, 0, sizeof(*s));
+    if (sp__banner_version_parse(product, fp_version, text, &bv))
+        sp__vulndb_match_banner(b, &bv, collect, s);
+    return s->text;
+}
+
+START_TEST(test_vulns_builtin_other_products)
+{
+    sp__vulndb b;
+    seen s;
+    sp__vulndb_init(&b);
+    ck_assert_int_eq(sp__vulndb_load_builtin(&b, err, sizeof(err)), 0);
+    /* fixtures/fingerprints/kamailio.sip: 5.6.3 is past every Kamailio range. */
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.6.3", "kamailio (5.6.3 (x86_64/linux))", &s),
+                     "");
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.1.3", "kamailio (5.1.3 (x86_64/linux))", &s),
+                     "CVE-2018-14767@5.1 CVE-2018-16657@5.1 CVE-2020-27507@5.4 and earlier "
+                     "CVE-2020-28361@5.3 and earlier ");
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.1.4", "kamailio (5.1.4 (x86_64/linux))", &s),
+                     "CVE-2020-27507@5.4 and earlier CVE-2020-28361@5.3 and earlier ");
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "4.3.4", "kamailio (4.3.4 (x86_64/linux))", &s),
+                     "CVE-2016-2385@4.3 and earlier CVE-2018-14767@5.0 and earlier "
+                     "CVE-2018-16657@5.0 and earlier CVE-2018-8828@4.4 and earlier "
+                     "CVE-2020-27507@5.4 and earlier CVE-2020-28361@5.3 and earlier ");
+    ck_assert_int_eq(s.conf[0], SP__VCONF_CONDITION); /* the SEAS module */
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.5.0", "kamailio (5.5.0 (x86_64/linux))", &s),
+                     "");
+    /* fixtures/fingerprints/freeswitch.sip: 1.6.12 gets every FreeSWITCH advisory. */
+    ck_assert_str_eq(
+        builtin_ids(&b, "FreeSWITCH", "1.6.12", "FreeSWITCH-mod_sofia/1.6.12-20-b91a0a6~64bit", &s),
+        "CVE-2021-36513@1.10 and earlier CVE-2021-37624@1.10 and earlier "
+        "CVE-2021-41105@1.10 and earlier CVE-2021-41145@1.10 and earlier "
+        "CVE-2021-41157@1.10 and earlier CVE-2021-41158@1.10 and earlier "
+        "GHSA-39gv-hq72-j6m6@1.10 and earlier ");
+    ck_assert_str_eq(
+        builtin_ids(&b, "FreeSWITCH", "1.10.9", "FreeSWITCH-mod_sofia/1.10.9-release~64bit", &s),
+        "GHSA-39gv-hq72-j6m6@1.10 and earlier ");
+    ck_assert_str_eq(
+        builtin_ids(&b, "FreeSWITCH", "1.10.11", "FreeSWITCH-mod_sofia/1.10.11-release~64bit", &s),
+        "");
+    /* A product the table has nothing for. */
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.4.3", "OpenSIPS (3.4.3 (x86_64/linux))", &s),
+                     "");
+    sp__vulndb_free(&b);
+}
+END_TEST
+
 Suite *vulns_suite(void)
 {
     Suite *s = suite_create("vulns");
@@ -330,6 +383,7 @@ Suite *vulns_suite(void)
     tcase_add_test(tc, test_vulns_freepbx);
     tcase_add_test(tc, test_vulns_rejects_unbounded);
     tcase_add_test(tc, test_vulns_builtin_every_range);
+    tcase_add_test(tc, test_vulns_builtin_other_products);
     suite_add_tcase(s, tc);
     return s;
 }
