@@ -365,9 +365,26 @@ START_TEST(test_vulns_builtin_other_products)
     ck_assert_str_eq(
         builtin_ids(&b, "FreeSWITCH", "1.10.11", "FreeSWITCH-mod_sofia/1.10.11-release~64bit", &s),
         "");
-    /* A product the table has nothing for. */
+    /* fixtures/fingerprints/opensips.sip: 3.4.3 is past the 2023 audit's advisories. */
     ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.4.3", "OpenSIPS (3.4.3 (x86_64/linux))", &s),
                      "");
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.1.8", "OpenSIPS (3.1.8 (x86_64/linux))", &s),
+                     "GHSA-c6j5-f4h4-2xrq@3.1 and earlier GHSA-pfm5-6vhv-3ff3@3.1 and earlier ");
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.2.5", "OpenSIPS (3.2.5 (x86_64/linux))", &s),
+                     "GHSA-c6j5-f4h4-2xrq@3.2 GHSA-pfm5-6vhv-3ff3@3.2 ");
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.2.6", "OpenSIPS (3.2.6 (x86_64/linux))", &s),
+                     "");
+    /* The cJSON leak starts in 2.3: 2.2 has only the others. */
+    ck_assert_ptr_nonnull(strstr(builtin_ids(&b, "OpenSIPS", "2.3.0", "OpenSIPS (2.3.0)", &s),
+                                 "GHSA-2mg2-g46r-j4qr@2.3 to 3.1"));
+    ck_assert_ptr_null(
+        strstr(builtin_ids(&b, "OpenSIPS", "2.2.9", "OpenSIPS (2.2.9)", &s), "GHSA-2mg2"));
+    size_t older = 0;
+    for (const char *p = s.text; (p = strstr(p, "@3.1 and earlier")); p++)
+        older++;
+    ck_assert_uint_eq(older, 10); /* every other one of the eleven */
+    /* A product the table has nothing for. */
+    ck_assert_str_eq(builtin_ids(&b, "YATE", "5.4.1", "YATE/5.4.1", &s), "");
     sp__vulndb_free(&b);
 }
 END_TEST
