@@ -6,6 +6,7 @@
 #include "sipprobe/sipprobe.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,6 +320,57 @@ START_TEST(test_vulns_builtin_every_range)
 }
 END_TEST
 
+extern const char sp__builtin_cves[];
+extern const size_t sp__builtin_cves_len;
+
+/* Every CVE id and CVSS score of the built-in table names where it was read:
+ * cve_source / cvss_source, or the entry's own source when that is the CVE's
+ * page; scores are CVSS v3 base scores with their vector where one is kept. */
+START_TEST(test_vulns_builtin_sources)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(sp__builtin_cves, sp__builtin_cves_len, 0, &jerr);
+    ck_assert_ptr_nonnull(root);
+    json_t *entries = json_object_get(root, "entries");
+    size_t with_cves = 0, with_cvss = 0;
+    for (size_t i = 0; i < json_array_size(entries); i++) {
+        json_t *e = json_array_get(entries, i);
+        const char *id = json_string_value(json_object_get(e, "id"));
+        const char *source = json_string_value(json_object_get(e, "source"));
+        const char *cve_source = json_string_value(json_object_get(e, "cve_source"));
+        const char *cvss_source = json_string_value(json_object_get(e, "cvss_source"));
+        const char *vector = json_string_value(json_object_get(e, "cvss_vector"));
+        const char *ranges_source = json_string_value(json_object_get(e, "ranges_source"));
+        json_t *cves = json_object_get(e, "cves");
+        json_t *cvss = json_object_get(e, "cvss");
+        regex_t cvere;
+        ck_assert_int_eq(regcomp(&cvere, "^CVE-[0-9]{4}-[0-9]{4,7}$", REG_EXTENDED | REG_NOSUB), 0);
+        for (size_t k = 0; k < json_array_size(cves); k++) {
+            const char *c = json_string_value(json_array_get(cves, k));
+            ck_assert_msg(c && regexec(&cvere, c, 0, NULL, 0) == 0, "%s: bad CVE id", id);
+            ck_assert_msg((cve_source && !strncmp(cve_source, "https://", 8)) || strstr(source, c),
+                          "%s: %s has no source", id, c);
+        }
+        regfree(&cvere);
+        with_cves += json_array_size(cves) > 0;
+        if (cvss) {
+            double v = json_number_value(cvss);
+            ck_assert_msg(json_is_number(cvss) && v > 0 && v <= 10, "%s: cvss %g", id, v);
+            ck_assert_msg((cvss_source && !strncmp(cvss_source, "https://", 8)) ||
+                              (json_array_size(cves) == 1 &&
+                               strstr(source, json_string_value(json_array_get(cves, 0)))),
+                          "%s: CVSS without a source", id);
+            ck_assert_msg(!vector || !strncmp(vector, "CVSS:3.", 7), "%s: vector %s", id, vector);
+            with_cvss++;
+        }
+        ck_assert_msg(!ranges_source || !strncmp(ranges_source, "https://", 8), "%s", id);
+    }
+    ck_assert_uint_ge(with_cves, 100);
+    ck_assert_uint_ge(with_cvss, 30);
+    json_decref(root);
+}
+END_TEST
+
 /* Products other than Asterisk in the built-in table: the banners of the
  * fixtures (fixtures/fingerprints) and versions on either side of the ranges. */
 static const char *builtin_ids(const sp__vulndb *b, const char *product, const char *fp_version,
@@ -401,6 +453,7 @@ Suite *vulns_suite(void)
     tcase_add_test(tc, test_vulns_rejects_unbounded);
     tcase_add_test(tc, test_vulns_builtin_every_range);
     tcase_add_test(tc, test_vulns_builtin_other_products);
+    tcase_add_test(tc, test_vulns_builtin_sources);
     suite_add_tcase(s, tc);
     return s;
 }
