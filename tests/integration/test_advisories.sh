@@ -7,11 +7,16 @@ need jq
 CAPS="$SP_SOURCE_DIR/../shared/pcaps"
 [ -d "$CAPS" ] || skip "no captures in $CAPS"
 
-# branch_ok VERSION BRANCH: the branch label is VERSION's own branch.
+# branch_ok VERSION BRANCH: the branch label is VERSION's own branch, or
+# "X and earlier" with VERSION on branch X or below.
 branch_ok() {
     local v=$1 b=$2
     case "$b" in
     "certified "*) [[ "$v" == "${b#certified }-cert"* ]] ;;
+    *" and earlier")
+        # a range without a lower bound ("1.10 and earlier"): VERSION is at most that branch
+        local top=${b% and earlier}
+        [[ "$v" != *-cert* ]] && [ "$(printf '%s\n%s\n' "$v" "$top.99999" | sort -V | head -n1)" = "$v" ] ;;
     *) [[ "$v" != *-cert* && ("$v" == "$b" || "$v" == "$b".*) ]] ;;
     esac
 }

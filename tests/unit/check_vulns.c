@@ -6,6 +6,7 @@
 #include "sipprobe/sipprobe.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,6 +320,127 @@ START_TEST(test_vulns_builtin_every_range)
 }
 END_TEST
 
+extern const char sp__builtin_cves[];
+extern const size_t sp__builtin_cves_len;
+
+/* Every CVE id and CVSS score of the built-in table names where it was read:
+ * cve_source / cvss_source, or the entry's own source when that is the CVE's
+ * page; scores are CVSS v3 base scores with their vector where one is kept. */
+START_TEST(test_vulns_builtin_sources)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(sp__builtin_cves, sp__builtin_cves_len, 0, &jerr);
+    ck_assert_ptr_nonnull(root);
+    json_t *entries = json_object_get(root, "entries");
+    size_t with_cves = 0, with_cvss = 0;
+    for (size_t i = 0; i < json_array_size(entries); i++) {
+        json_t *e = json_array_get(entries, i);
+        const char *id = json_string_value(json_object_get(e, "id"));
+        const char *source = json_string_value(json_object_get(e, "source"));
+        const char *cve_source = json_string_value(json_object_get(e, "cve_source"));
+        const char *cvss_source = json_string_value(json_object_get(e, "cvss_source"));
+        const char *vector = json_string_value(json_object_get(e, "cvss_vector"));
+        const char *ranges_source = json_string_value(json_object_get(e, "ranges_source"));
+        json_t *cves = json_object_get(e, "cves");
+        json_t *cvss = json_object_get(e, "cvss");
+        regex_t cvere;
+        ck_assert_int_eq(regcomp(&cvere, "^CVE-[0-9]{4}-[0-9]{4,7}$", REG_EXTENDED | REG_NOSUB), 0);
+        for (size_t k = 0; k < json_array_size(cves); k++) {
+            const char *c = json_string_value(json_array_get(cves, k));
+            ck_assert_msg(c && regexec(&cvere, c, 0, NULL, 0) == 0, "%s: bad CVE id", id);
+            ck_assert_msg((cve_source && !strncmp(cve_source, "https://", 8)) || strstr(source, c),
+                          "%s: %s has no source", id, c);
+        }
+        regfree(&cvere);
+        with_cves += json_array_size(cves) > 0;
+        if (cvss) {
+            double v = json_number_value(cvss);
+            ck_assert_msg(json_is_number(cvss) && v > 0 && v <= 10, "%s: cvss %g", id, v);
+            ck_assert_msg((cvss_source && !strncmp(cvss_source, "https://", 8)) ||
+                              (json_array_size(cves) == 1 &&
+                               strstr(source, json_string_value(json_array_get(cves, 0)))),
+                          "%s: CVSS without a source", id);
+            ck_assert_msg(!vector || !strncmp(vector, "CVSS:3.", 7), "%s: vector %s", id, vector);
+            with_cvss++;
+        }
+        ck_assert_msg(!ranges_source || !strncmp(ranges_source, "https://", 8), "%s", id);
+    }
+    ck_assert_uint_ge(with_cves, 100);
+    ck_assert_uint_ge(with_cvss, 30);
+    json_decref(root);
+}
+END_TEST
+
+/* Products other than Asterisk in the built-in table: the banners of the
+ * fixtures (fixtures/fingerprints) and versions on either side of the ranges. */
+static const char *builtin_ids(const sp__vulndb *b, const char *product, const char *fp_version,
+                               const char *text, seen *s)
+{
+    sp__banner_version bv;
+    memset(s, 0, sizeof(*s));
+    if (sp__banner_version_parse(product, fp_version, text, &bv))
+        sp__vulndb_match_banner(b, &bv, collect, s);
+    return s->text;
+}
+
+START_TEST(test_vulns_builtin_other_products)
+{
+    sp__vulndb b;
+    seen s;
+    sp__vulndb_init(&b);
+    ck_assert_int_eq(sp__vulndb_load_builtin(&b, err, sizeof(err)), 0);
+    /* fixtures/fingerprints/kamailio.sip: 5.6.3 is past every Kamailio range. */
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.6.3", "kamailio (5.6.3 (x86_64/linux))", &s),
+                     "");
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.1.3", "kamailio (5.1.3 (x86_64/linux))", &s),
+                     "CVE-2018-14767@5.1 CVE-2018-16657@5.1 CVE-2020-27507@5.4 and earlier "
+                     "CVE-2020-28361@5.3 and earlier ");
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.1.4", "kamailio (5.1.4 (x86_64/linux))", &s),
+                     "CVE-2020-27507@5.4 and earlier CVE-2020-28361@5.3 and earlier ");
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "4.3.4", "kamailio (4.3.4 (x86_64/linux))", &s),
+                     "CVE-2016-2385@4.3 and earlier CVE-2018-14767@5.0 and earlier "
+                     "CVE-2018-16657@5.0 and earlier CVE-2018-8828@4.4 and earlier "
+                     "CVE-2020-27507@5.4 and earlier CVE-2020-28361@5.3 and earlier ");
+    ck_assert_int_eq(s.conf[0], SP__VCONF_CONDITION); /* the SEAS module */
+    ck_assert_str_eq(builtin_ids(&b, "Kamailio", "5.5.0", "kamailio (5.5.0 (x86_64/linux))", &s),
+                     "");
+    /* fixtures/fingerprints/freeswitch.sip: 1.6.12 gets every FreeSWITCH advisory. */
+    ck_assert_str_eq(
+        builtin_ids(&b, "FreeSWITCH", "1.6.12", "FreeSWITCH-mod_sofia/1.6.12-20-b91a0a6~64bit", &s),
+        "CVE-2021-36513@1.10 and earlier CVE-2021-37624@1.10 and earlier "
+        "CVE-2021-41105@1.10 and earlier CVE-2021-41145@1.10 and earlier "
+        "CVE-2021-41157@1.10 and earlier CVE-2021-41158@1.10 and earlier "
+        "GHSA-39gv-hq72-j6m6@1.10 and earlier ");
+    ck_assert_str_eq(
+        builtin_ids(&b, "FreeSWITCH", "1.10.9", "FreeSWITCH-mod_sofia/1.10.9-release~64bit", &s),
+        "GHSA-39gv-hq72-j6m6@1.10 and earlier ");
+    ck_assert_str_eq(
+        builtin_ids(&b, "FreeSWITCH", "1.10.11", "FreeSWITCH-mod_sofia/1.10.11-release~64bit", &s),
+        "");
+    /* fixtures/fingerprints/opensips.sip: 3.4.3 is past the 2023 audit's advisories. */
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.4.3", "OpenSIPS (3.4.3 (x86_64/linux))", &s),
+                     "");
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.1.8", "OpenSIPS (3.1.8 (x86_64/linux))", &s),
+                     "GHSA-c6j5-f4h4-2xrq@3.1 and earlier GHSA-pfm5-6vhv-3ff3@3.1 and earlier ");
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.2.5", "OpenSIPS (3.2.5 (x86_64/linux))", &s),
+                     "GHSA-c6j5-f4h4-2xrq@3.2 GHSA-pfm5-6vhv-3ff3@3.2 ");
+    ck_assert_str_eq(builtin_ids(&b, "OpenSIPS", "3.2.6", "OpenSIPS (3.2.6 (x86_64/linux))", &s),
+                     "");
+    /* The cJSON leak starts in 2.3: 2.2 has only the others. */
+    ck_assert_ptr_nonnull(strstr(builtin_ids(&b, "OpenSIPS", "2.3.0", "OpenSIPS (2.3.0)", &s),
+                                 "GHSA-2mg2-g46r-j4qr@2.3 to 3.1"));
+    ck_assert_ptr_null(
+        strstr(builtin_ids(&b, "OpenSIPS", "2.2.9", "OpenSIPS (2.2.9)", &s), "GHSA-2mg2"));
+    size_t older = 0;
+    for (const char *p = s.text; (p = strstr(p, "@3.1 and earlier")); p++)
+        older++;
+    ck_assert_uint_eq(older, 10); /* every other one of the eleven */
+    /* A product the table has nothing for. */
+    ck_assert_str_eq(builtin_ids(&b, "YATE", "5.4.1", "YATE/5.4.1", &s), "");
+    sp__vulndb_free(&b);
+}
+END_TEST
+
 Suite *vulns_suite(void)
 {
     Suite *s = suite_create("vulns");
@@ -330,6 +452,8 @@ Suite *vulns_suite(void)
     tcase_add_test(tc, test_vulns_freepbx);
     tcase_add_test(tc, test_vulns_rejects_unbounded);
     tcase_add_test(tc, test_vulns_builtin_every_range);
+    tcase_add_test(tc, test_vulns_builtin_other_products);
+    tcase_add_test(tc, test_vulns_builtin_sources);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,14 +4,15 @@
 Usage: merge.py cves.json generated.json   (rewrites cves.json; see lib/data/README.md)
 
 Generated entries replace earlier generated entries of the same id; fields a
-person filled in from another source (cves, cvss, condition, cve_source) are
-kept; hand-entered entries of the same id become the generated entry plus
+person filled in from another source (cves, cve_source, cvss, cvss_vector,
+cvss_source, condition) are kept, and so are the ranges of an entry with a
+ranges_source; hand-entered entries of the same id become the generated entry plus
 those fields, their source kept as cve_source.
 """
 import json
 import sys
 
-KEEP = ("cves", "cvss", "condition", "cve_source")
+KEEP = ("cves", "cve_source", "cvss", "cvss_vector", "cvss_source", "condition", "ranges_source")
 
 
 def dump(d):
@@ -45,6 +46,10 @@ def main():
                         g[k] = sorted(set(g.get(k, [])) | set(o[k]))
                     else:
                         g[k] = o[k]
+            if o.get("ranges_source"):
+                # ranges a person corrected from the advisory's CVE record
+                # (a lower bound later than the branch's first release)
+                g["affected"] = o["affected"]
             if hand and o.get("cves") and "cve_source" not in g:
                 g["cve_source"] = o["source"]
         out.append(g)
