@@ -140,6 +140,13 @@ for scenario in ring answer; do
 done
 expect_eq "$(jq -r '.audit.invite_status' "$WORK/i-ring.json")" 487 "ring: cancelled (487)"
 expect_eq "$(jq -r '.audit.invite_status' "$WORK/i-answer.json")" 200 "answer: hung up after 200"
+# Relayed, but nobody is there: 100 Trying, then Kamailio's own 408. The
+# INVITE was processed without a challenge.
+"$SIPPROBE" -q --check-invite -f ndjson 127.0.0.2:$PORT >"$WORK/i-none.json"
+expect_eq "$(jq -r '"\(.audit.invite_result) \(.audit.invite_status)"' "$WORK/i-none.json")" "accepted 408" \
+    "relayed into the void: processed"
+expect_eq "$(jq -r '.findings[] | select(.id == "unauthenticated-invite-accepted") | .severity' "$WORK/i-none.json")" \
+    high "processed without a challenge"
 stop_kamailio
 
 # 5. A server that challenges INVITEs: the posture is recorded, no finding.
