@@ -121,6 +121,9 @@ static sp_code apply_timing(sp_scan *s, const struct cli_options *o)
         rc = sp_scan_set_max_connections(s, o->max_connections);
     if (rc == SP_OK && cli_given(o, CLI_OPT_CONNECT_TIMEOUT))
         rc = sp_scan_set_connect_timeout_ms(s, o->connect_timeout_ms);
+    /* Where the probes come from may change on --resume, like the rate. */
+    if (rc == SP_OK && (o->source_ip || o->source_port || o->iface))
+        rc = sp_scan_set_source(s, o->source_ip, o->source_port, o->iface);
     return rc;
 }
 
@@ -243,6 +246,15 @@ int cli_apply_outputs(sp_scan *scan, const struct cli_options *o)
     for (size_t i = 0; i < o->outputs.n && rc == SP_OK; i++) {
         const char *path = o->outputs.v[i].value;
         const char *fmt = o->format ? o->format : format_from_path(path);
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        /* A path that is also the journal or the capture gets the library's
+         * sharper message ("the same file as ..."). */
+        int other = (o->resume_file && !strcmp(path, o->resume_file)) ||
+                    (o->write_pcap && !strcmp(path, o->write_pcap));
+        if (!fmt && !other && strcmp(path, "-") != 0 && *base && strchr(base + 1, '.'))
+            cli_usage_error("'%s': unknown output extension '%s' (.txt .ndjson .jsonl .json .csv "
+                            ".html .htm .md .xml), or give the format with -f",
+                            path, strrchr(base, '.'));
         rc = sp_scan_add_output(scan, fmt ? fmt : "text", path);
     }
     if (rc != SP_OK) {

@@ -61,6 +61,9 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_FILTER] = {"filter", 0, 1, CAPTURE, "--read-live"},
     [CLI_OPT_DURATION] = {"duration", 0, 1, CAPTURE, "--read-live"},
     [CLI_OPT_WRITE_PCAP] = {"write-pcap", 0, 1, SCAN, NULL},
+    [CLI_OPT_SOURCE_IP] = {"source-ip", 0, 1, SCAN, NULL},
+    [CLI_OPT_SOURCE_PORT] = {"source-port", 0, 1, SCAN, NULL},
+    [CLI_OPT_INTERFACE] = {"interface", 0, 1, SCAN, NULL},
     [CLI_OPT_AUDIT_PASSWORDS] = {"audit-passwords", 0, 0, SCAN | CAPTURE, NULL},
     [CLI_OPT_PASSWORDS] = {"passwords", 0, 1, SCAN | CAPTURE, NULL},
     [CLI_OPT_MAX_ATTEMPTS] = {"max-attempts", 0, 1, SCAN | CAPTURE, NULL},
@@ -154,6 +157,10 @@ static const char **string_of(struct cli_options *o, enum cli_opt id)
         return &o->write_pcap;
     case CLI_OPT_PASSWORDS:
         return &o->passwords;
+    case CLI_OPT_SOURCE_IP:
+        return &o->source_ip;
+    case CLI_OPT_INTERFACE:
+        return &o->iface;
     case CLI_OPT_INVITE_TO:
         return &o->invite_to;
     default:
@@ -172,18 +179,28 @@ static void parse_shard(struct cli_options *o, const char *s)
     o->shard_count = n;
 }
 
+/* A bare number of milliseconds that small is most likely meant as seconds
+ * ("--wait 5"): said, not refused. */
+static void warn_small(const char *arg, const char *name, unsigned ms, unsigned below)
+{
+    if (ms < below && strspn(arg, "0123456789") == strlen(arg) && ms > 0)
+        fprintf(stderr, "sipprobe: warning: %s %s is %u milliseconds; for seconds write %ss\n",
+                name, arg, ms, arg);
+}
+
 /* Numbers are checked here, so that the error names the value as typed. */
 static void store_value(struct cli_options *o, enum cli_opt id, const char *arg)
 {
     switch (id) {
     case CLI_OPT_RATE:
-        o->rate = (unsigned)cli_parse_number(arg, "rate", 1, 10000000);
+        o->rate = (unsigned)cli_parse_rate(arg, "rate", 1, 10000000);
         break;
     case CLI_OPT_RETRIES:
         o->retries = (unsigned)cli_parse_number(arg, "retry count", 0, 10);
         break;
     case CLI_OPT_WAIT:
-        o->wait_ms = (unsigned)cli_parse_number(arg, "wait", 0, 600000);
+        o->wait_ms = (unsigned)cli_parse_duration_ms(arg, "wait", 1, 0, 600000);
+        warn_small(arg, "--wait", o->wait_ms, 100);
         break;
     case CLI_OPT_SEED:
         o->seed = (uint64_t)cli_parse_number(arg, "seed", 0, ULONG_MAX);
@@ -195,16 +212,22 @@ static void store_value(struct cli_options *o, enum cli_opt id, const char *arg)
         o->max_connections = (unsigned)cli_parse_number(arg, "connection limit", 1, 65536);
         break;
     case CLI_OPT_CONNECT_TIMEOUT:
-        o->connect_timeout_ms = (unsigned)cli_parse_number(arg, "connect timeout", 10, 600000);
+        o->connect_timeout_ms =
+            (unsigned)cli_parse_duration_ms(arg, "connect timeout", 1, 10, 600000);
+        warn_small(arg, "--connect-timeout", o->connect_timeout_ms, 100);
         break;
     case CLI_OPT_DURATION:
-        o->duration = (unsigned)cli_parse_number(arg, "duration", 1, 86400);
+        o->duration =
+            (unsigned)(cli_parse_duration_ms(arg, "duration", 1000, 1000, 86400000) / 1000);
+        break;
+    case CLI_OPT_SOURCE_PORT:
+        o->source_port = (unsigned)cli_parse_number(arg, "source port", 1, 65535);
         break;
     case CLI_OPT_MAX_ATTEMPTS:
         o->max_attempts = (unsigned)cli_parse_number(arg, "attempt limit", 1, 1000000);
         break;
     case CLI_OPT_AUDIT_RATE:
-        o->audit_rate = (unsigned)cli_parse_number(arg, "audit rate", 1, 1000);
+        o->audit_rate = (unsigned)cli_parse_rate(arg, "audit rate", 1, 1000);
         break;
     case CLI_OPT_UPLOAD_BATCH:
         o->upload_batch = (unsigned)cli_parse_number(arg, "batch size", 1, 1000000);
@@ -338,6 +361,27 @@ static void getopt_tables(struct option *lo, char *shorts)
     *s = '\0';
 }
 
+/* What nmap and masscan users type: -iL FILE is taken as --input-file FILE;
+ * -oX, -oN, -oJ ... (one argument, a format letter glued to -o) would make
+ * a file named "X" and a target of the file name, so it is refused with
+ * what to write instead. Stops at "--". */
+static void nmap_habits(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            return;
+        if (!strcmp(argv[i], "-iL")) {
+            argv[i] = (char *)"--input-file";
+        } else if (strlen(argv[i]) == 3 && !strncmp(argv[i], "-o", 2) &&
+                   strchr("XNGJASMBLHD", argv[i][2])) {
+            cli_usage_error("%s is nmap/masscan's form; here -o FILE takes its format from the "
+                            "file's extension (.xml JUnit, .json, .ndjson, .csv, .html, .md, "
+                            ".txt) or from -f FORMAT, e.g. -o %s",
+                            argv[i], argv[i][2] == 'X' ? "results.xml" : "results.json");
+        }
+    }
+}
+
 void cli_options_parse(struct cli_options *o, int argc, char **argv)
 {
     struct option lo[CLI_OPT_COUNT + 1];
@@ -350,6 +394,7 @@ void cli_options_parse(struct cli_options *o, int argc, char **argv)
         argc--;
         argv++;
     }
+    nmap_habits(argc, argv);
     getopt_tables(lo, shorts);
     opterr = 0;
     optind = 1;

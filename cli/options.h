@@ -44,6 +44,9 @@ enum cli_opt {
     CLI_OPT_FILTER,
     CLI_OPT_DURATION,
     CLI_OPT_WRITE_PCAP,
+    CLI_OPT_SOURCE_IP,
+    CLI_OPT_SOURCE_PORT,
+    CLI_OPT_INTERFACE,
     CLI_OPT_AUDIT_PASSWORDS,
     CLI_OPT_PASSWORDS,
     CLI_OPT_MAX_ATTEMPTS,
@@ -121,6 +124,9 @@ struct cli_options {
     struct cli_args reads;
     const char *read_live, *filter, *write_pcap;
     unsigned duration;
+    /* Where probes come from */
+    const char *source_ip, *iface;
+    unsigned source_port;
     /* Active checks (opt-in) */
     int audit_passwords, show_passwords, check_invite;
     const char *passwords, *invite_to;

@@ -288,6 +288,13 @@ SP_API sp_code sp_scan_set_shard(sp_scan *scan, unsigned index, unsigned count);
 SP_API sp_code sp_scan_set_user_agent(sp_scan *scan, const char *ua);
 SP_API sp_code sp_scan_set_from_user(sp_scan *scan, const char *user);
 SP_API sp_code sp_scan_set_to_user(sp_scan *scan, const char *user);
+/* Where probes come from: a source address (NULL: the route's; it must be
+ * one of this host's), a UDP source port (0: any; TCP and TLS always use
+ * ephemeral ports, one per connection) and an interface (NULL: any;
+ * SO_BINDTODEVICE, which needs CAP_NET_RAW). Targets of the other address
+ * family than addr are sent from the kernel's choice of address. */
+SP_API sp_code sp_scan_set_source(sp_scan *scan, const char *addr, unsigned port,
+                                  const char *iface);
 /* Extension enumeration (opt-in): "100-199,1000,alice". After discovery,
  * every service gets a REGISTER (Expires: 0) for a random, surely
  * non-existent user and for each extension; extensions answered differently

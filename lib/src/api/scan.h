@@ -19,6 +19,7 @@
 #include "state/baseline.h"
 #include "state/resume.h"
 #include "targets/targets.h"
+#include "transport/source.h"
 
 #include <signal.h>
 
@@ -75,6 +76,7 @@ typedef struct sp__settings {
     unsigned upload_batch; /* 0: one json document; else ndjson, this many services per POST */
     sp__strv upload_headers;
     int dry_run;
+    sp__source source; /* --source-ip, --source-port, --interface */
 } sp__settings;
 
 /* The caller's callbacks. */

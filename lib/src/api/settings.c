@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <strings.h>
 
 /* Targets and excludes: parsed now (errors name the token), and the spec
@@ -239,6 +240,34 @@ static sp_code set_number(sp_scan *s, unsigned modes, const char *what, unsigned
         return sp__fail(s, SP_EINVAL, "%s must be between %lu and %lu%s%s, not %lu", what, lo, hi,
                         *unit ? " " : "", unit, v);
     *dst = (unsigned)v;
+    return SP_OK;
+}
+
+sp_code sp_scan_set_source(sp_scan *s, const char *addr, unsigned port, const char *iface)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "the source address"))
+        return SP_ESTATE;
+    sp__source src;
+    memset(&src, 0, sizeof(src));
+    if (addr) {
+        if (sp__addr_parse(addr, &src.addr) != 0)
+            return sp__fail(s, SP_EINVAL, "bad source address '%.64s' (an IPv4 or IPv6 address)",
+                            addr);
+        if (sp__source_check(&src.addr) != 0)
+            return sp__fail(s, SP_EINVAL,
+                            "source address %.64s is not an address of this host (%s)", addr,
+                            strerror(errno));
+        src.has_addr = 1;
+    }
+    if (port > 65535)
+        return sp__fail(s, SP_EINVAL, "source port must be between 1 and 65535, not %u", port);
+    src.port = (uint16_t)port;
+    if (iface) {
+        if (!*iface || strlen(iface) >= sizeof(src.iface) || !if_nametoindex(iface))
+            return sp__fail(s, SP_EINVAL, "no network interface '%.32s'", iface);
+        snprintf(src.iface, sizeof(src.iface), "%s", iface);
+    }
+    s->set.source = src;
     return SP_OK;
 }
 

@@ -95,7 +95,9 @@ int sp__engine_open(sp_scan *s)
 {
     sp__run *run = &s->run;
     sp__udp_init(&run->udp.udp);
+    run->udp.udp.src = &s->set.source;
     run->streams.epfd = -1;
+    run->streams.src = &s->set.source;
     run->opened = 1;
     run->dgram = s->hooks.dgram ? s->hooks.dgram : &udp_ops;
     run->dgram_ctx = s->hooks.dgram ? s->hooks.dgram_ctx : &run->udp;
@@ -123,9 +125,11 @@ int sp__engine_open(sp_scan *s)
         unsigned conns = s->set.max_conns;
         if (!conns) /* about a second's worth of connections at the rate */
             conns = s->set.rate < 64 ? 64 : s->set.rate > 1024 ? 1024 : s->set.rate;
-        return sp__streams_open(&run->streams, conns, s->set.connect_timeout_ms * 1000000ull,
-                                s->set.wait_ms * 1000000ull, &sp__engine_stream_ops, s, s->err,
-                                sizeof(s->err));
+        sp_code rc = sp__streams_open(&run->streams, conns, s->set.connect_timeout_ms * 1000000ull,
+                                      s->set.wait_ms * 1000000ull, &sp__engine_stream_ops, s,
+                                      s->err, sizeof(s->err));
+        run->streams.src = &s->set.source;
+        return rc;
     }
     return SP_OK;
 }

@@ -170,6 +170,11 @@ int sp__streams_start(sp__streams *st, const sp__probe_id *id, uint64_t now, cha
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (st->src && sp__source_bind(st->src, fd, id->addr.family, 0) < 0) {
+        snprintf(err, errlen, "cannot bind a TCP socket to the chosen source: %s", strerror(errno));
+        close(fd);
+        return SP_ESOCKET;
+    }
     unsigned slot = st->free_slots[--st->n_free];
     sp__conn *c = &st->conns[slot];
     memset(c, 0, sizeof(*c));

@@ -6,6 +6,7 @@
 #define SP_STREAM_H
 
 #include "match/token.h"
+#include "transport/source.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +50,7 @@ typedef struct sp__streams {
     void *tls_ctx; /* SSL_CTX, made on the first TLS probe */
     const sp__stream_ops *ops;
     void *ctx;
+    const sp__source *src; /* NULL: the kernel chooses; its port is UDP's only */
 } sp__streams;
 
 /* Sets up for at most max_conns connections (lowered to what the file

@@ -17,6 +17,7 @@ void sp__udp_init(sp__udp *u)
 {
     u->fd[0] = u->fd[1] = -1;
     u->port[0] = u->port[1] = 0;
+    u->src = NULL;
 }
 
 static int fam_index(int family)
@@ -61,13 +62,23 @@ int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     }
     struct sockaddr_storage ss;
-    socklen_t len;
+    socklen_t len = sizeof(ss);
     sp__addr any;
     memset(&any, 0, sizeof(any));
     any.family = (uint8_t)family;
-    sp__addr_to_sockaddr(&any, 0, &ss, &len);
-    if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-        getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+    int bound = u->src && (u->src->port || u->src->iface[0] ||
+                           (u->src->has_addr && u->src->addr.family == family));
+    if (bound ? sp__source_bind(u->src, fd, family, u->src->port) < 0
+              : (sp__addr_to_sockaddr(&any, 0, &ss, &len),
+                 bind(fd, (struct sockaddr *)&ss, len) < 0)) {
+        snprintf(err, errlen, "cannot bind IPv%d UDP socket%s%s: %s", family,
+                 u->src && u->src->iface[0] ? " to interface " : "",
+                 u->src && u->src->iface[0] ? u->src->iface : "", strerror(errno));
+        close(fd);
+        return SP_ESOCKET;
+    }
+    len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
         snprintf(err, errlen, "cannot bind IPv%d UDP socket: %s", family, strerror(errno));
         close(fd);
         return SP_ESOCKET;
@@ -93,6 +104,10 @@ int sp__udp_local_for(const sp__udp *u, const sp__addr *dst, uint16_t dport, cha
     int fd = socket(dst->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
+    if (u->src && sp__source_bind(u->src, fd, dst->family, 0) < 0) {
+        close(fd);
+        return -1;
+    }
     struct sockaddr_storage ss;
     socklen_t sl;
     sp__addr_to_sockaddr(dst, dport, &ss, &sl);

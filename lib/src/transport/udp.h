@@ -4,6 +4,7 @@
 #define SP_UDP_H
 
 #include "targets/targets.h"
+#include "transport/source.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 typedef struct sp__udp {
     int fd[2]; /* [0] IPv4, [1] IPv6; -1 when not open */
     uint16_t port[2];
+    const sp__source *src; /* NULL: the kernel chooses */
 } sp__udp;
 
 typedef struct sp__udp_out {
