@@ -64,6 +64,7 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_LISTEN] = {"listen", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_MAX_SECONDS] = {"max-seconds", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_DRY_RUN] = {"dry-run", 0, 0, SCAN, NULL},
+    [CLI_OPT_VANTAGE] = {"vantage", 0, 1, ALL, NULL},
     [CLI_OPT_LIST_PROBES] = {"list-probes", 0, 0, ALL, NULL},
     [CLI_OPT_LIST_OUTPUTS] = {"list-outputs", 0, 0, ALL, NULL},
     [CLI_OPT_LIST_FINDINGS] = {"list-findings", 0, 0, ALL, NULL},
@@ -145,6 +146,8 @@ static const char **string_of(struct cli_options *o, enum cli_opt id)
         return &o->filter;
     case CLI_OPT_WRITE_PCAP:
         return &o->write_pcap;
+    case CLI_OPT_VANTAGE:
+        return &o->vantage;
     default:
         return NULL;
     }

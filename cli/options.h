@@ -47,6 +47,7 @@ enum cli_opt {
     CLI_OPT_LISTEN,
     CLI_OPT_MAX_SECONDS,
     CLI_OPT_DRY_RUN,
+    CLI_OPT_VANTAGE,
     CLI_OPT_LIST_PROBES,
     CLI_OPT_LIST_OUTPUTS,
     CLI_OPT_LIST_FINDINGS,
@@ -119,6 +120,7 @@ struct cli_options {
     /* Interrupt and resume */
     const char *resume, *resume_file;
     /* Other */
+    const char *vantage;
     int dry_run, quiet, verbose;
 };
 

@@ -66,6 +66,8 @@ void print_usage(FILE *fp)
         "                           (http/https; retried on 5xx and network errors)\n"
         "      --upload-header H    extra header for the upload, e.g. 'Authorization: ...'\n"
         "      --upload-ndjson-batch N  upload ndjson, N services per POST, instead of json\n"
+        "      --vantage NAME       where this scan runs from, kept with every service it\n"
+        "                           reports (default: the host name), e.g. lan or wan\n"
         "\n"
         "Captures (inventory from traffic; nothing is sent):\n"
         "      --read FILE          SIP endpoints and findings from a pcap/pcapng file\n"

@@ -49,8 +49,10 @@ typedef struct sp__svc {
     sp__strv en_found;
     char en_note[256];
 
-    sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
-    char role[32];     /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+    sp__tls_cert *tls;   /* the TLS handshake's evidence, for TLS services */
+    char role[32];       /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+    sp_observation *obs; /* who saw it and when: one from a scan, several after a merge */
+    size_t n_obs, cap_obs;
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */
@@ -75,6 +77,11 @@ void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line);
 
 /* Turns the enumeration answers into the verdict (pure). */
 void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list);
+
+/* Adds a sighting, copying its strings into the record. 0, or -1 when out of memory. */
+int sp__svc_add_observation(sp__svc *svc, const sp_observation *o);
+/* What the service answered, "OPTIONS 200, REGISTER 401", into buf. */
+void sp__svc_answer(const sp__svc *svc, char *buf, size_t len);
 
 /* Refreshes svc->pub from the record; call before handing it out. */
 void sp__svc_publish(sp__svc *svc);
