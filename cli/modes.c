@@ -20,6 +20,8 @@ static void refuse(const struct cli_options *o, enum cli_opt id)
     const char *name = o->given[id].spelling, *home = cli_opt_home(id);
     if (o->mode == SP_MODE_ALG_CHECK)
         cli_usage_error("%s does not apply to alg-check", name);
+    if (o->mode == SP_MODE_REPORT)
+        cli_usage_error("%s does not apply to report (it merges stored results)", name);
     if (o->mode == SP_MODE_CAPTURE)
         cli_usage_error("%s does not apply to %s (a capture inventory)", name, capture_option(o));
     cli_usage_error("%s belongs to %s", name, home ? home : "another mode");
@@ -117,9 +119,18 @@ static void check_alg(struct cli_options *o)
     check_alg_transports(o);
 }
 
+static void check_report(const struct cli_options *o)
+{
+    if (o->n_operands == 0)
+        cli_usage_error("report takes one or more results (json or ndjson), e.g. 'sipprobe "
+                        "report -o all.html shard-*.json'");
+}
+
 void cli_options_check(struct cli_options *o)
 {
-    if (o->alg_check)
+    if (o->report)
+        o->mode = SP_MODE_REPORT;
+    else if (o->alg_check)
         o->mode = SP_MODE_ALG_CHECK;
     else if (o->reads.n || o->read_live)
         o->mode = SP_MODE_CAPTURE;
@@ -130,6 +141,8 @@ void cli_options_check(struct cli_options *o)
         check_scan(o);
     else if (o->mode == SP_MODE_CAPTURE)
         check_capture(o);
+    else if (o->mode == SP_MODE_REPORT)
+        check_report(o);
     else
         check_alg(o);
 }

@@ -15,7 +15,9 @@
 #define SCAN (1u << SP_MODE_SCAN)
 #define CAPTURE (1u << SP_MODE_CAPTURE)
 #define ALG (1u << SP_MODE_ALG_CHECK)
+#define REPORT (1u << SP_MODE_REPORT)
 #define ALL (SCAN | CAPTURE | ALG)
+#define OUT (ALL | REPORT) /* what a report writes, like a scan */
 
 struct opt_info {
     const char *name;
@@ -43,13 +45,13 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_WAIT] = {"wait", 0, 1, SCAN | ALG, NULL},
     [CLI_OPT_SEED] = {"seed", 0, 1, SCAN, NULL},
     [CLI_OPT_SHARD] = {"shard", 0, 1, SCAN, NULL},
-    [CLI_OPT_FORMAT] = {"format", 'f', 1, ALL, NULL},
-    [CLI_OPT_OUTPUT] = {"output", 'o', 1, ALL, NULL},
-    [CLI_OPT_FAIL_ON] = {"fail-on", 0, 1, ALL, NULL},
-    [CLI_OPT_BASELINE] = {"baseline", 0, 1, ALL, NULL},
-    [CLI_OPT_UPLOAD] = {"upload", 0, 1, ALL, NULL},
-    [CLI_OPT_UPLOAD_HEADER] = {"upload-header", 0, 1, ALL, NULL},
-    [CLI_OPT_UPLOAD_BATCH] = {"upload-ndjson-batch", 0, 1, ALL, NULL},
+    [CLI_OPT_FORMAT] = {"format", 'f', 1, OUT, NULL},
+    [CLI_OPT_OUTPUT] = {"output", 'o', 1, OUT, NULL},
+    [CLI_OPT_FAIL_ON] = {"fail-on", 0, 1, OUT, NULL},
+    [CLI_OPT_BASELINE] = {"baseline", 0, 1, OUT, NULL},
+    [CLI_OPT_UPLOAD] = {"upload", 0, 1, OUT, NULL},
+    [CLI_OPT_UPLOAD_HEADER] = {"upload-header", 0, 1, OUT, NULL},
+    [CLI_OPT_UPLOAD_BATCH] = {"upload-ndjson-batch", 0, 1, OUT, NULL},
     [CLI_OPT_RESUME] = {"resume", 0, 1, SCAN, NULL},
     [CLI_OPT_RESUME_FILE] = {"resume-file", 0, 1, SCAN, NULL},
     [CLI_OPT_TOKEN] = {"token", 0, 1, ALG, "'sipprobe alg-check' and 'sipprobe reflect'"},
@@ -65,13 +67,14 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_MAX_SECONDS] = {"max-seconds", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_DRY_RUN] = {"dry-run", 0, 0, SCAN, NULL},
     [CLI_OPT_VANTAGE] = {"vantage", 0, 1, ALL, NULL},
-    [CLI_OPT_LIST_PROBES] = {"list-probes", 0, 0, ALL, NULL},
-    [CLI_OPT_LIST_OUTPUTS] = {"list-outputs", 0, 0, ALL, NULL},
-    [CLI_OPT_LIST_FINDINGS] = {"list-findings", 0, 0, ALL, NULL},
-    [CLI_OPT_QUIET] = {"quiet", 'q', 0, ALL, NULL},
-    [CLI_OPT_VERBOSE] = {"verbose", 'v', 0, ALL, NULL},
-    [CLI_OPT_HELP] = {"help", 'h', 0, ALL, NULL},
-    [CLI_OPT_VERSION] = {"version", 'V', 0, ALL, NULL},
+    [CLI_OPT_STRICT] = {"strict", 0, 0, REPORT, "'sipprobe report'"},
+    [CLI_OPT_LIST_PROBES] = {"list-probes", 0, 0, OUT, NULL},
+    [CLI_OPT_LIST_OUTPUTS] = {"list-outputs", 0, 0, OUT, NULL},
+    [CLI_OPT_LIST_FINDINGS] = {"list-findings", 0, 0, OUT, NULL},
+    [CLI_OPT_QUIET] = {"quiet", 'q', 0, OUT, NULL},
+    [CLI_OPT_VERBOSE] = {"verbose", 'v', 0, OUT, NULL},
+    [CLI_OPT_HELP] = {"help", 'h', 0, OUT, NULL},
+    [CLI_OPT_VERSION] = {"version", 'V', 0, OUT, NULL},
 };
 
 #define LONG_VAL 256 /* getopt_long returns LONG_VAL + id for a long option */
@@ -211,6 +214,9 @@ static void store_flag(struct cli_options *o, enum cli_opt id)
     case CLI_OPT_DRY_RUN:
         o->dry_run = 1;
         break;
+    case CLI_OPT_STRICT:
+        o->strict = 1;
+        break;
     case CLI_OPT_QUIET:
         o->quiet = 1;
         break;
@@ -324,6 +330,10 @@ void cli_options_parse(struct cli_options *o, int argc, char **argv)
     o->rate = 500; /* the library's default, for the large-scan estimate */
     if (argc > 1 && !strcmp(argv[1], "alg-check")) {
         o->alg_check = 1;
+        argc--;
+        argv++;
+    } else if (argc > 1 && !strcmp(argv[1], "report")) {
+        o->report = 1;
         argc--;
         argv++;
     }

@@ -48,6 +48,7 @@ enum cli_opt {
     CLI_OPT_MAX_SECONDS,
     CLI_OPT_DRY_RUN,
     CLI_OPT_VANTAGE,
+    CLI_OPT_STRICT,
     CLI_OPT_LIST_PROBES,
     CLI_OPT_LIST_OUTPUTS,
     CLI_OPT_LIST_FINDINGS,
@@ -86,6 +87,7 @@ struct cli_given {
 
 struct cli_options {
     int alg_check; /* the alg-check subcommand */
+    int report;    /* the report subcommand */
     enum cli_action action;
     sp_mode mode; /* set by cli_options_check */
     struct cli_given given[CLI_OPT_COUNT];
@@ -121,10 +123,11 @@ struct cli_options {
     const char *resume, *resume_file;
     /* Other */
     const char *vantage;
+    int strict; /* report */
     int dry_run, quiet, verbose;
 };
 
-/* Parses argv (argv[1] may be "alg-check") into o. A malformed option or
+/* Parses argv (argv[1] may be "alg-check" or "report") into o. A malformed option or
  * value is a usage error (exit 2). Parsing stops at an action option. */
 void cli_options_parse(struct cli_options *o, int argc, char **argv);
 /* Decides the mode and refuses options that do not belong to it, naming
