@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "options.h"
+#include "shard_env.h"
 
 /* The option that made a capture inventory, as typed: the first of
  * --read and --read-live. */
@@ -74,6 +75,22 @@ static void check_scan(const struct cli_options *o)
                         o->input_files.v[0].value);
 }
 
+/* --shard auto takes the shard from the job runner and says which it used. */
+static void decide_shard(struct cli_options *o)
+{
+    if (cli_given(o, CLI_OPT_SHARD_COUNT) && !o->shard_auto)
+        cli_usage_error("%s goes with --shard auto (a runner that does not give the count)",
+                        o->given[CLI_OPT_SHARD_COUNT].spelling);
+    if (!o->shard_auto)
+        return;
+    char msg[512];
+    if (cli_shard_auto(cli_getenv, NULL, o->shard_count_given, &o->shard_index, &o->shard_count,
+                       msg, sizeof(msg)) != 0)
+        cli_usage_error("%s", msg);
+    if (!o->quiet)
+        fprintf(stderr, "sipprobe: %s\n", msg);
+}
+
 static void check_capture(const struct cli_options *o)
 {
     /* --filter and --duration shape a live capture only. */
@@ -137,9 +154,10 @@ void cli_options_check(struct cli_options *o)
     else
         o->mode = SP_MODE_SCAN;
     check_table(o);
-    if (o->mode == SP_MODE_SCAN)
+    if (o->mode == SP_MODE_SCAN) {
         check_scan(o);
-    else if (o->mode == SP_MODE_CAPTURE)
+        decide_shard(o);
+    } else if (o->mode == SP_MODE_CAPTURE)
         check_capture(o);
     else if (o->mode == SP_MODE_REPORT)
         check_report(o);

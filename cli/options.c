@@ -45,6 +45,7 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_WAIT] = {"wait", 0, 1, SCAN | ALG, NULL},
     [CLI_OPT_SEED] = {"seed", 0, 1, SCAN, NULL},
     [CLI_OPT_SHARD] = {"shard", 0, 1, SCAN, NULL},
+    [CLI_OPT_SHARD_COUNT] = {"shard-count", 0, 1, SCAN, NULL},
     [CLI_OPT_FORMAT] = {"format", 'f', 1, OUT, NULL},
     [CLI_OPT_OUTPUT] = {"output", 'o', 1, OUT, NULL},
     [CLI_OPT_FAIL_ON] = {"fail-on", 0, 1, OUT, NULL},
@@ -160,9 +161,14 @@ static void parse_shard(struct cli_options *o, const char *s)
 {
     unsigned i = 0, n = 0;
     char extra;
+    if (!strcmp(s, "auto")) { /* decided by cli_options_check, from the environment */
+        o->shard_auto = 1;
+        return;
+    }
+    o->shard_auto = 0;
     if (strlen(s) > 21 || strspn(s, "0123456789/") != strlen(s) ||
         sscanf(s, "%u/%u%c", &i, &n, &extra) != 2 || i == 0 || i > n)
-        cli_usage_error("invalid shard '%s' (expected I/N with 1 <= I <= N, e.g. 1/4)", s);
+        cli_usage_error("invalid shard '%s' (expected I/N with 1 <= I <= N, e.g. 1/4, or auto)", s);
     o->shard_index = i;
     o->shard_count = n;
 }
@@ -185,6 +191,9 @@ static void store_value(struct cli_options *o, enum cli_opt id, const char *arg)
         break;
     case CLI_OPT_SHARD:
         parse_shard(o, arg);
+        break;
+    case CLI_OPT_SHARD_COUNT:
+        o->shard_count_given = (unsigned)cli_parse_number(arg, "shard count", 1, 1000000);
         break;
     case CLI_OPT_MAX_CONNECTIONS:
         o->max_connections = (unsigned)cli_parse_number(arg, "connection limit", 1, 65536);

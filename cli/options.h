@@ -26,6 +26,7 @@ enum cli_opt {
     CLI_OPT_WAIT,
     CLI_OPT_SEED,
     CLI_OPT_SHARD,
+    CLI_OPT_SHARD_COUNT,
     CLI_OPT_FORMAT,
     CLI_OPT_OUTPUT,
     CLI_OPT_FAIL_ON,
@@ -106,6 +107,8 @@ struct cli_options {
     unsigned rate, retries, wait_ms, max_connections, connect_timeout_ms;
     uint64_t seed;
     unsigned shard_index, shard_count;
+    int shard_auto;             /* --shard auto: from the job runner's environment */
+    unsigned shard_count_given; /* --shard-count */
     /* Output */
     const char *format;
     struct cli_args outputs;

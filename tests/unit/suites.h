@@ -18,6 +18,7 @@ Suite *engine_suite(void);
 Suite *api_suite(void);
 Suite *sip_suite(void);
 Suite *vulns_suite(void);
+Suite *merge_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);

@@ -63,6 +63,25 @@ static void fill_lists(sp__strv *dst, sp__strv *src)
     }
 }
 
+/* A shard walks probes, not endpoints: with two methods, the OPTIONS of
+ * an endpoint may be one shard's and its REGISTER another's. Answers to
+ * probes dst lacks are taken over (with the strings they own). */
+static void merge_replies(sp__svc *dst, sp__svc *src)
+{
+    for (size_t i = 0; i < src->n_replies; i++) {
+        sp_reply *r = &src->replies[i];
+        size_t k = 0;
+        while (k < dst->n_replies && !same_text(dst->replies[k].method, r->method))
+            k++;
+        if (k < dst->n_replies || dst->n_replies == SP__MAX_PROBES)
+            continue;
+        dst->replies[dst->n_replies++] = *r;
+        r->reason = r->realm = r->algorithm = r->qop = NULL;
+    }
+    dst->seen_mask |= src->seen_mask;
+    dst->final_mask |= src->final_mask;
+}
+
 void sp__svc_merge(sp__svc *dst, sp__svc *src)
 {
     if (take_owned(&dst->owned, &src->owned) != 0)
@@ -71,6 +90,7 @@ void sp__svc_merge(sp__svc *dst, sp__svc *src)
         if (!has_observation(dst, &src->obs[i]))
             sp__svc_add_observation(dst, &src->obs[i]);
     merge_findings(dst, src);
+    merge_replies(dst, src);
     if (!dst->has_fp && src->has_fp) {
         dst->fp = src->fp;
         dst->has_fp = 1;

@@ -15,7 +15,7 @@ size_t sp__merge_services(sp__svc **v, size_t n);
 
 /* Merges src into dst (the same service): observations not already there,
  * findings by id with their evidence lines, and what dst lacks
- * (fingerprint, banners, TLS evidence). src is left empty, to be freed. */
+ * (answers to other probes, fingerprint, banners, TLS evidence). src is left empty, to be freed. */
 void sp__svc_merge(sp__svc *dst, sp__svc *src);
 
 /* A service seen from two or more vantages gets seen-from-several-vantages,

@@ -20,7 +20,7 @@ typedef struct reader {
     const char *text;
     size_t len;
     sp_observation fallback; /* for services that carry no observation */
-    char fallback_seen[32], fallback_started[32], fallback_version[32];
+    char fallback_seen[32], fallback_started[32], fallback_version[32], fallback_shard[24];
 } reader;
 
 /* line 0: the file as a whole. */
@@ -113,7 +113,9 @@ static int learn_from_scan(reader *r, json_t *scan, size_t line)
     f->version = r->fallback_version;
     f->targets_id = in->targets_id;
     f->seed = in->seed;
-    f->shard = jstr(scan, "shard") ? jstr(scan, "shard") : "1/1";
+    snprintf(r->fallback_shard, sizeof(r->fallback_shard), "%u/%u", in->shard_index,
+             in->shard_count);
+    f->shard = r->fallback_shard; /* the scan block is freed before its services are read */
     return 0;
 }
 
