@@ -27,6 +27,8 @@ static sp_code apply_common(sp_scan *s, const struct cli_options *o)
         rc = sp_scan_set_fail_on(s, o->fail_on);
     if (rc == SP_OK && o->baseline)
         rc = sp_scan_set_baseline(s, o->baseline);
+    if (rc == SP_OK && o->vantage)
+        rc = sp_scan_set_vantage(s, o->vantage);
     return rc;
 }
 
@@ -197,6 +199,16 @@ static sp_code apply_alg_check(sp_scan *s, const struct cli_options *o)
     return rc;
 }
 
+static sp_code apply_report(sp_scan *s, const struct cli_options *o)
+{
+    sp_code rc = SP_OK;
+    for (int i = 0; i < o->n_operands && rc == SP_OK; i++)
+        rc = sp_scan_add_result_file(s, o->operands[i]);
+    if (rc == SP_OK && o->strict)
+        rc = sp_scan_set_strict(s, 1);
+    return rc;
+}
+
 int cli_apply(sp_scan *scan, const struct cli_options *o, struct cli_applied *a)
 {
     memset(a, 0, sizeof(*a));
@@ -205,6 +217,8 @@ int cli_apply(sp_scan *scan, const struct cli_options *o, struct cli_applied *a)
         rc = apply_scan(scan, o, a);
     else if (rc == SP_OK && o->mode == SP_MODE_CAPTURE)
         rc = apply_capture(scan, o);
+    else if (rc == SP_OK && o->mode == SP_MODE_REPORT)
+        rc = apply_report(scan, o);
     else if (rc == SP_OK)
         rc = apply_alg_check(scan, o);
     if (rc == SP_OK)

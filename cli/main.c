@@ -53,6 +53,7 @@ int main(int argc, char **argv)
         cli_options_check(&o);
         status = o.mode == SP_MODE_CAPTURE     ? cmd_capture(&o)
                  : o.mode == SP_MODE_ALG_CHECK ? cmd_alg_check(&o)
+                 : o.mode == SP_MODE_REPORT    ? cmd_report(&o)
                                                : cmd_scan(&o);
     }
     cli_options_free(&o);

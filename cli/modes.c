@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "options.h"
+#include "shard_env.h"
 
 /* The option that made a capture inventory, as typed: the first of
  * --read and --read-live. */
@@ -20,6 +21,8 @@ static void refuse(const struct cli_options *o, enum cli_opt id)
     const char *name = o->given[id].spelling, *home = cli_opt_home(id);
     if (o->mode == SP_MODE_ALG_CHECK)
         cli_usage_error("%s does not apply to alg-check", name);
+    if (o->mode == SP_MODE_REPORT)
+        cli_usage_error("%s does not apply to report (it merges stored results)", name);
     if (o->mode == SP_MODE_CAPTURE)
         cli_usage_error("%s does not apply to %s (a capture inventory)", name, capture_option(o));
     cli_usage_error("%s belongs to %s", name, home ? home : "another mode");
@@ -95,6 +98,22 @@ static void check_scan(const struct cli_options *o)
                         o->input_files.v[0].value);
 }
 
+/* --shard auto takes the shard from the job runner and says which it used. */
+static void decide_shard(struct cli_options *o)
+{
+    if (cli_given(o, CLI_OPT_SHARD_COUNT) && !o->shard_auto)
+        cli_usage_error("%s goes with --shard auto (a runner that does not give the count)",
+                        o->given[CLI_OPT_SHARD_COUNT].spelling);
+    if (!o->shard_auto)
+        return;
+    char msg[512];
+    if (cli_shard_auto(cli_getenv, NULL, o->shard_count_given, &o->shard_index, &o->shard_count,
+                       msg, sizeof(msg)) != 0)
+        cli_usage_error("%s", msg);
+    if (!o->quiet)
+        fprintf(stderr, "sipprobe: %s\n", msg);
+}
+
 static void check_capture(const struct cli_options *o)
 {
     /* --filter and --duration shape a live capture only. */
@@ -140,9 +159,18 @@ static void check_alg(struct cli_options *o)
     check_alg_transports(o);
 }
 
+static void check_report(const struct cli_options *o)
+{
+    if (o->n_operands == 0)
+        cli_usage_error("report takes one or more results (json or ndjson), e.g. 'sipprobe "
+                        "report -o all.html shard-*.json'");
+}
+
 void cli_options_check(struct cli_options *o)
 {
-    if (o->alg_check)
+    if (o->report)
+        o->mode = SP_MODE_REPORT;
+    else if (o->alg_check)
         o->mode = SP_MODE_ALG_CHECK;
     else if (o->reads.n || o->read_live)
         o->mode = SP_MODE_CAPTURE;
@@ -150,10 +178,13 @@ void cli_options_check(struct cli_options *o)
         o->mode = SP_MODE_SCAN;
     check_table(o);
     check_active(o);
-    if (o->mode == SP_MODE_SCAN)
+    if (o->mode == SP_MODE_SCAN) {
         check_scan(o);
-    else if (o->mode == SP_MODE_CAPTURE)
+        decide_shard(o);
+    } else if (o->mode == SP_MODE_CAPTURE)
         check_capture(o);
+    else if (o->mode == SP_MODE_REPORT)
+        check_report(o);
     else
         check_alg(o);
 }

@@ -15,7 +15,9 @@
 #define SCAN (1u << SP_MODE_SCAN)
 #define CAPTURE (1u << SP_MODE_CAPTURE)
 #define ALG (1u << SP_MODE_ALG_CHECK)
+#define REPORT (1u << SP_MODE_REPORT)
 #define ALL (SCAN | CAPTURE | ALG)
+#define OUT (ALL | REPORT) /* what a report writes, like a scan */
 
 struct opt_info {
     const char *name;
@@ -43,13 +45,14 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_WAIT] = {"wait", 0, 1, SCAN | ALG, NULL},
     [CLI_OPT_SEED] = {"seed", 0, 1, SCAN, NULL},
     [CLI_OPT_SHARD] = {"shard", 0, 1, SCAN, NULL},
-    [CLI_OPT_FORMAT] = {"format", 'f', 1, ALL, NULL},
-    [CLI_OPT_OUTPUT] = {"output", 'o', 1, ALL, NULL},
-    [CLI_OPT_FAIL_ON] = {"fail-on", 0, 1, ALL, NULL},
-    [CLI_OPT_BASELINE] = {"baseline", 0, 1, ALL, NULL},
-    [CLI_OPT_UPLOAD] = {"upload", 0, 1, ALL, NULL},
-    [CLI_OPT_UPLOAD_HEADER] = {"upload-header", 0, 1, ALL, NULL},
-    [CLI_OPT_UPLOAD_BATCH] = {"upload-ndjson-batch", 0, 1, ALL, NULL},
+    [CLI_OPT_SHARD_COUNT] = {"shard-count", 0, 1, SCAN, NULL},
+    [CLI_OPT_FORMAT] = {"format", 'f', 1, OUT, NULL},
+    [CLI_OPT_OUTPUT] = {"output", 'o', 1, OUT, NULL},
+    [CLI_OPT_FAIL_ON] = {"fail-on", 0, 1, OUT, NULL},
+    [CLI_OPT_BASELINE] = {"baseline", 0, 1, OUT, NULL},
+    [CLI_OPT_UPLOAD] = {"upload", 0, 1, OUT, NULL},
+    [CLI_OPT_UPLOAD_HEADER] = {"upload-header", 0, 1, OUT, NULL},
+    [CLI_OPT_UPLOAD_BATCH] = {"upload-ndjson-batch", 0, 1, OUT, NULL},
     [CLI_OPT_RESUME] = {"resume", 0, 1, SCAN, NULL},
     [CLI_OPT_RESUME_FILE] = {"resume-file", 0, 1, SCAN, NULL},
     [CLI_OPT_TOKEN] = {"token", 0, 1, ALG, "'sipprobe alg-check' and 'sipprobe reflect'"},
@@ -74,13 +77,15 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_LISTEN] = {"listen", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_MAX_SECONDS] = {"max-seconds", 0, 1, 0, "'sipprobe reflect'"},
     [CLI_OPT_DRY_RUN] = {"dry-run", 0, 0, SCAN, NULL},
-    [CLI_OPT_LIST_PROBES] = {"list-probes", 0, 0, ALL, NULL},
-    [CLI_OPT_LIST_OUTPUTS] = {"list-outputs", 0, 0, ALL, NULL},
-    [CLI_OPT_LIST_FINDINGS] = {"list-findings", 0, 0, ALL, NULL},
-    [CLI_OPT_QUIET] = {"quiet", 'q', 0, ALL, NULL},
-    [CLI_OPT_VERBOSE] = {"verbose", 'v', 0, ALL, NULL},
-    [CLI_OPT_HELP] = {"help", 'h', 0, ALL, NULL},
-    [CLI_OPT_VERSION] = {"version", 'V', 0, ALL, NULL},
+    [CLI_OPT_VANTAGE] = {"vantage", 0, 1, ALL, NULL},
+    [CLI_OPT_STRICT] = {"strict", 0, 0, REPORT, "'sipprobe report'"},
+    [CLI_OPT_LIST_PROBES] = {"list-probes", 0, 0, OUT, NULL},
+    [CLI_OPT_LIST_OUTPUTS] = {"list-outputs", 0, 0, OUT, NULL},
+    [CLI_OPT_LIST_FINDINGS] = {"list-findings", 0, 0, OUT, NULL},
+    [CLI_OPT_QUIET] = {"quiet", 'q', 0, OUT, NULL},
+    [CLI_OPT_VERBOSE] = {"verbose", 'v', 0, OUT, NULL},
+    [CLI_OPT_HELP] = {"help", 'h', 0, OUT, NULL},
+    [CLI_OPT_VERSION] = {"version", 'V', 0, OUT, NULL},
 };
 
 #define LONG_VAL 256 /* getopt_long returns LONG_VAL + id for a long option */
@@ -163,6 +168,8 @@ static const char **string_of(struct cli_options *o, enum cli_opt id)
         return &o->iface;
     case CLI_OPT_INVITE_TO:
         return &o->invite_to;
+    case CLI_OPT_VANTAGE:
+        return &o->vantage;
     default:
         return NULL;
     }
@@ -172,9 +179,14 @@ static void parse_shard(struct cli_options *o, const char *s)
 {
     unsigned i = 0, n = 0;
     char extra;
+    if (!strcmp(s, "auto")) { /* decided by cli_options_check, from the environment */
+        o->shard_auto = 1;
+        return;
+    }
+    o->shard_auto = 0;
     if (strlen(s) > 21 || strspn(s, "0123456789/") != strlen(s) ||
         sscanf(s, "%u/%u%c", &i, &n, &extra) != 2 || i == 0 || i > n)
-        cli_usage_error("invalid shard '%s' (expected I/N with 1 <= I <= N, e.g. 1/4)", s);
+        cli_usage_error("invalid shard '%s' (expected I/N with 1 <= I <= N, e.g. 1/4, or auto)", s);
     o->shard_index = i;
     o->shard_count = n;
 }
@@ -207,6 +219,9 @@ static void store_value(struct cli_options *o, enum cli_opt id, const char *arg)
         break;
     case CLI_OPT_SHARD:
         parse_shard(o, arg);
+        break;
+    case CLI_OPT_SHARD_COUNT:
+        o->shard_count_given = (unsigned)cli_parse_number(arg, "shard count", 1, 1000000);
         break;
     case CLI_OPT_MAX_CONNECTIONS:
         o->max_connections = (unsigned)cli_parse_number(arg, "connection limit", 1, 65536);
@@ -256,6 +271,9 @@ static void store_flag(struct cli_options *o, enum cli_opt id)
         break;
     case CLI_OPT_CHECK_INVITE:
         o->check_invite = 1;
+        break;
+    case CLI_OPT_STRICT:
+        o->strict = 1;
         break;
     case CLI_OPT_QUIET:
         o->quiet = 1;
@@ -391,6 +409,10 @@ void cli_options_parse(struct cli_options *o, int argc, char **argv)
     o->rate = 500; /* the library's default, for the large-scan estimate */
     if (argc > 1 && !strcmp(argv[1], "alg-check")) {
         o->alg_check = 1;
+        argc--;
+        argv++;
+    } else if (argc > 1 && !strcmp(argv[1], "report")) {
+        o->report = 1;
         argc--;
         argv++;
     }

@@ -26,6 +26,7 @@ enum cli_opt {
     CLI_OPT_WAIT,
     CLI_OPT_SEED,
     CLI_OPT_SHARD,
+    CLI_OPT_SHARD_COUNT,
     CLI_OPT_FORMAT,
     CLI_OPT_OUTPUT,
     CLI_OPT_FAIL_ON,
@@ -57,6 +58,8 @@ enum cli_opt {
     CLI_OPT_LISTEN,
     CLI_OPT_MAX_SECONDS,
     CLI_OPT_DRY_RUN,
+    CLI_OPT_VANTAGE,
+    CLI_OPT_STRICT,
     CLI_OPT_LIST_PROBES,
     CLI_OPT_LIST_OUTPUTS,
     CLI_OPT_LIST_FINDINGS,
@@ -95,6 +98,7 @@ struct cli_given {
 
 struct cli_options {
     int alg_check; /* the alg-check subcommand */
+    int report;    /* the report subcommand */
     enum cli_action action;
     sp_mode mode; /* set by cli_options_check */
     struct cli_given given[CLI_OPT_COUNT];
@@ -113,6 +117,8 @@ struct cli_options {
     unsigned rate, retries, wait_ms, max_connections, connect_timeout_ms;
     uint64_t seed;
     unsigned shard_index, shard_count;
+    int shard_auto;             /* --shard auto: from the job runner's environment */
+    unsigned shard_count_given; /* --shard-count */
     /* Output */
     const char *format;
     struct cli_args outputs;
@@ -136,10 +142,12 @@ struct cli_options {
     /* Interrupt and resume */
     const char *resume, *resume_file;
     /* Other */
+    const char *vantage;
+    int strict; /* report */
     int dry_run, quiet, verbose;
 };
 
-/* Parses argv (argv[1] may be "alg-check") into o. A malformed option or
+/* Parses argv (argv[1] may be "alg-check" or "report") into o. A malformed option or
  * value is a usage error (exit 2). Parsing stops at an action option. */
 void cli_options_parse(struct cli_options *o, int argc, char **argv);
 /* Decides the mode and refuses options that do not belong to it, naming

@@ -186,6 +186,8 @@ static int each_fixture_service(void (*check)(const sp_service *view, const char
     return n;
 }
 
+static void assert_line_reads_back(const sp_service *view, const char *what);
+
 START_TEST(test_output_line_is_the_jansson_dump)
 {
     assert_line_is_dump(&svc->pub, "hostile banner");
@@ -245,11 +247,22 @@ START_TEST(test_output_line_is_the_jansson_dump)
                       .invite_result = "routed",
                       .invite_note = "INVITE \"x\""};
     full.audit = &audit;
-    assert_line_is_dump(&full, "every optional part");
+    assert_line_is_dump(&full, "every optional part with an audit");
     audit.invite_status = 0;
     audit.n_weak = 0;
     assert_line_is_dump(&full, "audit without answers");
     full.audit = NULL;
+    sp_observation obs[2] = {{"00ff00ff00ff00ff", "lan \"office\"", "2026-01-01T00:00:00Z",
+                              "2026-01-01T00:00:00Z", "2/4", 0xffffffffffffffffULL,
+                              "0123456789abcdef", "0.1.0", "OPTIONS 200"},
+                             {"1", "wan\xff", NULL, NULL, "1/1", 5, NULL, "9", ""}};
+    full.observations = obs;
+    full.n_observations = 2;
+    assert_line_is_dump(&full, "every optional part");
+    sp_service seen = svc->pub; /* observations are read back as they were written */
+    seen.observations = obs;
+    seen.n_observations = 2;
+    assert_line_reads_back(&seen, "observations");
     en.baseline_status = 0;
     full.fingerprint = NULL;
     assert_line_is_dump(&full, "no baseline answer");

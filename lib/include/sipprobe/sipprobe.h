@@ -165,6 +165,22 @@ typedef struct sp_audit {
     const char *invite_result;   /* "challenged", "routed", "accepted", "refused", "no answer" */
     const char *invite_note;     /* what was seen and how the call was ended */
 } sp_audit;
+/* One sighting of a service: which scan saw it, from where, when, and what
+ * it answered. A service of one scan has one; `sipprobe report` (SP_MODE_REPORT)
+ * merges the records of one service from several results and keeps every
+ * sighting. The scan's identity is repeated here so that each ndjson line
+ * says which scan and shard it came from. */
+typedef struct sp_observation {
+    const char *scan_id;    /* random per run, 16 hex digits */
+    const char *vantage;    /* where the scan ran from (sp_scan_set_vantage; default host name) */
+    const char *seen;       /* when the service was reported (ISO 8601 UTC) */
+    const char *started;    /* when that scan started */
+    const char *shard;      /* "I/N" ("1/1": not sharded) */
+    uint64_t seed;          /* of the scan's permutation */
+    const char *targets_id; /* digest of targets, excludes, ports, transports and methods */
+    const char *version;    /* sipprobe version of that scan */
+    const char *answer;     /* "OPTIONS 200, REGISTER 401" */
+} sp_observation;
 
 typedef struct sp_service {
     const char *host; /* probed address, text ("127.0.0.1", "::1") */
@@ -191,6 +207,8 @@ typedef struct sp_service {
     const sp_enumeration *enumeration; /* NULL unless extensions were enumerated */
     const sp_tls_info *tls;            /* NULL unless the transport is TLS */
     const char *role; /* read from a capture: "registrar", "uas", "uac", joined by ","; else NULL */
+    const sp_observation *observations; /* who saw it, when; none for a record built by hand */
+    size_t n_observations;
     const sp_audit *audit; /* NULL unless an active check (password audit, INVITE check) ran */
 } sp_service;
 
@@ -222,9 +240,10 @@ typedef struct sp_scan sp_scan;
  * nothing (outputs, baseline, fail-on, upload, fingerprints, callbacks)
  * belong to every mode. */
 typedef enum {
-    SP_MODE_SCAN = 0,     /* probe targets over the network */
-    SP_MODE_CAPTURE = 1,  /* inventory from captured traffic; sends nothing */
-    SP_MODE_ALG_CHECK = 2 /* one exchange per transport with a sipprobe reflector */
+    SP_MODE_SCAN = 0,      /* probe targets over the network */
+    SP_MODE_CAPTURE = 1,   /* inventory from captured traffic; sends nothing */
+    SP_MODE_ALG_CHECK = 2, /* one exchange per transport with a sipprobe reflector */
+    SP_MODE_REPORT = 3     /* merge stored results (json, ndjson) into one report; sends nothing */
 } sp_mode;
 
 /* A new handle for mode, with defaults: port 5060, OPTIONS, 500 probes/s,
@@ -326,8 +345,26 @@ SP_API sp_code sp_scan_set_show_passwords(sp_scan *scan, int on);
  * (NULL: a random non-numeric user no phone network can route). A call is
  * never left up: CANCEL on a ringing answer, ACK and BYE on 2xx. */
 SP_API sp_code sp_scan_set_invite_check(sp_scan *scan, int on, const char *user);
+/* ---- Settings of a report (SP_MODE_REPORT) ---- */
+
+/* A stored result to merge: a json document or ndjson file of a scan or
+ * capture inventory (repeatable). The same service found in several results
+ * becomes one record keeping every observation; findings are merged by id.
+ * Shards of one scan are checked (missing, overlapping, different seeds or
+ * targets) and bad input (truncated, not a result, a newer format) is
+ * logged as a warning naming the file and line; sp_scan_run then fails with
+ * SP_EDATA after writing what could be read. */
+SP_API sp_code sp_scan_add_result_file(sp_scan *scan, const char *path);
+/* Strict: any shard problem or bad input fails the run with SP_EDATA and
+ * no output is written. */
+SP_API sp_code sp_scan_set_strict(sp_scan *scan, int on);
 
 /* ---- Settings of every mode ---- */
+
+/* A label for where the scan runs from ("lan", "wan", "eu-west"), kept in
+ * every observation; default: the host name. A report names the vantages
+ * that saw each service. */
+SP_API sp_code sp_scan_set_vantage(sp_scan *scan, const char *name);
 
 /* Extra fingerprint rules (JSON, same format as the built-in database);
  * they are tried before the built-in ones. */

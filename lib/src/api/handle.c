@@ -40,9 +40,10 @@ sp_code sp__fail(sp_scan *s, sp_code code, const char *fmt, ...)
 
 const char *sp__mode_name(sp_mode m)
 {
-    return m == SP_MODE_SCAN      ? "a network scan"
-           : m == SP_MODE_CAPTURE ? "a capture inventory"
-                                  : "an ALG check";
+    return m == SP_MODE_SCAN        ? "a network scan"
+           : m == SP_MODE_CAPTURE   ? "a capture inventory"
+           : m == SP_MODE_ALG_CHECK ? "an ALG check"
+                                    : "a report";
 }
 
 sp_code sp__need_mode(sp_scan *s, unsigned modes, const char *what)
@@ -56,7 +57,8 @@ sp_code sp__need_mode(sp_scan *s, unsigned modes, const char *what)
 
 sp_scan *sp_scan_new_mode(sp_mode mode)
 {
-    if (mode != SP_MODE_SCAN && mode != SP_MODE_CAPTURE && mode != SP_MODE_ALG_CHECK)
+    if (mode != SP_MODE_SCAN && mode != SP_MODE_CAPTURE && mode != SP_MODE_ALG_CHECK &&
+        mode != SP_MODE_REPORT)
         return NULL;
     sp_scan *s = calloc(1, sizeof(*s));
     if (!s)
@@ -125,6 +127,8 @@ static void settings_free(sp__settings *set)
     free(set->alg_token);
     free(set->resume_path);
     sp__resume_free(&set->resume);
+    free(set->vantage);
+    sp__strv_free(&set->results);
 }
 
 void sp_scan_free(sp_scan *s)
@@ -142,6 +146,7 @@ void sp_scan_free(sp_scan *s)
     sp__baseline_free(&s->baseline);
     sp__journal_close(&s->journal, 1);
     sp__strv_free(&s->fixed);
+    sp__strv_free(&s->warnings);
     settings_free(&s->set);
     free(s);
 }

@@ -29,6 +29,8 @@
 #define SP__M_SCAN (1u << SP_MODE_SCAN)
 #define SP__M_CAPTURE (1u << SP_MODE_CAPTURE)
 #define SP__M_ALG (1u << SP_MODE_ALG_CHECK)
+#define SP__M_REPORT (1u << SP_MODE_REPORT)
+#define SP__M_ALL (SP__M_SCAN | SP__M_CAPTURE | SP__M_ALG | SP__M_REPORT)
 
 /* What the caller asked for. Setters write here and nowhere else. */
 typedef struct sp__settings {
@@ -77,7 +79,22 @@ typedef struct sp__settings {
     sp__strv upload_headers;
     int dry_run;
     sp__source source; /* --source-ip, --source-port, --interface */
+    char *vantage;     /* NULL: the host name */
+    sp__strv results;  /* report mode: stored results to merge */
+    int strict;        /* report mode: shard problems and bad input fail the run */
 } sp__settings;
+
+/* Who this run is, stamped on every service it reports (sp_observation):
+ * filled by sp__begin from the run's settings. */
+typedef struct sp__ident {
+    char scan_id[20];
+    char targets_id[20];
+    char shard[24];
+    char started[32];
+    char vantage[256];
+    uint64_t seed;
+    int ready;
+} sp__ident;
 
 /* The caller's callbacks. */
 typedef struct sp__hooks {
@@ -105,6 +122,8 @@ struct sp_scan {
     int builtin_loaded;
     sp__baseline baseline;
     sp__strv fixed; /* baseline findings gone, filled by the finishing step */
+    sp__ident ident;
+    sp__strv warnings; /* report mode: shard checks and bad input, shown in the reports */
 
     sp__writer *writers[SP__MAX_WRITERS];
     size_t n_writers;

@@ -524,7 +524,7 @@ sp_code sp_scan_add_output(sp_scan *s, const char *format, const char *path)
 
 sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
 {
-    if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE | SP__M_ALG, "a baseline"))
+    if (sp__need_mode(s, SP__M_ALL, "a baseline"))
         return SP_ESTATE;
     sp__baseline_free(&s->baseline);
     int rc = sp__baseline_load(&s->baseline, path, s->err, sizeof(s->err));
@@ -621,4 +621,30 @@ sp_code sp_scan_set_alg_check(sp_scan *s, const char *reflector, const char *tok
     s->set.alg_udp = udp;
     s->set.alg_tcp = tcp;
     return s->set.alg_host && s->set.alg_token ? SP_OK : sp__fail(s, SP_ENOMEM, "out of memory");
+}
+
+sp_code sp_scan_set_vantage(sp_scan *s, const char *name)
+{
+    if (sp__need_mode(s, SP__M_SCAN | SP__M_CAPTURE | SP__M_ALG, "a vantage"))
+        return SP_ESTATE;
+    return set_string(s, &s->set.vantage, name, "vantage", 0);
+}
+
+sp_code sp_scan_add_result_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_REPORT, "a result file"))
+        return SP_ESTATE;
+    if (!path || !*path)
+        return sp__fail(s, SP_EINVAL, "result file name must not be empty");
+    if (sp__strv_push(&s->set.results, path, strlen(path)))
+        return sp__fail(s, SP_ENOMEM, "out of memory");
+    return SP_OK;
+}
+
+sp_code sp_scan_set_strict(sp_scan *s, int on)
+{
+    if (sp__need_mode(s, SP__M_REPORT, "strict"))
+        return SP_ESTATE;
+    s->set.strict = on != 0;
+    return SP_OK;
 }

@@ -60,6 +60,11 @@ static const sp_finding_info catalogue[] = {
     {"scanner-user-agent-seen", SP_SEV_MEDIUM, "A known SIP attack tool answered",
      "A host on this network runs a SIP scanner or brute-forcer (or a honeypot imitating "
      "one). Find out which machine it is and why."},
+    {"seen-from-several-vantages", SP_SEV_MEDIUM,
+     "The same service answers from more than one vantage point",
+     "Scans from different places (for example inside the LAN and from the internet) reached "
+     "this service. If one of them is outside, it is exposed there: restrict it with a "
+     "firewall or session border controller to the networks and SIP trunks that need it."},
     {"version-disclosure", SP_SEV_LOW, "Product and version disclosed in Server/User-Agent",
      "Remove or genericise the Server/User-Agent header (e.g. Asterisk: useragent= and "
      "sdpowner= in pjsip.conf/sip.conf; Kamailio: server_header/user_agent_header) so that "

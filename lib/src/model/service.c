@@ -2,6 +2,7 @@
 
 #include "classify/catalogue.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ void sp__svc_free(sp__svc *svc)
     }
     sp__strv_free(&svc->en_found);
     sp__tls_cert_free(svc->tls);
+    free(svc->obs);
     free(svc);
 }
 
@@ -220,4 +222,58 @@ void sp__svc_publish(sp__svc *svc)
     if (svc->audit)
         publish_audit(svc->audit);
     p->audit = svc->audit ? &svc->audit->pub : NULL;
+    p->observations = svc->obs;
+    p->n_observations = svc->n_obs;
+}
+
+/* A copy of s that lives as long as the record (NULL stays NULL). */
+static const char *own(sp__svc *svc, const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    if (sp__strv_push(&svc->owned, s, strlen(s))) {
+        *failed = 1;
+        return NULL;
+    }
+    return svc->owned.v[svc->owned.n - 1];
+}
+
+int sp__svc_add_observation(sp__svc *svc, const sp_observation *o)
+{
+    if (svc->n_obs == svc->cap_obs) {
+        size_t cap = svc->cap_obs ? svc->cap_obs * 2 : 1;
+        sp_observation *v = realloc(svc->obs, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        svc->obs = v;
+        svc->cap_obs = cap;
+    }
+    int failed = 0;
+    sp_observation c = *o;
+    c.scan_id = own(svc, o->scan_id, &failed);
+    c.vantage = own(svc, o->vantage, &failed);
+    c.seen = own(svc, o->seen, &failed);
+    c.started = own(svc, o->started, &failed);
+    c.shard = own(svc, o->shard, &failed);
+    c.targets_id = own(svc, o->targets_id, &failed);
+    c.version = own(svc, o->version, &failed);
+    c.answer = own(svc, o->answer, &failed);
+    if (failed)
+        return -1;
+    svc->obs[svc->n_obs++] = c;
+    return 0;
+}
+
+void sp__svc_answer(const sp__svc *svc, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < svc->n_replies && used < len; i++) {
+        int n =
+            snprintf(buf + used, len - used, "%s%s %d", i ? ", " : "",
+                     svc->replies[i].method ? svc->replies[i].method : "?", svc->replies[i].status);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
 }

@@ -65,8 +65,10 @@ typedef struct sp__svc {
 
     sp__svc_audit *audit; /* NULL unless an active check ran */
 
-    sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
-    char role[32];     /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+    sp__tls_cert *tls;   /* the TLS handshake's evidence, for TLS services */
+    char role[32];       /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+    sp_observation *obs; /* who saw it and when: one from a scan, several after a merge */
+    size_t n_obs, cap_obs;
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */
@@ -97,6 +99,10 @@ sp__svc_audit *sp__svc_audit_get(sp__svc *svc);
 /* Records a weak password; password is NULL unless the user asked to see it. */
 void sp__svc_audit_add_weak(sp__svc *svc, const char *ext, const char *kind, const char *alg,
                             const char *password);
+/* Adds a sighting, copying its strings into the record. 0, or -1 when out of memory. */
+int sp__svc_add_observation(sp__svc *svc, const sp_observation *o);
+/* What the service answered, "OPTIONS 200, REGISTER 401", into buf. */
+void sp__svc_answer(const sp__svc *svc, char *buf, size_t len);
 
 /* Refreshes svc->pub from the record; call before handing it out. */
 void sp__svc_publish(sp__svc *svc);

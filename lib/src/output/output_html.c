@@ -152,6 +152,25 @@ static void list(FILE *fp, const sp__strv *v)
     }
 }
 
+/* A report of stored results: which vantages saw each service. */
+static void html_vantages(FILE *fp, const sp_service *const *all, size_t n)
+{
+    fputs("<section id=\"vantages\">\n<h2>Seen from</h2>\n<table>\n<thead><tr><th>Service</th>"
+          "<th>Vantages</th><th>Observations</th></tr></thead>\n<tbody>\n",
+          fp);
+    for (size_t i = 0; i < n; i++) {
+        char where[96], from[512];
+        sp__service_address(all[i], where, sizeof(where));
+        sp__service_vantages(all[i], from, sizeof(from));
+        fputs("<tr><td>", fp);
+        esc(fp, where);
+        fputs("</td><td>", fp);
+        esc(fp, from);
+        fprintf(fp, "</td><td>%zu</td></tr>\n", all[i]->n_observations);
+    }
+    fputs("</tbody>\n</table>\n</section>\n", fp);
+}
+
 static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
@@ -180,7 +199,14 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         sp__baseline_sentence(meta, cmp, sizeof(cmp));
         fprintf(fp, "<p>Compared with the baseline: %s.</p>\n", cmp);
     }
+    for (size_t i = 0; meta->warnings && i < meta->warnings->n; i++) {
+        fputs(i ? "<li>" : "<h3>Warnings</h3>\n<ul>\n<li>", fp);
+        esc(fp, meta->warnings->v[i]);
+        fputs(i + 1 == meta->warnings->n ? "</li>\n</ul>\n" : "</li>\n", fp);
+    }
     fputs("</section>\n", fp);
+    if (meta->results)
+        html_vantages(fp, all, n);
 
     fputs("<section id=\"findings\">\n<h2>Findings</h2>\n", fp);
     if (!s->findings_by_severity[0] && s->max_severity == SP_SEV_NONE)

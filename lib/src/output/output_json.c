@@ -54,6 +54,10 @@ static json_t *scan_json(const sp__scan_meta *m)
     json_t *s = json_object();
     json_object_set_new(s, "tool", json_string("sipprobe"));
     json_object_set_new(s, "version", json_string(m->version));
+    json_object_set_new(s, "format", json_integer(SP__RESULT_FORMAT));
+    json_object_set_new(s, "id", sp__json_str(m->scan_id));
+    json_object_set_new(s, "vantage", sp__json_str(m->vantage));
+    json_object_set_new(s, "targets_id", sp__json_str(m->targets_id));
     json_object_set_new(s, "targets",
                         sp__json_strs((const char *const *)m->targets->v, m->targets->n));
     json_object_set_new(s, "excludes",
@@ -71,6 +75,12 @@ static json_t *scan_json(const sp__scan_meta *m)
     json_object_set_new(s, "user_agent", sp__json_str(m->user_agent));
     json_object_set_new(s, "started", sp__json_str(m->started));
     json_object_set_new(s, "finished", sp__json_str(m->finished));
+    if (m->results) /* a report: what it merged, and what did not fit */
+        json_object_set_new(s, "results",
+                            sp__json_strs((const char *const *)m->results->v, m->results->n));
+    if (m->warnings)
+        json_object_set_new(s, "warnings",
+                            sp__json_strs((const char *const *)m->warnings->v, m->warnings->n));
     return s;
 }
 

@@ -67,6 +67,22 @@ static void list(FILE *fp, const sp__strv *v)
         fputs("none", fp);
 }
 
+/* A report of stored results: which vantages saw each service. */
+static void md_vantages(FILE *fp, const sp_service *const *all, size_t n)
+{
+    fputs("\n## Seen from\n\n| Service | Vantages | Observations |\n| --- | --- | --- |\n", fp);
+    for (size_t i = 0; i < n; i++) {
+        char where[96], from[512];
+        sp__service_address(all[i], where, sizeof(where));
+        sp__service_vantages(all[i], from, sizeof(from));
+        fputs("| ", fp);
+        esc(fp, where);
+        fputs(" | ", fp);
+        esc(fp, from);
+        fprintf(fp, " | %zu |\n", all[i]->n_observations);
+    }
+}
+
 static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n)
 {
     FILE *fp = w->fp;
@@ -86,6 +102,12 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
         char cmp[160];
         sp__baseline_sentence(meta, cmp, sizeof(cmp));
         fprintf(fp, "\nCompared with the baseline: %s.\n", cmp);
+    }
+
+    for (size_t i = 0; meta->warnings && i < meta->warnings->n; i++) {
+        fputs(i ? "- " : "\n### Warnings\n\n- ", fp);
+        esc(fp, meta->warnings->v[i]);
+        fputs("\n", fp);
     }
 
     fputs("\n## Findings\n", fp);
@@ -122,6 +144,8 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
         fprintf(fp, " | %s |\n",
                 v->max_severity == SP_SEV_NONE ? "" : sp_severity_name(v->max_severity));
     }
+    if (meta->results && n)
+        md_vantages(fp, all, n);
 
     fputs("\n## Scan details\n\n- Targets: ", fp);
     list(fp, meta->targets);

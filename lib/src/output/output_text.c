@@ -190,6 +190,35 @@ static void tls_section(FILE *fp, const sp_service *const *all, size_t n)
     }
 }
 
+/* A report of stored results: what did not fit, and who saw each service. */
+static void report_sections(FILE *fp, const sp__scan_meta *meta, const sp_service *const *all,
+                            size_t n)
+{
+    sp__buf b;
+    sp__buf_init(&b);
+    if (meta->warnings && meta->warnings->n) {
+        fputs("\nWarnings\n", fp);
+        for (size_t i = 0; i < meta->warnings->n; i++) {
+            sp__buf_reset(&b);
+            sp__buf_printable(&b, meta->warnings->v[i]);
+            fprintf(fp, "  %s\n", sp__buf_cstr(&b));
+        }
+    }
+    if (meta->results && n) {
+        fputs("\nSeen from\n", fp);
+        for (size_t i = 0; i < n; i++) {
+            char where[96], from[512];
+            sp__service_address(all[i], where, sizeof(where));
+            sp__service_vantages(all[i], from, sizeof(from));
+            sp__buf_reset(&b);
+            sp__buf_printable(&b, from);
+            fprintf(fp, "  %-24s %s (%zu observation%s)\n", where, sp__buf_cstr(&b),
+                    all[i]->n_observations, all[i]->n_observations == 1 ? "" : "s");
+        }
+    }
+    sp__buf_free(&b);
+}
+
 static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
@@ -228,6 +257,7 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     free(cells);
 
     tls_section(fp, all, n);
+    report_sections(fp, meta, all, n);
 
     /* Findings above info, most severe first, grouped by finding so the
      * advice is given once, with each affected service and its evidence. */

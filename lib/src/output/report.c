@@ -94,3 +94,21 @@ void sp__baseline_sentence(const sp__scan_meta *meta, char *out, size_t len)
     else
         snprintf(out, len, "%llu new finding%s, %zu fixed", n, n == 1 ? "" : "s", meta->fixed->n);
 }
+
+void sp__service_vantages(const sp_service *svc, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < svc->n_observations; i++) {
+        const char *v = svc->observations[i].vantage ? svc->observations[i].vantage : "unknown";
+        size_t k = 0;
+        while (k < i &&
+               strcmp(v, svc->observations[k].vantage ? svc->observations[k].vantage : "unknown"))
+            k++;
+        if (k < i || used >= len)
+            continue;
+        int w = snprintf(out + used, len - used, "%s%s", used ? ", " : "", v);
+        if (w > 0)
+            used += (size_t)w;
+    }
+}

@@ -24,6 +24,10 @@ struct sp__scan_meta;
 void sp__baseline_sentence(const struct sp__scan_meta *meta, char *out, size_t len);
 void sp__service_product(const sp_service *svc, char *out, size_t len);
 
+/* The vantages that saw a service, each once, in the order of its
+ * observations: "lan, wan" ("" when it has no observation). */
+void sp__service_vantages(const sp_service *svc, char *out, size_t len);
+
 /* "host:port/udp", with brackets around IPv6 hosts. */
 void sp__service_address(const sp_service *svc, char *out, size_t len);
 

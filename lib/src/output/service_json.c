@@ -148,6 +148,25 @@ static json_t *finding_json(const sp_finding *f)
     return jf;
 }
 
+/* A seed as results have always shown it: jansson integers are signed. */
+#define SEED_JSON(seed) ((json_int_t)((seed)&0x7fffffffffffffffULL))
+
+static json_t *observation_json(const sp_observation *o)
+{
+    json_t *jo = json_object();
+    json_object_set_new(jo, "scan", sp__json_str(o->scan_id));
+    json_object_set_new(jo, "vantage", sp__json_str(o->vantage));
+    json_object_set_new(jo, "seen", sp__json_str(o->seen));
+    json_object_set_new(jo, "started", sp__json_str(o->started));
+    json_object_set_new(jo, "shard", sp__json_str(o->shard));
+    json_object_set_new(jo, "seed", json_integer(SEED_JSON(o->seed)));
+    json_object_set_new(jo, "targets", sp__json_str(o->targets_id));
+    json_object_set_new(jo, "version", sp__json_str(o->version));
+    json_object_set_new(jo, "format", json_integer(SP__RESULT_FORMAT));
+    json_object_set_new(jo, "answer", sp__json_str(o->answer));
+    return jo;
+}
+
 json_t *sp__service_json(const sp_service *svc)
 {
     json_t *o = json_object();
@@ -182,6 +201,12 @@ json_t *sp__service_json(const sp_service *svc)
                         svc->max_severity == SP_SEV_NONE
                             ? json_null()
                             : json_string(sp_severity_name(svc->max_severity)));
+    if (svc->n_observations) { /* a record built by hand has none, and no key */
+        json_t *obs = json_array();
+        for (size_t i = 0; i < svc->n_observations; i++)
+            json_array_append_new(obs, observation_json(&svc->observations[i]));
+        json_object_set_new(o, "observations", obs);
+    }
     return o;
 }
 
@@ -398,6 +423,22 @@ static void put_finding(sp__buf *b, const sp_finding *f)
     LIT(b, "}");
 }
 
+static void put_observation(sp__buf *b, const sp_observation *o)
+{
+    LIT(b, "{\"scan\":");
+    put_str(b, o->scan_id);
+    KSTR(b, "vantage", o->vantage);
+    KSTR(b, "seen", o->seen);
+    KSTR(b, "started", o->started);
+    KSTR(b, "shard", o->shard);
+    KINT(b, "seed", SEED_JSON(o->seed));
+    KSTR(b, "targets", o->targets_id);
+    KSTR(b, "version", o->version);
+    KINT(b, "format", SP__RESULT_FORMAT);
+    KSTR(b, "answer", o->answer);
+    LIT(b, "}");
+}
+
 char *sp__service_line(const sp_service *svc)
 {
     sp__buf b;
@@ -453,6 +494,16 @@ char *sp__service_line(const sp_service *svc)
     LIT(&b, "]");
     KSTR(&b, "max_severity",
          svc->max_severity == SP_SEV_NONE ? NULL : sp_severity_name(svc->max_severity));
+    if (svc->n_observations) {
+        KEY(&b, "observations");
+        LIT(&b, "[");
+        for (size_t i = 0; i < svc->n_observations; i++) {
+            if (i)
+                LIT(&b, ",");
+            put_observation(&b, &svc->observations[i]);
+        }
+        LIT(&b, "]");
+    }
     LIT(&b, "}");
     if (b.failed) {
         sp__buf_free(&b);
@@ -601,6 +652,43 @@ static void read_audit(sp__svc *svc, json_t *ja)
     a->pub.invite_status = (int)json_integer_value(json_object_get(ja, "invite_status"));
 }
 
+static void read_observations(sp__svc *svc, json_t *arr)
+{
+    size_t i;
+    json_t *jo;
+    json_array_foreach(arr, i, jo)
+    {
+        if (!json_is_object(jo))
+            continue;
+        sp_observation ob = {
+            .scan_id = str(jo, "scan"),
+            .vantage = str(jo, "vantage"),
+            .seen = str(jo, "seen"),
+            .started = str(jo, "started"),
+            .shard = str(jo, "shard"),
+            .seed = (uint64_t)json_integer_value(json_object_get(jo, "seed")),
+            .targets_id = str(jo, "targets"),
+            .version = str(jo, "version"),
+            .answer = str(jo, "answer"),
+        };
+        sp__svc_add_observation(svc, &ob);
+    }
+}
+
+int sp__result_format(json_t *o)
+{
+    int newest = 0;
+    size_t i;
+    json_t *jo;
+    json_array_foreach(json_object_get(o, "observations"), i, jo)
+    {
+        json_int_t f = json_integer_value(json_object_get(jo, "format"));
+        if (f > newest)
+            newest = f > 1000000 ? 1000000 : (int)f;
+    }
+    return newest;
+}
+
 sp__svc *sp__service_from_json(json_t *o)
 {
     const char *host = str(o, "host");
@@ -635,6 +723,7 @@ sp__svc *sp__service_from_json(json_t *o)
     if (json_is_object(json_object_get(o, "audit")))
         read_audit(svc, json_object_get(o, "audit"));
     read_findings(svc, json_object_get(o, "findings"));
+    read_observations(svc, json_object_get(o, "observations"));
     sp__svc_publish(svc);
     return svc;
 }

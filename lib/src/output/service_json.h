@@ -15,6 +15,10 @@
  * json_dumps(sp__service_json(svc), SP__LINE_FLAGS). */
 #define SP__LINE_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10))
 
+/* The version of the result format this build writes (in each observation
+ * and the json document's scan): a reader refuses results of a newer one. */
+#define SP__RESULT_FORMAT 1
+
 /* A JSON string for s (a new reference): NULL becomes null, invalid UTF-8
  * becomes U+FFFD. */
 json_t *sp__json_str(const char *s);
@@ -32,5 +36,7 @@ char *sp__service_line(const sp_service *svc);
 /* Rebuilds a service record from its JSON form (as the two writers above
  * make it). Returns NULL when the object is not a service. */
 sp__svc *sp__service_from_json(json_t *o);
+/* The newest result format among a service object's observations (0: none). */
+int sp__result_format(json_t *o);
 
 #endif

@@ -34,6 +34,11 @@ typedef struct sp__scan_meta {
                             * fixed is not determined (fixed is empty) */
     sp_severity fail_on;   /* SP_SEV_NONE: nothing fails */
     int color;             /* the caller asked for ANSI colours (text on a terminal) */
+    const char *scan_id;   /* random per run (sp_observation) */
+    const char *vantage;
+    const char *targets_id;   /* digest of targets, excludes, ports, transports, methods */
+    const sp__strv *results;  /* a report: the results it merged; else NULL */
+    const sp__strv *warnings; /* a report: shard checks and unreadable input; else NULL */
 } sp__scan_meta;
 
 typedef struct sp__writer sp__writer;

@@ -4,6 +4,7 @@
 #include "classify/classify.h"
 #include "output/report.h"
 #include "output/service_json.h"
+#include "run/finish.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
 {
     if (!from_journal)
         sp__classify_finish(svc, &s->fpdb, &s->vulns);
+    sp__observe(s, svc);
     /* Against a baseline, each finding is new or known. */
     for (size_t i = 0; i < svc->n_findings; i++) {
         sp_finding *f = &svc->findings[i];

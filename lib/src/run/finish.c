@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 int sp__load_knowledge(sp_scan *s)
 {
@@ -24,15 +26,70 @@ static void iso_now(char *buf, size_t len)
     sp__iso_time(time(NULL), buf, len);
 }
 
+/* FNV-1a, 64 bits: a digest that tells target sets apart, not a secret. */
+static uint64_t fnv(uint64_t h, const char *str)
+{
+    for (const unsigned char *p = (const unsigned char *)(str ? str : ""); *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return (h ^ 0xff) * 0x100000001b3ULL; /* a separator, so "a","b" differs from "ab" */
+}
+
+/* Who this run is: what every service it reports carries (sp_observation)
+ * and what a report needs to put shards of one scan back together. */
+static void identify(sp_scan *s, const sp__scan_meta *meta, const char *started)
+{
+    sp__ident *id = &s->ident;
+    uint64_t r;
+    if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+        r = sp__now_ns() ^ ((uint64_t)getpid() << 32);
+    snprintf(id->scan_id, sizeof(id->scan_id), "%016llx", (unsigned long long)r);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; meta->targets && i < meta->targets->n; i++)
+        h = fnv(h, meta->targets->v[i]);
+    h = fnv(h, "excludes");
+    for (size_t i = 0; meta->excludes && i < meta->excludes->n; i++)
+        h = fnv(h, meta->excludes->v[i]);
+    h = fnv(fnv(fnv(h, meta->ports), meta->transports), meta->methods);
+    snprintf(id->targets_id, sizeof(id->targets_id), "%016llx", (unsigned long long)h);
+    snprintf(id->shard, sizeof(id->shard), "%u/%u", meta->shard_index, meta->shard_count);
+    snprintf(id->started, sizeof(id->started), "%s", started);
+    if (s->set.vantage) {
+        snprintf(id->vantage, sizeof(id->vantage), "%s", s->set.vantage);
+    } else if (gethostname(id->vantage, sizeof(id->vantage) - 1) != 0 || !id->vantage[0]) {
+        snprintf(id->vantage, sizeof(id->vantage), "unknown");
+    }
+    id->vantage[sizeof(id->vantage) - 1] = '\0';
+    id->seed = meta->seed;
+    id->ready = 1;
+}
+
+void sp__observe(sp_scan *s, sp__svc *svc)
+{
+    if (svc->n_obs || !s->ident.ready)
+        return;
+    char seen[32], answer[256];
+    iso_now(seen, sizeof(seen));
+    sp__svc_answer(svc, answer, sizeof(answer));
+    const sp__ident *id = &s->ident;
+    sp_observation o = {id->scan_id, id->vantage,    seen,       id->started, id->shard,
+                        id->seed,    id->targets_id, SP_VERSION, answer};
+    if (sp__svc_add_observation(svc, &o) == 0)
+        sp__svc_publish(svc);
+}
+
 void sp__begin(sp_scan *s, sp__scan_meta *meta, char *started, size_t len)
 {
     iso_now(started, len);
+    if (!meta->excludes)
+        meta->excludes = &s->set.exclude_specs;
+    identify(s, meta, started);
+    meta->scan_id = s->ident.scan_id;
+    meta->vantage = s->ident.vantage;
+    meta->targets_id = s->ident.targets_id;
     meta->version = SP_VERSION;
     meta->started = started;
     meta->fail_on = s->set.fail_on;
     meta->color = s->set.color;
-    if (!meta->excludes)
-        meta->excludes = &s->set.exclude_specs;
     for (size_t i = 0; i < s->n_writers; i++)
         if (s->writers[i]->type->begin)
             s->writers[i]->type->begin(s->writers[i], meta);

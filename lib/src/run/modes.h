@@ -9,5 +9,6 @@ struct sp_scan;
 int sp__mode_scan(struct sp_scan *s);
 int sp__mode_capture(struct sp_scan *s);
 int sp__mode_alg_check(struct sp_scan *s);
+int sp__mode_report(struct sp_scan *s);
 
 #endif

@@ -13,6 +13,8 @@ static sp_code ready(sp_scan *s)
         return sp__fail(s, SP_ESTATE, "a dry run does not apply to %s", sp__mode_name(s->mode));
     if (s->mode == SP_MODE_ALG_CHECK && !s->set.alg_host)
         return sp__fail(s, SP_ESTATE, "an ALG check needs its reflector (sp_scan_set_alg_check)");
+    if (s->mode == SP_MODE_REPORT && !s->set.results.n)
+        return sp__fail(s, SP_ESTATE, "a report needs a result file (sp_scan_add_result_file)");
     if (s->mode == SP_MODE_CAPTURE && !s->set.captures.n && !s->set.live_iface)
         return sp__fail(s, SP_ESTATE, "a capture inventory needs a capture file or interface");
     return SP_OK;
@@ -41,6 +43,8 @@ sp_code sp_scan_run(sp_scan *s)
         return (sp_code)sp__mode_capture(s);
     case SP_MODE_ALG_CHECK:
         return (sp_code)sp__mode_alg_check(s);
+    case SP_MODE_REPORT:
+        return (sp_code)sp__mode_report(s);
     default:
         return (sp_code)sp__mode_scan(s);
     }
