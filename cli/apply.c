@@ -27,6 +27,8 @@ static sp_code apply_common(sp_scan *s, const struct cli_options *o)
         rc = sp_scan_set_fail_on(s, o->fail_on);
     if (rc == SP_OK && o->baseline)
         rc = sp_scan_set_baseline(s, o->baseline);
+    if (rc == SP_OK && o->accept)
+        rc = sp_scan_set_accept_file(s, o->accept);
     if (rc == SP_OK && o->vantage)
         rc = sp_scan_set_vantage(s, o->vantage);
     return rc;

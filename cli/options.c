@@ -50,6 +50,7 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_OUTPUT] = {"output", 'o', 1, OUT, NULL},
     [CLI_OPT_FAIL_ON] = {"fail-on", 0, 1, OUT, NULL},
     [CLI_OPT_BASELINE] = {"baseline", 0, 1, OUT, NULL},
+    [CLI_OPT_ACCEPT] = {"accept", 0, 1, OUT, NULL},
     [CLI_OPT_UPLOAD] = {"upload", 0, 1, OUT, NULL},
     [CLI_OPT_UPLOAD_HEADER] = {"upload-header", 0, 1, OUT, NULL},
     [CLI_OPT_UPLOAD_BATCH] = {"upload-ndjson-batch", 0, 1, OUT, NULL},
@@ -146,6 +147,8 @@ static const char **string_of(struct cli_options *o, enum cli_opt id)
         return &o->format;
     case CLI_OPT_BASELINE:
         return &o->baseline;
+    case CLI_OPT_ACCEPT:
+        return &o->accept;
     case CLI_OPT_UPLOAD:
         return &o->upload;
     case CLI_OPT_RESUME:

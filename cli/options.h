@@ -31,6 +31,7 @@ enum cli_opt {
     CLI_OPT_OUTPUT,
     CLI_OPT_FAIL_ON,
     CLI_OPT_BASELINE,
+    CLI_OPT_ACCEPT,
     CLI_OPT_UPLOAD,
     CLI_OPT_UPLOAD_HEADER,
     CLI_OPT_UPLOAD_BATCH,
@@ -123,7 +124,7 @@ struct cli_options {
     const char *format;
     struct cli_args outputs;
     sp_severity fail_on;
-    const char *baseline, *upload;
+    const char *baseline, *upload, *accept;
     struct cli_args upload_headers;
     unsigned upload_batch;
     /* Captures */

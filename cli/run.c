@@ -36,7 +36,7 @@ static void catch_signals(void)
     sigaction(SIGPIPE, &sa, NULL);
 }
 
-static int status_of(const struct cli_options *o, const struct cli_run_how *how, sp_code rc,
+static int status_of(const sp_scan *scan, const struct cli_run_how *how, sp_code rc,
                      const sp_summary *sum)
 {
     if (rc != SP_OK)
@@ -45,11 +45,35 @@ static int status_of(const struct cli_options *o, const struct cli_run_how *how,
      * whose findings are all there is. */
     if (sum->interrupted)
         return EXIT_RUNTIME;
-    /* With a baseline only new findings fail the run. */
-    sp_severity worst = o->baseline ? sum->max_new_severity : sum->max_severity;
-    if (o->fail_on != SP_SEV_NONE && (int)worst >= (int)o->fail_on)
+    /* The library counts what fails: at or above --fail-on, new against a
+     * baseline, not accepted; an expired acceptance fails the run too. */
+    if (sum->failing || sp_scan_expired_accept(scan, 0))
         return EXIT_FINDINGS;
     return EXIT_DONE;
+}
+
+/* Why the job fails, where CI shows it: one line per failing finding and
+ * per expired acceptance, then the count; printed even with -q. */
+static void explain_failure(const sp_scan *scan, const struct cli_options *o, const sp_summary *sum)
+{
+    const char *line;
+    for (size_t i = 0; (line = sp_scan_expired_accept(scan, i)) != NULL; i++)
+        fprintf(stderr, "sipprobe: %s\n", line);
+    for (size_t i = 0; (line = sp_scan_failure(scan, i)) != NULL; i++)
+        fprintf(stderr, "sipprobe: fail-on %s: %s\n", sp_severity_name(o->fail_on), line);
+    size_t expired = 0;
+    while (sp_scan_expired_accept(scan, expired))
+        expired++;
+    if (sum->failing || expired) {
+        fprintf(stderr, "sipprobe: failing: %llu finding%s at or above %s%s",
+                (unsigned long long)sum->failing, sum->failing == 1 ? "" : "s",
+                sp_severity_name(o->fail_on), o->baseline ? " (new since the baseline)" : "");
+        if (sum->accepted)
+            fprintf(stderr, ", %llu accepted", (unsigned long long)sum->accepted);
+        if (expired)
+            fprintf(stderr, ", %zu expired acceptance%s", expired, expired == 1 ? "" : "s");
+        fputs("\n", stderr);
+    }
 }
 
 /* After an interrupt: how to continue, only when there is a journal to
@@ -93,7 +117,9 @@ int cli_run(sp_scan *scan, const struct cli_options *o, const struct cli_run_how
                 sum.probes_sent, sum.probes_sent == 1 ? "" : "s");
     else if (sum.interrupted)
         report_interrupt(how->resume_file);
-    return status_of(o, how, rc, &sum);
+    if (rc == SP_OK && !sum.interrupted && !o->dry_run)
+        explain_failure(scan, o, &sum);
+    return status_of(scan, how, rc, &sum);
 }
 
 int cli_run_mode(const struct cli_options *o, sp_mode mode, const struct cli_run_how *how)

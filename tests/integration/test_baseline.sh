@@ -1,6 +1,8 @@
-# --baseline lists as fixed only what this scan probed to the end: with
+# --baseline lists as gone only what this scan probed to the end: with
 # --shard, the endpoints whose every probe is this shard's; after an
-# interrupt, nothing; on another port, nothing. An empty baseline or a
+# interrupt, nothing; on another port, nothing. Of what is gone, a finding
+# is "fixed" only where its service answered and no longer has it; where
+# the service stayed silent it is "not seen". An empty baseline or a
 # directory is an error, not "everything is new".
 source "$(dirname "$0")/lib.sh"
 need jq
@@ -18,7 +20,9 @@ scan() { # scan OUT.json ARGS...: a scan of the lab, exit status in $status
     status=$?
     set -e
 }
-fixed() { jq -r '.summary.fixed[]' "$1" | sort; }
+# gone: fixed and not seen together (which endpoints count is what most of
+# this test checks; which list a finding lands in is checked separately)
+fixed() { jq -r '.summary.fixed[], .summary.not_seen[]?' "$1" | sort; }
 # shard_endpoints N SEED METHODS: "host:port/udp" of each endpoint all of whose
 # probes shard N/4 sends (from its dry run: one probe line per method)
 shard_endpoints() {
@@ -46,7 +50,10 @@ scan "$WORK/full.json" -m OPTIONS --baseline "$WORK/base1.json" $TARGETS
 jq -r '.services[] | "\(.host):\(.port)/\(.transport) \(.findings[].id)"' "$WORK/base1.json" |
     grep -E '^127\.0\.81\.[0-7]:' | sort >"$WORK/all_gone"
 [ -s "$WORK/all_gone" ] || fail "the baseline has no findings on the hosts that fall silent"
-expect_eq "$(fixed "$WORK/full.json")" "$(cat "$WORK/all_gone")" "fixed after a full scan"
+expect_eq "$(fixed "$WORK/full.json")" "$(cat "$WORK/all_gone")" "gone after a full scan"
+# The hosts fell silent: not seen, not fixed.
+expect_eq "$(jq '.summary.fixed | length' "$WORK/full.json")" 0 "a silent service fixed nothing"
+expect_eq "$(jq -r '.summary.not_seen[]' "$WORK/full.json" | sort)" "$(cat "$WORK/all_gone")" "not seen"
 
 # Shard 1 of 4, one method: only the silent hosts this shard probes.
 shard_endpoints 1 6 OPTIONS >"$WORK/s1"
@@ -107,4 +114,19 @@ for b in "$WORK/empty.json" "$WORK/blank.ndjson" "$WORK/dir.json"; do
     grep -qF "'$b'" "$WORK/err" || fail "message does not name $b: $(cat "$WORK/err")"
 done
 grep -q 'is a directory' "$WORK/err" || fail "message: $(cat "$WORK/err")"
+
+# Fixed: the service answers and the finding is gone. Four open registrars
+# get their authentication back.
+stop_lab
+echo "127.0.81.20/30 open-registrar" >"$WORK/lab3.conf"
+start_lab "$WORK/lab3.conf" $PORT
+scan "$WORK/open.json" -m OPTIONS,REGISTER 127.0.81.20/30
+stop_lab
+echo "127.0.81.20/30 asterisk" >"$WORK/lab4.conf"
+start_lab "$WORK/lab4.conf" $PORT
+scan "$WORK/closed.json" -m OPTIONS,REGISTER --baseline "$WORK/open.json" -o "$WORK/closed.txt" 127.0.81.20/30
+expect_eq "$(jq -r '.summary.fixed[]' "$WORK/closed.json" | grep -c ' register-without-auth$')" 4 \
+    "register-without-auth fixed where the service answered"
+expect_eq "$(jq '.summary.not_seen | length' "$WORK/closed.json")" 0 "nothing not seen"
+grep -q "Fixed since the baseline" "$WORK/closed.txt" || fail "text report lacks the fixed list"
 echo "PASS"

@@ -27,7 +27,10 @@ scan "$WORK/a" --fail-on high
 expect_eq "$status" 1 "asterisk 18.10 has known CVEs (high): --fail-on high fails"
 xmllint --noout --schema "$SP_SOURCE_DIR/tests/peers/junit.xsd" "$WORK/a/r.xml" 2>"$WORK/xsd" ||
     fail "junit does not validate: $(cat "$WORK/xsd")"
-expect_eq "$(xmllint --xpath 'count(//testcase)' "$WORK/a/r.xml")" 4 "a testcase per service"
+expect_eq "$(xmllint --xpath 'count(//testcase)' "$WORK/a/r.xml")" "$(jq '[.services[].findings[]] | length' "$WORK/a/r.json")" \
+    "a testcase per finding"
+expect_eq "$(xmllint --xpath 'count(//testcase[count(failure) > 1])' "$WORK/a/r.xml")" 0 \
+    "never more than one failure in a testcase"
 expect_eq "$(xmllint --xpath 'count(//failure)' "$WORK/a/r.xml")" 2 "failures at or above high (two Asterisk CVE findings)"
 expect_eq "$(xmllint --xpath 'string(//testsuites/@failures)' "$WORK/a/r.xml")" 2 "failure count"
 grep -q '<img' "$WORK/a/r.xml" && fail "raw markup in junit"
@@ -53,6 +56,12 @@ expect_eq "$status" 0 "same network against its baseline"
 expect_eq "$(jq '[.services[].findings[] | select(.new)] | length' "$WORK/b/r.json")" 0 "no new findings"
 expect_eq "$(jq '.summary.fixed | length' "$WORK/b/r.json")" 0 "nothing fixed"
 expect_eq "$(xmllint --xpath 'count(//failure)' "$WORK/b/r.xml")" 0 "junit: no failures against the baseline"
+# The known findings at or above --fail-on still appear, skipped, with the baseline's date.
+expect_eq "$(xmllint --xpath 'count(//testcase[skipped])' "$WORK/b/r.xml")" 2 "junit: known findings skipped"
+expect_eq "$(xmllint --xpath 'string(//testsuites/@skipped)' "$WORK/b/r.xml")" 2 "junit: skipped count"
+xmllint --xpath 'string(//skipped[1]/@message)' "$WORK/b/r.xml" | grep -q "^known: in the baseline of 20" ||
+    fail "skipped message: $(xmllint --xpath 'string(//skipped[1]/@message)' "$WORK/b/r.xml")"
+xmllint --noout --schema "$SP_SOURCE_DIR/tests/peers/junit.xsd" "$WORK/b/r.xml" || fail "junit with skipped does not validate"
 
 # The network changes: an open registrar appears, the Yealink phone goes.
 stop_lab
@@ -67,9 +76,13 @@ scan "$WORK/c" --fail-on critical --baseline "$WORK/a/r.json"
 expect_eq "$status" 1 "a new critical finding fails the run"
 expect_eq "$(jq -r '[.services[] | select(.host == "127.0.17.5") | .findings[] | select(.id == "register-without-auth") | .new] | first' "$WORK/c/r.json")" true "new finding marked"
 expect_eq "$(jq -r '[.services[] | select(.host == "127.0.17.1") | .findings[].new] | unique | join(",")' "$WORK/c/r.json")" false "known findings marked"
-jq -r '.summary.fixed[]' "$WORK/c/r.json" | grep -q '^127.0.17.3:25068/udp version-disclosure$' ||
-    fail "fixed findings: $(jq -c .summary.fixed "$WORK/c/r.json")"
-grep -q 'Fixed since the baseline' "$WORK/c/r.html" || fail "html lacks the fixed section"
+# The phone stopped answering: its findings are "not seen", never "fixed".
+jq -r '.summary.not_seen[]' "$WORK/c/r.json" | grep -q '^127.0.17.3:25068/udp version-disclosure$' ||
+    fail "not seen findings: $(jq -c .summary.not_seen "$WORK/c/r.json")"
+jq -r '.summary.fixed[]' "$WORK/c/r.json" | grep -q '^127.0.17.3:' &&
+    fail "a silent service's findings counted as fixed: $(jq -c .summary.fixed "$WORK/c/r.json")"
+grep -q 'Not seen this time' "$WORK/c/r.html" || fail "html lacks the not-seen section"
+
 grep -q 'NEW' "$WORK/c/r.md" || fail "markdown lacks the NEW mark"
 expect_eq "$(xmllint --xpath 'count(//failure)' "$WORK/c/r.xml")" 1 "junit: only the new critical fails"
 # New findings below the threshold do not fail.

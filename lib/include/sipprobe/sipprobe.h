@@ -127,6 +127,8 @@ typedef struct sp_finding {
     size_t n_evidence;
     const char *remediation; /* what to do about it */
     int is_new;              /* with a baseline: 1 new, 0 already there; -1 no baseline */
+    const char
+        *accepted; /* "accepted until 2027-06-30: reason" (sp_scan_set_accept_file), or NULL */
 } sp_finding;
 
 /* Extension enumeration results for one service (see sp_scan_set_extensions). */
@@ -374,6 +376,19 @@ SP_API sp_code sp_scan_add_fingerprints_file(sp_scan *scan, const char *path);
  * findings are marked new or known, and findings of the baseline that are
  * gone (on addresses this scan covers) are reported as fixed. */
 SP_API sp_code sp_scan_set_baseline(sp_scan *scan, const char *path);
+/* Accepted risks (one per line, '#' comments): "FINDING-ID SERVICE EXPIRY
+ * REASON...", e.g. "register-without-auth 10.20.0.13:5060/udp 2027-06-30 lab
+ * phone". SERVICE (and FINDING-ID) may be globs; a SERVICE glob is matched
+ * against "host:port/transport" and against the host alone. An accepted
+ * finding is marked (sp_finding.accepted) and does not count for fail-on
+ * until the end of its expiry day (UTC); expired entries are listed by
+ * sp_scan_expired_accept and make the run fail. */
+SP_API sp_code sp_scan_set_accept_file(sp_scan *scan, const char *path);
+/* After sp_scan_run: the findings that make fail-on fail, one line each
+ * ("critical register-without-auth 10.20.0.13:5060/udp new"), and the
+ * expired accept entries; NULL past the end. Valid until the handle is freed. */
+SP_API const char *sp_scan_failure(const sp_scan *scan, size_t index);
+SP_API const char *sp_scan_expired_accept(const sp_scan *scan, size_t index);
 /* The severity from which findings fail a CI run (junit failures); the CLI
  * also turns it into exit status 1. SP_SEV_NONE (the default): never. */
 SP_API sp_code sp_scan_set_fail_on(sp_scan *scan, sp_severity severity);
@@ -463,6 +478,8 @@ typedef struct sp_summary {
     int interrupted;
     uint64_t new_findings;        /* with a baseline: findings not in it */
     sp_severity max_new_severity; /* highest severity among them, SP_SEV_NONE if none */
+    uint64_t failing;  /* findings that count for fail-on (new, not accepted, at or above) */
+    uint64_t accepted; /* findings an accept entry covers */
     /* TCP and TLS: how the connection attempts ended when no service answered. */
     uint64_t connections;   /* connection attempts */
     uint64_t conn_refused;  /* closed port: refused (RST) or unreachable */

@@ -146,6 +146,11 @@ void sp_scan_free(sp_scan *s)
     sp__baseline_free(&s->baseline);
     sp__journal_close(&s->journal, 1);
     sp__strv_free(&s->fixed);
+    sp__strv_free(&s->not_seen);
+    sp__strv_free(&s->answered);
+    sp__strv_free(&s->failures);
+    sp__strv_free(&s->expired);
+    sp__accepts_free(&s->accepts);
     sp__strv_free(&s->warnings);
     settings_free(&s->set);
     free(s);

@@ -16,6 +16,7 @@
 #include "output/output.h"
 #include "output/outthread.h"
 #include "probe/probe.h"
+#include "state/accept.h"
 #include "state/baseline.h"
 #include "state/resume.h"
 #include "targets/targets.h"
@@ -121,7 +122,13 @@ struct sp_scan {
     sp__vulndb vulns;
     int builtin_loaded;
     sp__baseline baseline;
-    sp__strv fixed; /* baseline findings gone, filled by the finishing step */
+    sp__strv fixed;      /* baseline findings gone, filled by the finishing step */
+    sp__strv not_seen;   /* baseline findings of services that did not answer this time */
+    sp__strv answered;   /* with a baseline: "host:port/transport" of every service reported */
+    sp__accepts accepts; /* --accept */
+    time_t accept_now;   /* when accept entries are judged (the run's start) */
+    sp__strv failures;   /* findings that make fail-on fail, one line each */
+    sp__strv expired;    /* accept entries past their date */
     sp__ident ident;
     sp__strv warnings; /* report mode: shard checks and bad input, shown in the reports */
 

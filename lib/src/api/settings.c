@@ -533,6 +533,32 @@ sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
     return (sp_code)rc;
 }
 
+sp_code sp_scan_set_accept_file(sp_scan *s, const char *path)
+{
+    if (sp__need_mode(s, SP__M_ALL, "an accept file"))
+        return SP_ESTATE;
+    sp__accepts a;
+    memset(&a, 0, sizeof(a));
+    int rc = sp__accepts_load(&a, path, s->err, sizeof(s->err));
+    if (rc) {
+        sp__accepts_free(&a);
+        return (sp_code)rc;
+    }
+    sp__accepts_free(&s->accepts);
+    s->accepts = a;
+    return SP_OK;
+}
+
+const char *sp_scan_failure(const sp_scan *s, size_t index)
+{
+    return index < s->failures.n ? s->failures.v[index] : NULL;
+}
+
+const char *sp_scan_expired_accept(const sp_scan *s, size_t index)
+{
+    return index < s->expired.n ? s->expired.v[index] : NULL;
+}
+
 sp_code sp_scan_set_fail_on(sp_scan *s, sp_severity severity)
 {
     if (severity != SP_SEV_NONE && (severity < SP_SEV_INFO || severity > SP_SEV_CRITICAL))

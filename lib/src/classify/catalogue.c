@@ -1,5 +1,6 @@
 #include "classify/catalogue.h"
 
+#include <fnmatch.h>
 #include <string.h>
 
 /* The catalogue: one place for ids, severities, titles and advice. The man
@@ -116,6 +117,14 @@ const sp_finding_info *sp__finding_lookup(const char *id)
 {
     for (size_t i = 0; i < N_FINDINGS; i++)
         if (!strcmp(catalogue[i].id, id))
+            return &catalogue[i];
+    return NULL;
+}
+
+const sp_finding_info *sp__finding_lookup_glob(const char *pattern)
+{
+    for (size_t i = 0; i < N_FINDINGS; i++)
+        if (fnmatch(pattern, catalogue[i].id, 0) == 0)
             return &catalogue[i];
     return NULL;
 }

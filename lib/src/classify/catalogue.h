@@ -10,5 +10,7 @@
 
 /* The catalogue entry of a finding id, or NULL. */
 const sp_finding_info *sp__finding_lookup(const char *id);
+/* The first finding whose id matches the glob pattern (fnmatch), or NULL. */
+const sp_finding_info *sp__finding_lookup_glob(const char *pattern);
 
 #endif

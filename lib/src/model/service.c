@@ -111,6 +111,7 @@ int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidenc
     svc->findings[k].title = info->title;
     svc->findings[k].remediation = info->remediation;
     svc->findings[k].is_new = -1;
+    svc->findings[k].accepted = NULL;
     return 0;
 }
 

@@ -94,6 +94,11 @@ static void html_group(const sp_finding_info *info, const sp__finding_hit *hits,
                 fputs("<br>", fp);
             esc(fp, hits[i].f->evidence[e]);
         }
+        if (hits[i].f->accepted) {
+            fputs("<br><em>", fp);
+            esc(fp, hits[i].f->accepted);
+            fputs("</em>", fp);
+        }
         fputs("</td></tr>\n", fp);
     }
     fputs("</table>\n<p class=\"fix\"><strong>What to do:</strong> ", fp);
@@ -195,7 +200,7 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     summary_sentence(fp, s, all, n);
     chart(fp, s);
     if (meta->fixed) {
-        char cmp[160];
+        char cmp[200];
         sp__baseline_sentence(meta, cmp, sizeof(cmp));
         fprintf(fp, "<p>Compared with the baseline: %s.</p>\n", cmp);
     }
@@ -218,6 +223,17 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         for (size_t i = 0; i < meta->fixed->n; i++) {
             fputs("<li>", fp);
             esc(fp, meta->fixed->v[i]);
+            fputs("</li>\n", fp);
+        }
+        fputs("</ul>\n", fp);
+    }
+    if (meta->not_seen && meta->not_seen->n) {
+        fputs("<h3>Not seen this time</h3>\n<p>Their service did not answer, so these are not "
+              "counted as fixed.</p>\n<ul>\n",
+              fp);
+        for (size_t i = 0; i < meta->not_seen->n; i++) {
+            fputs("<li>", fp);
+            esc(fp, meta->not_seen->v[i]);
             fputs("</li>\n", fp);
         }
         fputs("</ul>\n", fp);

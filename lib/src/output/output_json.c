@@ -133,6 +133,10 @@ static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     }
     fputs(n ? "\n],\n\"summary\": " : "],\n\"summary\": ", fp);
     json_t *sum = summary_json(meta->summary);
+    if (meta->summary->accepted)
+        json_object_set_new(sum, "accepted", json_integer((json_int_t)meta->summary->accepted));
+    if (meta->fail_on != SP_SEV_NONE)
+        json_object_set_new(sum, "failing", json_integer((json_int_t)meta->summary->failing));
     if (meta->fixed) {
         json_object_set_new(sum, "new_findings",
                             json_integer((json_int_t)meta->summary->new_findings));
@@ -140,6 +144,10 @@ static int json_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
                             sp__json_strs((const char *const *)meta->fixed->v, meta->fixed->n));
         if (meta->fixed_unknown) /* an empty list would read as "nothing was fixed" */
             json_object_set_new(sum, "fixed_determined", json_false());
+        if (meta->not_seen)
+            json_object_set_new(
+                sum, "not_seen",
+                sp__json_strs((const char *const *)meta->not_seen->v, meta->not_seen->n));
     }
     rc |= json_dumpf(sum, fp, flags);
     json_decref(sum);

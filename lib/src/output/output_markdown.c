@@ -49,6 +49,11 @@ static void md_group(const sp_finding_info *info, const sp__finding_hit *hits, s
                 fputs("<br>", fp);
             esc(fp, hits[i].f->evidence[e]);
         }
+        if (hits[i].f->accepted) {
+            fputs("<br>*", fp);
+            esc(fp, hits[i].f->accepted);
+            fputs("*", fp);
+        }
         fputs(" |\n", fp);
     }
     fputs("\n**What to do:** ", fp);
@@ -99,7 +104,7 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
         fprintf(fp, "| %s | %llu |\n", sp_severity_name((sp_severity)i),
                 (unsigned long long)s->findings_by_severity[i]);
     if (meta->fixed) {
-        char cmp[160];
+        char cmp[200];
         sp__baseline_sentence(meta, cmp, sizeof(cmp));
         fprintf(fp, "\nCompared with the baseline: %s.\n", cmp);
     }
@@ -117,6 +122,17 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
         for (size_t i = 0; i < meta->fixed->n; i++) {
             fputs("- ", fp);
             esc(fp, meta->fixed->v[i]);
+            fputs("\n", fp);
+        }
+    }
+
+    if (meta->not_seen && meta->not_seen->n) {
+        fputs("\n### Not seen this time\n\nTheir service did not answer, so these are not counted "
+              "as fixed.\n\n",
+              fp);
+        for (size_t i = 0; i < meta->not_seen->n; i++) {
+            fputs("- ", fp);
+            esc(fp, meta->not_seen->v[i]);
             fputs("\n", fp);
         }
     }

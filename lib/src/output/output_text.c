@@ -144,6 +144,11 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
                 sp__buf_printf(&b, "\n  %*s", col, "");
             sp__buf_printable(&b, hits[i].f->evidence[e]);
         }
+        if (hits[i].f->accepted) {
+            sp__buf_printf(&b, "\n  %*s(", col, "");
+            sp__buf_printable(&b, hits[i].f->accepted);
+            sp__buf_puts(&b, ")");
+        }
         sp__buf_puts(&b, "\n");
         fputs(sp__buf_cstr(&b), tg->fp);
         sp__buf_free(&b);
@@ -275,9 +280,19 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
             sp__buf_free(&b);
         }
     }
+    if (meta->not_seen && meta->not_seen->n) {
+        fputs("\nNot seen this time (the service did not answer; not counted as fixed)\n", fp);
+        for (size_t i = 0; i < meta->not_seen->n; i++) {
+            sp__buf b;
+            sp__buf_init(&b);
+            sp__buf_printable(&b, meta->not_seen->v[i]);
+            fprintf(fp, "  %s\n", sp__buf_cstr(&b));
+            sp__buf_free(&b);
+        }
+    }
     const sp_summary *s = meta->summary;
     if (meta->fixed) {
-        char cmp[160];
+        char cmp[200];
         sp__baseline_sentence(meta, cmp, sizeof(cmp));
         fprintf(fp, "\nAgainst the baseline: %s.", cmp);
     }

@@ -91,6 +91,10 @@ void sp__baseline_sentence(const sp__scan_meta *meta, char *out, size_t len)
         snprintf(out, len,
                  "%llu new finding%s; fixed not determined (the scan did not run to the end)", n,
                  n == 1 ? "" : "s");
+    else if (meta->not_seen && meta->not_seen->n)
+        snprintf(out, len,
+                 "%llu new finding%s, %zu fixed, %zu not seen (their service did not answer)", n,
+                 n == 1 ? "" : "s", meta->fixed->n, meta->not_seen->n);
     else
         snprintf(out, len, "%llu new finding%s, %zu fixed", n, n == 1 ? "" : "s", meta->fixed->n);
 }

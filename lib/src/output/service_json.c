@@ -145,6 +145,8 @@ static json_t *finding_json(const sp_finding *f)
     json_object_set_new(jf, "remediation", sp__json_str(f->remediation));
     if (f->is_new >= 0)
         json_object_set_new(jf, "new", json_boolean(f->is_new));
+    if (f->accepted)
+        json_object_set_new(jf, "accepted", sp__json_str(f->accepted));
     return jf;
 }
 
@@ -420,6 +422,8 @@ static void put_finding(sp__buf *b, const sp_finding *f)
     KSTR(b, "remediation", f->remediation);
     if (f->is_new >= 0)
         KBOOL(b, "new", f->is_new);
+    if (f->accepted)
+        KSTR(b, "accepted", f->accepted);
     LIT(b, "}");
 }
 

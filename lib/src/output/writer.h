@@ -30,11 +30,13 @@ typedef struct sp__scan_meta {
     const char *finished;      /* ISO 8601 UTC; NULL in begin() */
     const sp_summary *summary; /* NULL in begin() */
     const sp__strv *fixed; /* with a baseline: "host:port/udp finding-id" gone since; else NULL */
-    int fixed_unknown;     /* with a baseline: the scan did not run to the end, so what was
-                            * fixed is not determined (fixed is empty) */
-    sp_severity fail_on;   /* SP_SEV_NONE: nothing fails */
-    int color;             /* the caller asked for ANSI colours (text on a terminal) */
-    const char *scan_id;   /* random per run (sp_observation) */
+    const sp__strv *not_seen;   /* with a baseline: findings of services that did not answer */
+    const char *baseline_since; /* with a baseline: when its scan started, or "" */
+    int fixed_unknown;          /* with a baseline: the scan did not run to the end, so what was
+                                 * fixed is not determined (fixed is empty) */
+    sp_severity fail_on;        /* SP_SEV_NONE: nothing fails */
+    int color;                  /* the caller asked for ANSI colours (text on a terminal) */
+    const char *scan_id;        /* random per run (sp_observation) */
     const char *vantage;
     const char *targets_id;   /* digest of targets, excludes, ports, transports, methods */
     const sp__strv *results;  /* a report: the results it merged; else NULL */

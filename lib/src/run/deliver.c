@@ -21,29 +21,42 @@ static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
     if (!from_journal)
         sp__classify_finish(svc, &s->fpdb, &s->vulns);
     sp__observe(s, svc);
-    /* Against a baseline, each finding is new or known. */
+    char where[160];
+    sp__service_address(&svc->pub, where, sizeof(where));
+    if (s->baseline.loaded) /* a finding gone counts as fixed only where the service answered */
+        sp__strv_push(&s->answered, where, strlen(where));
     for (size_t i = 0; i < svc->n_findings; i++) {
         sp_finding *f = &svc->findings[i];
-        if (!s->baseline.loaded) {
-            f->is_new = -1;
-            continue;
+        /* Against a baseline, each finding is new or known. */
+        f->is_new = -1;
+        if (s->baseline.loaded) {
+            char key[256];
+            snprintf(key, sizeof(key), "%s %s", where, f->id);
+            f->is_new = !sp__baseline_check(&s->baseline, key);
+            if (f->is_new) {
+                s->summary.new_findings++;
+                if ((int)f->severity > (int)s->summary.max_new_severity)
+                    s->summary.max_new_severity = f->severity;
+            }
         }
-        char key[256];
-        sp__service_address(&svc->pub, key, sizeof(key) - 64);
-        strcat(key, " ");
-        strcat(key, f->id);
-        f->is_new = !sp__baseline_check(&s->baseline, key);
-        if (f->is_new) {
-            s->summary.new_findings++;
-            if ((int)f->severity > (int)s->summary.max_new_severity)
-                s->summary.max_new_severity = f->severity;
-        }
-    }
-    for (size_t i = 0; i < svc->n_findings; i++) {
-        sp_severity sev = svc->findings[i].severity;
+        const sp__accept_entry *acc =
+            s->accepts.n ? sp__accepts_match(&s->accepts, f->id, where, svc->host_s, s->accept_now)
+                         : NULL;
+        f->accepted = acc ? acc->note : NULL;
+        s->summary.accepted += acc != NULL;
+        sp_severity sev = f->severity;
         s->summary.findings_by_severity[sev]++;
         if ((int)sev > (int)s->summary.max_severity)
             s->summary.max_severity = sev;
+        /* What fails --fail-on: at or above it, new against a baseline, not accepted. */
+        if (s->set.fail_on != SP_SEV_NONE && (int)sev >= (int)s->set.fail_on && f->is_new != 0 &&
+            !acc) {
+            char line[320];
+            snprintf(line, sizeof(line), "%s %s %s%s", sp_severity_name(sev), f->id, where,
+                     f->is_new == 1 ? " new" : "");
+            s->summary.failing++;
+            sp__strv_push(&s->failures, line, strlen(line));
+        }
     }
     if (s->hooks.service_fn)
         s->hooks.service_fn(&svc->pub, s->hooks.service_data);

@@ -122,8 +122,31 @@ static int close_writers(sp_scan *s, const sp__scan_meta *meta, const sp_service
     return rc;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A finding gone is fixed only where its service answered this time; where
+ * the service stayed silent it is "not seen" (down, moved, or blocked). */
+static void split_fixed(sp_scan *s, const sp__strv *gone)
+{
+    if (s->answered.n > 1)
+        qsort(s->answered.v, s->answered.n, sizeof(char *), str_cmp);
+    for (size_t i = 0; i < gone->n; i++) {
+        const char *k = gone->v[i], *sp = strchr(k, ' ');
+        char endpoint[200];
+        snprintf(endpoint, sizeof(endpoint), "%.*s", sp ? (int)(sp - k) : (int)strlen(k), k);
+        const char *key = endpoint;
+        int answered =
+            s->answered.n && bsearch(&key, s->answered.v, s->answered.n, sizeof(char *), str_cmp);
+        sp__strv_push(answered ? &s->fixed : &s->not_seen, k, strlen(k));
+    }
+}
+
 int sp__finish(sp_scan *s, sp__scan_meta *meta, int rc, const sp__targets *covered, int may_fix)
 {
+    sp__accepts_expired(&s->accepts, s->accept_now, &s->expired);
     if (s->kept_lost)
         sp__log(s, 0, "out of memory: %zu services left out of the final report", s->kept_lost);
     if (s->n_kept > 1)
@@ -144,9 +167,14 @@ int sp__finish(sp_scan *s, sp__scan_meta *meta, int rc, const sp__targets *cover
         } else {
             sp__coverage cov = {covered, s->set.seed, s->set.n_methods, s->set.shard_index,
                                 s->set.shard_count};
-            sp__baseline_fixed(&s->baseline, &cov, &s->fixed);
+            sp__strv gone = {0};
+            sp__baseline_fixed(&s->baseline, &cov, &gone);
+            split_fixed(s, &gone);
+            sp__strv_free(&gone);
         }
         meta->fixed = &s->fixed;
+        meta->not_seen = &s->not_seen;
+        meta->baseline_since = s->baseline.since;
     }
     const sp_service **views = malloc((s->n_kept ? s->n_kept : 1) * sizeof(*views));
     for (size_t i = 0; views && i < s->n_kept; i++)

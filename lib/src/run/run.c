@@ -6,6 +6,7 @@
 #include "run/modes.h"
 
 #include <string.h>
+#include <time.h>
 
 static sp_code ready(sp_scan *s)
 {
@@ -32,6 +33,7 @@ sp_code sp_scan_run(sp_scan *s)
     memset(&s->summary, 0, sizeof(s->summary));
     s->summary.max_severity = SP_SEV_NONE;
     s->summary.max_new_severity = SP_SEV_NONE;
+    s->accept_now = time(NULL);
     rc = (sp_code)sp__load_knowledge(s);
     if (rc) {
         s->running = 0;

@@ -21,8 +21,18 @@ void sp__baseline_free(sp__baseline *b)
     sp__baseline_init(b);
 }
 
+/* The earliest scan start a result names: "first seen" for known findings. */
+static void note_started(sp__baseline *b, const char *started)
+{
+    if (started && strlen(started) < sizeof(b->since) &&
+        (!b->since[0] || strcmp(started, b->since) < 0))
+        snprintf(b->since, sizeof(b->since), "%s", started);
+}
+
 static void add_service(sp__baseline *b, json_t *svc)
 {
+    note_started(b, json_string_value(json_object_get(
+                        json_array_get(json_object_get(svc, "observations"), 0), "started")));
     const char *host = json_string_value(json_object_get(svc, "host"));
     const char *transport = json_string_value(json_object_get(svc, "transport"));
     json_int_t port = json_integer_value(json_object_get(svc, "port"));
@@ -93,6 +103,8 @@ int sp__baseline_load(sp__baseline *b, const char *path, char *err, size_t errle
     json_t *doc = json_loadb(sp__buf_cstr(&text), text.len, 0, &je);
     int rc = 0;
     if (doc && json_is_array(json_object_get(doc, "services"))) {
+        note_started(b,
+                     json_string_value(json_object_get(json_object_get(doc, "scan"), "started")));
         size_t i;
         json_t *svc;
         json_array_foreach(json_object_get(doc, "services"), i, svc) add_service(b, svc);

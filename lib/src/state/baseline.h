@@ -12,6 +12,7 @@ typedef struct sp__baseline {
     sp__strv keys; /* "host:port/transport finding-id", sorted */
     uint8_t *seen; /* set when this scan has the finding too */
     int loaded;
+    char since[32]; /* when the baseline's scan started (ISO 8601), or "" */
 } sp__baseline;
 
 void sp__baseline_init(sp__baseline *b);
