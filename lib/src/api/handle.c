@@ -144,6 +144,7 @@ void sp_scan_free(sp_scan *s)
     sp__journal_close(&s->journal, 1);
     sp__strv_free(&s->fixed);
     sp__strv_free(&s->warnings);
+    sp__strv_free(&s->excludes_shown);
     settings_free(&s->set);
     free(s);
 }
