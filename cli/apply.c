@@ -65,6 +65,8 @@ static sp_code apply_targets(sp_scan *s, const struct cli_options *o)
         rc = x->opt == CLI_OPT_EXCLUDE ? sp_scan_add_exclude(s, x->value)
                                        : sp_scan_add_excludes_file(s, x->value);
     }
+    if (rc == SP_OK && o->no_default_excludes)
+        rc = sp_scan_set_default_excludes(s, 0);
     return rc;
 }
 

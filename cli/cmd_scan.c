@@ -37,15 +37,17 @@ static int count_targets(sp_scan *scan, const struct cli_options *o, uint64_t *p
     return EXIT_DONE;
 }
 
-static void warn_if_large(const struct cli_options *o, uint64_t probes, uint64_t addresses)
+static void warn_if_large(const struct cli_options *o, sp_scan *scan, uint64_t probes,
+                          uint64_t addresses)
 {
     if (addresses <= (1ull << 24) || o->quiet)
         return;
     double eta = (double)probes / (double)(o->rate ? o->rate : 1);
+    const char *left = sp_scan_left_out(scan);
     fprintf(stderr,
             "sipprobe: warning: %" PRIu64 " addresses (%" PRIu64 " probes) is more than "
-            "2^24; at the chosen rate this takes about %.0f min\n",
-            addresses, probes, eta / 60.0);
+            "2^24; at the chosen rate this takes about %.0f min%s%s%s\n",
+            addresses, probes, eta / 60.0, *left ? " (left out: " : "", left, *left ? ")" : "");
 }
 
 int cmd_scan(const struct cli_options *o)
@@ -61,7 +63,7 @@ int cmd_scan(const struct cli_options *o)
     if (status == EXIT_DONE)
         status = cli_apply_outputs(scan, o);
     if (status == EXIT_DONE) {
-        warn_if_large(o, probes, addresses);
+        warn_if_large(o, scan, probes, addresses);
         if (o->dry_run)
             sp_scan_set_dry_run(scan, on_dry_probe, scan);
         /* A journal that does not fit its targets is bad input, like a bad file. */

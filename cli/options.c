@@ -32,6 +32,7 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_INPUT_FILE] = {"input-file", 'i', 1, SCAN, NULL},
     [CLI_OPT_EXCLUDE] = {"exclude", 0, 1, SCAN, NULL},
     [CLI_OPT_EXCLUDE_FILE] = {"exclude-file", 0, 1, SCAN, NULL},
+    [CLI_OPT_NO_DEFAULT_EXCLUDES] = {"no-default-excludes", 0, 0, SCAN, NULL},
     [CLI_OPT_PORTS] = {"ports", 'p', 1, SCAN, NULL},
     [CLI_OPT_METHOD] = {"method", 'm', 1, SCAN, NULL},
     [CLI_OPT_USER_AGENT] = {"user-agent", 0, 1, SCAN | ALG, NULL},
@@ -277,6 +278,9 @@ static void store_flag(struct cli_options *o, enum cli_opt id)
         break;
     case CLI_OPT_STRICT:
         o->strict = 1;
+        break;
+    case CLI_OPT_NO_DEFAULT_EXCLUDES:
+        o->no_default_excludes = 1;
         break;
     case CLI_OPT_QUIET:
         o->quiet = 1;

@@ -27,6 +27,7 @@ enum cli_opt {
     CLI_OPT_SEED,
     CLI_OPT_SHARD,
     CLI_OPT_SHARD_COUNT,
+    CLI_OPT_NO_DEFAULT_EXCLUDES,
     CLI_OPT_FORMAT,
     CLI_OPT_OUTPUT,
     CLI_OPT_FAIL_ON,
@@ -145,6 +146,7 @@ struct cli_options {
     /* Other */
     const char *vantage;
     int strict; /* report */
+    int no_default_excludes;
     int dry_run, quiet, verbose;
 };
 

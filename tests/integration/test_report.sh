@@ -125,6 +125,21 @@ expect_eq "$status" 1 "--fail-on critical"
 expect_eq "$status2" 0 "--fail-on counts new findings only with --baseline"
 expect_eq "$(jq '.summary.new_findings' "$WORK/gate2.json")" 0 "nothing new against the single scan"
 
+# --upload as in a scan: the merged document is what the server gets.
+if command -v python3 >/dev/null; then
+    HTTP=25301
+    mkdir -p "$WORK/srv"
+    python3 "$SP_SOURCE_DIR/tests/peers/upload_server.py" --port $HTTP --dir "$WORK/srv" --max-seconds 60 &
+    PIDS+=("$!")
+    for _ in $(seq 50); do [ -e "$WORK/srv/ready" ] && break; sleep 0.1; done
+    [ -e "$WORK/srv/ready" ] || fail "upload server did not start"
+    "$SIPPROBE" report -q --upload "http://127.0.0.1:$HTTP/ok" -o "$WORK/up.json" "${SHARDS[@]}" ||
+        fail "report with --upload failed"
+    expect_eq "$(jq '.services | length' "$WORK/srv/body-1")" 82 "uploaded services"
+    expect_eq "$(jq -c '[.services[].host]' "$WORK/srv/body-1")" "$(jq -c '[.services[].host]' "$WORK/up.json")" \
+        "the upload is the report"
+fi
+
 # --shard auto: the same shard as --shard I/N, said on stderr; usage errors.
 probes() { grep '^# to ' || true; } # the destinations (tokens and source ports differ)
 "$SIPPROBE" --dry-run -q --seed 11 --shard 2/4 $RANGE | probes >"$WORK/explicit"

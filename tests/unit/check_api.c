@@ -108,11 +108,37 @@ START_TEST(test_api_journal_write_failure)
 }
 END_TEST
 
+/* Default excludes through the API: counted without sending, said as text,
+ * and turned off by the setter (a network scan's setting only). */
+START_TEST(test_api_default_excludes)
+{
+    sp_scan *s = sp_scan_new();
+    uint64_t n = 0;
+    ck_assert_str_eq(sp_scan_left_out(s), "");
+    ck_assert_int_eq(sp_scan_add_target(s, "0.0.0.0/0"), SP_OK);
+    ck_assert_int_eq(sp_scan_address_count(s, &n), SP_OK);
+    ck_assert_uint_eq(n, (1ull << 32) - (1ull << 24) - (1ull << 29));
+    ck_assert_str_eq(sp_scan_left_out(s), "0.0.0.0/8 (this network), 224.0.0.0/4 (multicast), "
+                                          "240.0.0.0/4 (reserved), 255.255.255.255 (broadcast)");
+    ck_assert_int_eq(sp_scan_set_default_excludes(s, 0), SP_OK);
+    ck_assert_int_eq(sp_scan_address_count(s, &n), SP_OK);
+    ck_assert_uint_eq(n, 1ull << 32);
+    ck_assert_str_eq(sp_scan_left_out(s), "");
+    sp_scan_free(s);
+    s = sp_scan_new_mode(SP_MODE_REPORT);
+    ck_assert_int_eq(sp_scan_set_default_excludes(s, 0), SP_ESTATE);
+    ck_assert_int_eq(sp_scan_run(s), SP_ESTATE); /* a report needs a result */
+    ck_assert_ptr_nonnull(strstr(sp_scan_errmsg(s), "result file"));
+    sp_scan_free(s);
+}
+END_TEST
+
 Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("handle");
     tcase_add_test(tc, test_api_modes);
+    tcase_add_test(tc, test_api_default_excludes);
     tcase_add_test(tc, test_api_messages_name_the_value);
     tcase_add_test(tc, test_api_baseline_keeps_upload);
     tcase_add_test(tc, test_api_journal_write_failure);

@@ -682,11 +682,70 @@ START_TEST(test_targets_duplicates_random)
 }
 END_TEST
 
+/* Default excludes: special blocks no host can hold leave a target that
+ * covers them without lying inside one; a target inside one is probed. */
+static uint64_t addresses_of(const char *spec, int keep_special, unsigned *left_out)
+{
+    sp__targets t;
+    sp__targets_init(&t);
+    t.keep_special = keep_special;
+    ck_assert_int_eq(sp__targets_add(&t, spec, err, sizeof(err)), 0);
+    int rc = sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err));
+    uint64_t n = rc ? 0 : t.addresses;
+    *left_out = t.left_out;
+    sp__targets_free(&t);
+    ck_assert_int_eq(t.keep_special, keep_special); /* a setting, kept over free */
+    return n;
+}
+
+START_TEST(test_targets_default_excludes)
+{
+    unsigned left;
+    /* 0.0.0.0/0 without 0/8, 224/4 and 240/4 (the broadcast address lies in 240/4). */
+    ck_assert_uint_eq(addresses_of("0.0.0.0/0", 0, &left),
+                      (1ull << 32) - (1ull << 24) - (1ull << 28) - (1ull << 28));
+    sp__strv said = {0};
+    sp__special_describe(left, &said);
+    ck_assert_uint_eq(said.n, 4);
+    ck_assert_str_eq(said.v[0], "0.0.0.0/8 (this network)");
+    ck_assert_str_eq(said.v[1], "224.0.0.0/4 (multicast)");
+    ck_assert_str_eq(said.v[2], "240.0.0.0/4 (reserved)");
+    ck_assert_str_eq(said.v[3], "255.255.255.255 (broadcast)");
+    sp__strv_free(&said);
+    ck_assert_uint_eq(addresses_of("0.0.0.0/0", 1, &left), 1ull << 32);
+    ck_assert_uint_eq(left, 0);
+    /* Wholly inside a block: probed as asked; 240/4 still loses the broadcast address. */
+    ck_assert_uint_eq(addresses_of("224.0.0.0/4", 0, &left), 1ull << 28);
+    ck_assert_uint_eq(left, 0);
+    ck_assert_uint_eq(addresses_of("239.1.2.3", 0, &left), 1);
+    ck_assert_uint_eq(addresses_of("240.0.0.0/4", 0, &left), (1ull << 28) - 1);
+    ck_assert_uint_eq(addresses_of("223.255.255.254-224.0.0.1", 0, &left), 2);
+    ck_assert_uint_eq(addresses_of("10.0.0.0/8", 0, &left), 1ull << 24); /* nothing special */
+    ck_assert_uint_eq(left, 0);
+    /* IPv6: the unspecified address and multicast. */
+    ck_assert_uint_eq(addresses_of("::-::3", 0, &left), 3);
+    /* Two targets: the one inside ff00::/8 is kept. A range across its start is cut. */
+    ck_assert_uint_eq(addresses_of("fefe::/124,ff00::/124", 0, &left), 32);
+    ck_assert_uint_eq(addresses_of("feff:ffff:ffff:ffff:ffff:ffff:ffff:fff0-ff00::f", 0, &left),
+                      16);
+    ck_assert_uint_eq(addresses_of("ff02::1", 0, &left), 1);
+    /* With a user exclude too, both are subtracted once. */
+    sp__targets t;
+    sp__targets_init(&t);
+    ck_assert_int_eq(sp__targets_add(&t, "223.255.255.0-224.0.0.255", err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__targets_exclude(&t, "223.255.255.128/25", err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__targets_finalize(&t, p5060, 1, 1, err, sizeof(err)), 0);
+    ck_assert_uint_eq(t.addresses, 128);
+    sp__targets_free(&t);
+}
+END_TEST
+
 Suite *targets_suite(void)
 {
     Suite *s = suite_create("targets");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_targets_single_ipv4);
+    tcase_add_test(tc, test_targets_default_excludes);
     tcase_add_test(tc, test_targets_cidr_counts);
     tcase_add_test(tc, test_targets_ranges);
     tcase_add_test(tc, test_targets_ipv6);

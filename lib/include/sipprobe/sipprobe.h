@@ -276,6 +276,18 @@ SP_API sp_code sp_scan_add_targets_file(sp_scan *scan, const char *path);
 SP_API sp_code sp_scan_add_exclude(sp_scan *scan, const char *spec);
 SP_API sp_code sp_scan_add_excludes_file(sp_scan *scan, const char *path);
 
+/* Default excludes (on by default): a target that covers special-purpose
+ * space no unicast host can hold (0.0.0.0/8, 224.0.0.0/4, 240.0.0.0/4,
+ * 255.255.255.255, ::, ff00::/8) without lying wholly inside such a block
+ * leaves that block out; a target wholly inside one is probed as asked.
+ * on = 0 probes every address given. */
+SP_API sp_code sp_scan_set_default_excludes(sp_scan *scan, int on);
+/* What the default excludes left out of the target set, "224.0.0.0/4
+ * (multicast), 240.0.0.0/4 (reserved)", or "" for nothing; known after
+ * sp_scan_address_count, sp_scan_probe_count or sp_scan_run. Valid until
+ * the next call on the handle. */
+SP_API const char *sp_scan_left_out(const sp_scan *scan);
+
 /* "5060,5080,5060-5070"; replaces the default ports (5060, and 5061 for TLS). */
 SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);
 /* "udp", "udp,tcp,tls": the transports of targets that are not URIs (default udp). */

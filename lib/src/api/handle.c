@@ -152,6 +152,7 @@ void sp_scan_free(sp_scan *s)
     sp__strv_free(&s->expired);
     sp__accepts_free(&s->accepts);
     sp__strv_free(&s->warnings);
+    sp__strv_free(&s->excludes_shown);
     settings_free(&s->set);
     free(s);
 }

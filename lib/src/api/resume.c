@@ -34,6 +34,8 @@ json_t *sp__settings_json(const sp_scan *s)
     json_object_set_new(o, "from_user", json_string(s->set.from_user));
     json_object_set_new(o, "to_user", json_string(s->set.to_user));
     json_object_set_new(o, "extensions", json_boolean(s->set.exts.count > 0));
+    if (s->set.targets.keep_special) /* absent in older journals: the default */
+        json_object_set_new(o, "default_excludes", json_false());
     return o;
 }
 
@@ -57,6 +59,8 @@ sp_code sp_scan_resume(sp_scan *s, const char *path)
         sp_scan_add_exclude(s, json_string_value(v) ? json_string_value(v) : "");
     const char *seed = json_string_value(json_object_get(st, "seed"));
     json_t *shard = json_object_get(st, "shard");
+    if (json_is_false(json_object_get(st, "default_excludes")))
+        s->set.targets.keep_special = 1;
     if (!r && json_object_get(st, "ports"))
         r = sp_scan_set_ports(s, json_string_value(json_object_get(st, "ports")));
     if (!r && json_object_get(st, "transports"))

@@ -130,7 +130,9 @@ struct sp_scan {
     sp__strv failures;   /* findings that make fail-on fail, one line each */
     sp__strv expired;    /* accept entries past their date */
     sp__ident ident;
-    sp__strv warnings; /* report mode: shard checks and bad input, shown in the reports */
+    char left_out[256];      /* what the default excludes left out, as text */
+    sp__strv excludes_shown; /* the excludes reports show: the caller's and the default ones */
+    sp__strv warnings;       /* report mode: shard checks and bad input, shown in the reports */
 
     sp__writer *writers[SP__MAX_WRITERS];
     size_t n_writers;

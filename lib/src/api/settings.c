@@ -674,3 +674,16 @@ sp_code sp_scan_set_strict(sp_scan *s, int on)
     s->set.strict = on != 0;
     return SP_OK;
 }
+
+sp_code sp_scan_set_default_excludes(sp_scan *s, int on)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "default excludes"))
+        return SP_ESTATE;
+    s->set.targets.keep_special = !on;
+    return SP_OK;
+}
+
+const char *sp_scan_left_out(const sp_scan *s)
+{
+    return s->left_out;
+}

@@ -4,6 +4,7 @@
  * may ask for before running, and freeing what a run built. */
 #include "api/scan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -14,6 +15,14 @@ int sp__engine_prepare_targets(sp_scan *s)
                                   s->err, sizeof(s->err));
     if (rc)
         return (sp_code)rc;
+    /* What the default excludes left out, for the caller and the reports. */
+    sp__strv left = {0};
+    sp__special_describe(s->set.targets.left_out, &left);
+    s->left_out[0] = '\0';
+    for (size_t i = 0; i < left.n; i++)
+        snprintf(s->left_out + strlen(s->left_out), sizeof(s->left_out) - strlen(s->left_out),
+                 "%s%s", i ? ", " : "", left.v[i]);
+    sp__strv_free(&left);
     s->run.use_streams = 0;
     for (size_t i = 0; i < s->set.targets.n_eps; i++)
         if (s->set.targets.eps[i].transport != SP_TRANSPORT_UDP)

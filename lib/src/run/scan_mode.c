@@ -221,6 +221,24 @@ int sp__mode_scan(sp_scan *s)
         .shard_count = s->set.shard_count,
         .user_agent = s->set.user_agent,
     };
+    /* The reports list the default excludes beside the caller's. */
+    if (s->set.targets.left_out) {
+        for (size_t i = 0; i < s->set.exclude_specs.n; i++)
+            sp__strv_push(&s->excludes_shown, s->set.exclude_specs.v[i],
+                          strlen(s->set.exclude_specs.v[i]));
+        sp__strv left = {0};
+        sp__special_describe(s->set.targets.left_out, &left);
+        for (size_t i = 0; i < left.n; i++) {
+            char line[128];
+            int n = snprintf(line, sizeof(line), "%s, by default: never a host", left.v[i]);
+            sp__strv_push(&s->excludes_shown, line, (size_t)n);
+        }
+        sp__strv_free(&left);
+        meta.excludes = &s->excludes_shown;
+        sp__log(s, 0,
+                "left out %s: no host can have such an address (--no-default-excludes keeps them)",
+                s->left_out);
+    }
     sp__begin(s, &meta, started, sizeof(started));
     s->run.start_ns = sp__now_ns();
     if (!rc) {

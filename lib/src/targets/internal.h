@@ -30,6 +30,11 @@ static inline void sp__u128_to_addr(sp__u128 v, int family, sp__addr *a)
     }
 }
 
+/* The special-purpose blocks a target leaves out (special.c): appends to
+ * out (room for SP__N_SPECIAL) those it covers without lying wholly inside
+ * one, sets their bits in *left_out, returns how many. */
+size_t sp__special_blocks(const sp__range *target, sp__range *out, unsigned *left_out);
+
 /* "malformed target 'TOKEN': WHY" in err; returns code. */
 int sp__target_fail(char *err, size_t errlen, int code, const char *token, const char *why);
 

@@ -24,6 +24,7 @@ void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn)
 void sp__targets_free(sp__targets *t)
 {
     sp__resolve_fn resolve = t->resolve;
+    int keep_special = t->keep_special;
     free(t->given);
     free(t->excl);
     free(t->ranges);
@@ -31,6 +32,7 @@ void sp__targets_free(sp__targets *t)
     free(t->eps);
     sp__targets_init(t);
     t->resolve = resolve;
+    t->keep_special = keep_special;
 }
 
 uint16_t sp__default_port(int transport)
@@ -396,42 +398,62 @@ static int sweep_group(sweep *w, const sp__range *pieces, size_t n)
     return rc;
 }
 
-/* The given targets minus the excludes, in pieces (a piece keeps its
- * target's port and transport). */
-static int subtract_excludes(const sp__targets *t, sp__range **pieces, size_t *n_pieces)
+/* Subtracts the sorted, merged excludes ex from cur, in pieces pushed to out. */
+static int subtract(sp__range cur, const sp__range *ex, size_t nex, sp__range **out, size_t *n,
+                    size_t *cap)
 {
-    sp__range *ex = NULL;
+    for (size_t j = 0; j < nex; j++) {
+        const sp__range *x = &ex[j];
+        if (x->family != cur.family || x->hi < cur.lo || x->lo > cur.hi)
+            continue;
+        if (x->lo > cur.lo) { /* keep the part below the exclude */
+            sp__range below = cur;
+            below.hi = x->lo - 1;
+            int rc = push_range(out, n, cap, &below);
+            if (rc)
+                return rc;
+        }
+        if (x->hi >= cur.hi)
+            return 0;
+        cur.lo = x->hi + 1;
+    }
+    return push_range(out, n, cap, &cur);
+}
+
+/* The given targets minus the excludes, in pieces (a piece keeps its
+ * target's port and transport). Each target also leaves out the special
+ * blocks it covers without lying inside one (special.c). */
+static int subtract_excludes(sp__targets *t, sp__range **pieces, size_t *n_pieces)
+{
     size_t nex = t->n_excl;
+    sp__range *ex = malloc((nex + SP__N_SPECIAL) * sizeof(*ex));
+    if (!ex)
+        return SP_ENOMEM;
     if (nex) {
-        ex = malloc(nex * sizeof(*ex));
-        if (!ex)
-            return SP_ENOMEM;
         memcpy(ex, t->excl, nex * sizeof(*ex));
         nex = merge_excludes(ex, nex);
     }
-    sp__range *out = NULL;
+    sp__range *out = NULL, *own = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
+    t->left_out = 0;
     for (size_t i = 0; i < t->n_given && !rc; i++) {
-        sp__range cur = t->given[i];
-        int alive = 1;
-        for (size_t j = 0; j < nex && alive && !rc; j++) {
-            const sp__range *x = &ex[j];
-            if (x->family != cur.family || x->hi < cur.lo || x->lo > cur.hi)
-                continue;
-            if (x->lo > cur.lo) { /* keep the part below the exclude */
-                sp__range below = cur;
-                below.hi = x->lo - 1;
-                rc = push_range(&out, &n, &cap, &below);
-            }
-            if (x->hi < cur.hi)
-                cur.lo = x->hi + 1;
-            else
-                alive = 0;
+        size_t k = t->keep_special ? 0 : sp__special_blocks(&t->given[i], ex + nex, &t->left_out);
+        if (!k) {
+            rc = subtract(t->given[i], ex, nex, &out, &n, &cap);
+            continue;
         }
-        if (alive && !rc)
-            rc = push_range(&out, &n, &cap, &cur);
+        /* This target's excludes: the user's and its special blocks, merged. */
+        sp__range *mine = realloc(own, (nex + k) * sizeof(*mine));
+        if (!mine) {
+            rc = SP_ENOMEM;
+            break;
+        }
+        own = mine;
+        memcpy(own, ex, (nex + k) * sizeof(*own));
+        rc = subtract(t->given[i], own, merge_excludes(own, nex + k), &out, &n, &cap);
     }
+    free(own);
     free(ex);
     if (rc) {
         free(out);

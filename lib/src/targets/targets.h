@@ -8,6 +8,7 @@
 #define SP_TARGETS_H
 
 #include "targets/addr.h"
+#include "common/util.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -51,7 +52,16 @@ typedef struct sp__targets {
     sp__endpoint *eps;  /* the (transport, port) slices ranges point into, each sorted */
     size_t n_eps;
     sp__resolve_fn resolve; /* NULL: getaddrinfo() */
+    int keep_special;       /* 1: no default excludes (--no-default-excludes) */
+    unsigned left_out;      /* set by finalize: special blocks left out (bits, special.c) */
 } sp__targets;
+
+/* Special-purpose blocks no unicast host can hold (0.0.0.0/8, 224.0.0.0/4,
+ * 240.0.0.0/4, 255.255.255.255, ::, ff00::/8): left out of targets that
+ * cover them without lying wholly inside one, unless keep_special. */
+#define SP__N_SPECIAL 6
+/* "224.0.0.0/4 (multicast)" for each block in left_out, appended to out. */
+void sp__special_describe(unsigned left_out, sp__strv *out);
 
 /* The default port of a transport: 5061 for TLS, else 5060. */
 uint16_t sp__default_port(int transport);
