@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -251,9 +252,32 @@ static const char *format_from_path(const char *path)
 
 /* -o FILE takes its format from --format or the extension; without -o,
  * standard output gets --format (text on a terminal, ndjson otherwise). */
+/* The terminal's width for the text table (COLUMNS first, as shells set it). */
+static unsigned terminal_columns(void)
+{
+    const char *env = getenv("COLUMNS");
+    if (env && atoi(env) > 0)
+        return (unsigned)atoi(env);
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
 int cli_apply_outputs(sp_scan *scan, const struct cli_options *o)
 {
     sp_code rc = SP_OK;
+    int tty = isatty(STDOUT_FILENO);
+    sp_scan_set_text_layout(scan, tty ? terminal_columns() : 0, o->verbose > 0);
+    /* Results going to files still show the table to a person at a terminal. */
+    int to_stdout = 0;
+    for (size_t i = 0; i < o->outputs.n; i++)
+        to_stdout |= !strcmp(o->outputs.v[i].value, "-");
+    if (o->outputs.n && tty && !to_stdout && !o->quiet && !o->dry_run && !o->format) {
+        const char *no_color = getenv("NO_COLOR");
+        sp_scan_set_color(scan, !(no_color && *no_color));
+        rc = sp_scan_add_output(scan, "text", "-");
+    }
     if (o->outputs.n == 0) {
         const char *fmt = o->format ? o->format : (isatty(STDOUT_FILENO) ? "text" : "ndjson");
         /* Colour only for a person at a terminal, and never with NO_COLOR (no-color.org). */

@@ -433,6 +433,10 @@ SP_API sp_code sp_scan_set_alg_check(sp_scan *scan, const char *reflector, const
 
 /* ANSI colours in text output (the caller decides: a terminal, no NO_COLOR). */
 SP_API void sp_scan_set_color(sp_scan *scan, int on);
+/* The text output's layout: fit lines to columns (0: no limit; the caller
+ * passes the terminal's width) and, with verbose, list info findings too
+ * (else one summary line). */
+SP_API void sp_scan_set_text_layout(sp_scan *scan, unsigned columns, int verbose);
 
 /* Outputs: format is a name from sp_output_name(); path "-" is standard
  * output. Several outputs may be added; each receives every service. */
@@ -449,7 +453,11 @@ typedef struct sp_progress {
     uint64_t services;
     uint64_t bad_replies; /* datagrams that were not a reply to our probes */
     double elapsed_s;
-    double rate_pps; /* recent sending rate */
+    double rate_pps;         /* recent sending rate */
+    unsigned round, rounds;  /* the sending round (0: first; later ones retry silent targets) */
+    uint64_t probes_resumed; /* first-round probes an interrupted run sent before this one */
+    const char *phase;       /* "discovery", "enumeration", "password audit", "INVITE check" */
+    int final;               /* the last call: sending and waiting are over, outputs come next */
 } sp_progress;
 typedef void (*sp_progress_fn)(const sp_progress *progress, void *data);
 /* Dry run: called with each probe instead of sending it; destination is

@@ -63,6 +63,8 @@ typedef struct sp__settings {
     char *invite_to; /* NULL: a random non-numeric user */
     sp_severity fail_on;
     int color;
+    unsigned columns;        /* text layout: terminal width, 0 none */
+    int verbose;             /* text layout: info findings listed */
     char *resume_path;       /* journal for interrupt/resume */
     sp__resume_state resume; /* loaded by sp_scan_resume */
     int resuming;

@@ -533,6 +533,12 @@ sp_code sp_scan_set_baseline(sp_scan *s, const char *path)
     return (sp_code)rc;
 }
 
+void sp_scan_set_text_layout(sp_scan *s, unsigned columns, int verbose)
+{
+    s->set.columns = columns;
+    s->set.verbose = verbose != 0;
+}
+
 sp_code sp_scan_set_accept_file(sp_scan *s, const char *path)
 {
     if (sp__need_mode(s, SP__M_ALL, "an accept file"))

@@ -261,6 +261,7 @@ int sp__engine_audit(sp_scan *s)
         }
         if (!active)
             break;
+        sp__engine_progress(s, 0);
         if (sp__engine_drain(s, 4) == 0) {
             now = sp__now_ns();
             if (wake > now)

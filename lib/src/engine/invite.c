@@ -374,6 +374,7 @@ int sp__engine_invite(sp_scan *s)
             break;
         /* A stop request still lets calls be cancelled: the time limit
          * bounds it. */
+        sp__engine_progress(s, 0);
         if (sp__engine_drain(s, 4) == 0) {
             now = sp__now_ns();
             if (wake > now)

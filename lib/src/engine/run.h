@@ -61,13 +61,14 @@ typedef struct sp__run {
     sp__match_scope scope;
     sp__table table;
     uint64_t start_ns;
-    uint64_t expected;      /* probes in the first round */
-    uint64_t planned;       /* probes the first round will send (for progress) */
-    double max_rtt_ms;      /* slowest round trip seen so far */
-    uint64_t finals;        /* UDP (target, probe) pairs with a final reply */
-    uint64_t streams_ended; /* TCP/TLS probes whose connection is over */
-    int use_streams;        /* some target is scanned over TCP or TLS */
-    int enumerating;        /* the enumeration phase is running */
+    uint64_t expected;       /* probes in the first round */
+    uint64_t planned;        /* probes the first round will send (for progress) */
+    uint64_t resumed_before; /* first-round probes sent before an interrupt (resumed run) */
+    double max_rtt_ms;       /* slowest round trip seen so far */
+    uint64_t finals;         /* UDP (target, probe) pairs with a final reply */
+    uint64_t streams_ended;  /* TCP/TLS probes whose connection is over */
+    int use_streams;         /* some target is scanned over TCP or TLS */
+    int enumerating;         /* the enumeration phase is running */
     uint64_t enum_expected, enum_done;
     unsigned pos_round; /* where sending is: the round and the walk index */
     uint64_t pos_j;
@@ -133,6 +134,8 @@ extern const sp__stream_ops sp__engine_stream_ops;
 int sp__engine_drain(struct sp_scan *s, int rounds);
 
 /* engine/wait.c */
+/* Tells the caller how far the run is: at most every 200 ms, at once with
+ * force 1, and for the last time with force 2. */
 void sp__engine_progress(struct sp_scan *s, int force);
 int sp__engine_all_answered(const struct sp_scan *s);
 void sp__engine_io_wait(struct sp_scan *s, uint64_t timeout_ns);

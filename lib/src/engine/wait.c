@@ -34,6 +34,14 @@ void sp__engine_progress(sp_scan *s, int force)
         .bad_replies = s->summary.bad_replies,
         .elapsed_s = (double)(t - s->run.start_ns) / 1e9,
         .rate_pps = s->run.recent_rate,
+        .round = s->run.pos_round,
+        .rounds = s->set.retries + 1,
+        .probes_resumed = s->run.resumed_before,
+        .phase = s->run.audit         ? "password audit"
+                 : s->run.invite      ? "INVITE check"
+                 : s->run.enumerating ? "enumeration"
+                                      : "discovery",
+        .final = force == 2,
     };
     s->hooks.progress_fn(&p, s->hooks.progress_data);
 }

@@ -9,10 +9,6 @@
 
 #define COL_MAX 40
 
-enum { C_ADDR, C_STATUS, C_RESPONDER, C_PRODUCT, C_SEV, C_FINDINGS, N_COLS };
-static const char *const headings[N_COLS] = {"SERVICE", "STATUS",   "RESPONDER",
-                                             "PRODUCT", "SEVERITY", "FINDINGS"};
-
 /* Display width of UTF-8 text, counting code points (close enough for banners). */
 static size_t width(const char *s)
 {
@@ -23,61 +19,23 @@ static size_t width(const char *s)
     return w;
 }
 
-/* Cuts printable text to at most COL_MAX code points, marking the cut. */
-static void cell(sp__buf *b, const char *raw)
+/* Printable text cut to at most max code points, the cut marked with '~'. */
+static void cell(sp__buf *b, const char *raw, size_t max)
 {
     sp__buf tmp;
     sp__buf_init(&tmp);
     sp__buf_printable(&tmp, raw ? raw : "-");
     const char *s = sp__buf_cstr(&tmp);
     size_t w = 0, i = 0;
-    for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xc0) != 0x80 && ++w > COL_MAX - 1 && width(s) > COL_MAX)
+    int cut = width(s) > max;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80 && ++w > (cut ? max - 1 : max))
             break;
-    }
     sp__buf_append(b, s, i);
-    if (s[i])
+    if (cut)
         sp__buf_puts(b, "~");
     sp__buf_cstr(b);
     sp__buf_free(&tmp);
-}
-
-static void make_cells(const sp_service *svc, sp__buf cells[N_COLS])
-{
-    char tmp[256];
-    for (int c = 0; c < N_COLS; c++)
-        sp__buf_init(&cells[c]);
-    sp__service_address(svc, tmp, sizeof(tmp));
-    cell(&cells[C_ADDR], tmp);
-
-    sp__buf st;
-    sp__buf_init(&st);
-    if (svc->role) /* from a capture: what the endpoint was seen doing */
-        sp__buf_printf(&st, "[%s]%s", svc->role, svc->n_replies ? " " : "");
-    for (size_t i = 0; i < svc->n_replies; i++) {
-        const sp_reply *r = &svc->replies[i];
-        if (svc->n_replies == 1)
-            sp__buf_printf(&st, "%d %s", r->status, r->reason ? r->reason : "");
-        else
-            sp__buf_printf(&st, "%s%s:%d", i ? " " : "", r->method, r->status);
-    }
-    cell(&cells[C_STATUS], sp__buf_cstr(&st));
-    sp__buf_free(&st);
-
-    cell(&cells[C_RESPONDER], svc->responder_differs ? svc->responder : "-");
-
-    sp__service_product(svc, tmp, sizeof(tmp));
-    cell(&cells[C_PRODUCT], tmp[0] ? tmp : NULL);
-    cell(&cells[C_SEV],
-         svc->max_severity == SP_SEV_NONE ? "-" : sp_severity_name(svc->max_severity));
-    sp__buf f;
-    sp__buf_init(&f);
-    for (size_t i = 0; i < svc->n_findings; i++)
-        if (svc->findings[i].severity > SP_SEV_INFO || svc->n_findings == 1)
-            sp__buf_printf(&f, "%s%s", f.len ? "," : "", svc->findings[i].id);
-    sp__buf_append(&cells[C_FINDINGS], sp__buf_cstr(&f), f.len);
-    sp__buf_cstr(&cells[C_FINDINGS]);
-    sp__buf_free(&f);
 }
 
 /* ANSI colours for severities, on a terminal unless NO_COLOR is set. */
@@ -92,16 +50,174 @@ static const char *sev_ansi(const char *word)
     return NULL;
 }
 
-static void pad(FILE *fp, const char *s, size_t w, int last, int color)
+/* One row of the device table: three columns, the last wrapped at ", "
+ * to the width left (continuation lines indented to its column). */
+typedef struct row {
+    sp__buf c[3];
+    int sev_col; /* the middle column holds a severity word (coloured) */
+} row;
+
+static void put_cell(FILE *fp, const char *s, size_t w, int color)
 {
     const char *code = color ? sev_ansi(s) : NULL;
     if (code)
         fprintf(fp, "%s%s\033[0m", code, s);
     else
         fputs(s, fp);
-    if (!last)
-        for (size_t i = width(s); i < w + 2; i++)
+    for (size_t i = width(s); i < w + 2; i++)
+        fputc(' ', fp);
+}
+
+static void put_wrapped(FILE *fp, const char *s, size_t indent, size_t avail)
+{
+    size_t w = 0;
+    const char *p = s;
+    while (*p) {
+        /* The next item of a ", " list (a finding id), or the rest. */
+        const char *comma = strstr(p, ", ");
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char piece[512];
+        snprintf(piece, sizeof(piece), "%.*s%s", (int)len, p, comma ? "," : "");
+        size_t pw = width(piece);
+        if (w > 0 && avail && w + 1 + pw > avail) {
+            fprintf(fp, "\n%*s", (int)indent, "");
+            w = 0;
+        } else if (w > 0) {
             fputc(' ', fp);
+            w++;
+        }
+        fputs(piece, fp);
+        w += pw;
+        p += len + (comma ? 2 : 0);
+    }
+    fputc('\n', fp);
+}
+
+/* The services of one host: a line for the device (its address, worst
+ * severity, product), then one per service (port/transport, answers,
+ * findings above info). */
+static size_t host_rows(const sp_service *const *all, size_t n, size_t i, row *rows, size_t *nrows,
+                        size_t prod_max)
+{
+    size_t j = i;
+    sp_severity worst = SP_SEV_NONE;
+    while (j < n && !strcmp(all[j]->host, all[i]->host)) {
+        if ((int)all[j]->max_severity > (int)worst)
+            worst = all[j]->max_severity;
+        j++;
+    }
+    char tmp[256];
+    row *h = &rows[(*nrows)++];
+    for (int c = 0; c < 3; c++)
+        sp__buf_init(&h->c[c]);
+    cell(&h->c[0], all[i]->host, COL_MAX);
+    cell(&h->c[1], worst == SP_SEV_NONE ? "-" : sp_severity_name(worst), COL_MAX);
+    h->sev_col = 1;
+    /* The device is what its services say it is; differing products are listed. */
+    sp__buf prod;
+    sp__buf_init(&prod);
+    for (size_t k = i; k < j; k++) {
+        sp__service_product(all[k], tmp, sizeof(tmp));
+        if (!tmp[0] || (prod.len && strstr(sp__buf_cstr(&prod), tmp)))
+            continue;
+        if (all[k]->fingerprint && all[k]->fingerprint->type)
+            snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), " (%s)",
+                     all[k]->fingerprint->type);
+        sp__buf_printf(&prod, "%s%s", prod.len ? "; " : "", tmp);
+    }
+    cell(&h->c[2], prod.len ? sp__buf_cstr(&prod) : "-", prod_max);
+    sp__buf_free(&prod);
+    for (size_t k = i; k < j; k++) {
+        const sp_service *v = all[k];
+        row *r = &rows[(*nrows)++];
+        for (int c = 0; c < 3; c++)
+            sp__buf_init(&r->c[c]);
+        snprintf(tmp, sizeof(tmp), "  %u/%s", v->port, sp_transport_name(v->transport));
+        cell(&r->c[0], tmp, COL_MAX);
+        sp__buf st;
+        sp__buf_init(&st);
+        if (v->role) /* from a capture: what the endpoint was seen doing */
+            sp__buf_printf(&st, "[%s]%s", v->role, v->n_replies ? " " : "");
+        for (size_t x = 0; x < v->n_replies; x++) {
+            const sp_reply *rp = &v->replies[x];
+            if (v->n_replies == 1)
+                sp__buf_printf(&st, "%d %s", rp->status, rp->reason ? rp->reason : "");
+            else
+                sp__buf_printf(&st, "%s%s:%d", x ? " " : "", rp->method, rp->status);
+        }
+        if (v->responder_differs)
+            sp__buf_printf(&st, " from %s", v->responder);
+        cell(&r->c[1], sp__buf_cstr(&st), 64);
+        sp__buf_free(&st);
+        sp__buf f;
+        sp__buf_init(&f);
+        for (size_t x = 0; x < v->n_findings; x++)
+            if (v->findings[x].severity > SP_SEV_INFO)
+                sp__buf_printf(&f, "%s%s", f.len ? ", " : "", v->findings[x].id);
+        sp__buf_printable(&r->c[2], f.len ? sp__buf_cstr(&f) : "-");
+        sp__buf_cstr(&r->c[2]);
+        sp__buf_free(&f);
+    }
+    return j;
+}
+
+static void device_table(FILE *fp, const sp__scan_meta *meta, const sp_service *const *all,
+                         size_t n)
+{
+    static const char *const head[3] = {"HOST / SERVICE", "WORST / ANSWERS", "PRODUCT / FINDINGS"};
+    if (!n) {
+        fputs("No SIP service answered.\n", fp);
+        return;
+    }
+    row *rows = calloc(2 * n + 1, sizeof(*rows));
+    if (!rows)
+        return;
+    size_t nrows = 0;
+    size_t prod_max = meta->columns > 40 ? meta->columns - 30 : 200;
+    for (size_t i = 0; i < n;)
+        i = host_rows(all, n, i, rows, &nrows, prod_max);
+    size_t w[2] = {strlen(head[0]), strlen(head[1])};
+    for (size_t r = 0; r < nrows; r++)
+        for (int c = 0; c < 2; c++)
+            if (width(sp__buf_cstr(&rows[r].c[c])) > w[c])
+                w[c] = width(sp__buf_cstr(&rows[r].c[c]));
+    /* On a narrow terminal the answers column gives way first. */
+    size_t indent = w[0] + 2 + w[1] + 2;
+    /* The findings column needs room for its longest id. */
+    if (meta->columns && indent + 26 > meta->columns && w[1] > 16) {
+        size_t cut = indent + 26 - meta->columns;
+        w[1] = w[1] > cut + 16 ? w[1] - cut : 16;
+        for (size_t r = 0; r < nrows; r++) {
+            if (width(sp__buf_cstr(&rows[r].c[1])) <= w[1])
+                continue;
+            sp__buf t;
+            sp__buf_init(&t);
+            cell(&t, sp__buf_cstr(&rows[r].c[1]), w[1]);
+            sp__buf_free(&rows[r].c[1]);
+            rows[r].c[1] = t;
+        }
+        indent = w[0] + 2 + w[1] + 2;
+    }
+    size_t avail = meta->columns > indent ? meta->columns - indent : 0;
+    put_cell(fp, head[0], w[0], 0);
+    put_cell(fp, head[1], w[1], 0);
+    fprintf(fp, "%s\n", head[2]);
+    for (size_t r = 0; r < nrows; r++) {
+        put_cell(fp, sp__buf_cstr(&rows[r].c[0]), w[0], 0);
+        put_cell(fp, sp__buf_cstr(&rows[r].c[1]), w[1], meta->color && rows[r].sev_col);
+        if (rows[r].sev_col && avail) { /* the product: cut to the width left */
+            sp__buf t;
+            sp__buf_init(&t);
+            cell(&t, sp__buf_cstr(&rows[r].c[2]), avail);
+            fprintf(fp, "%s\n", sp__buf_cstr(&t));
+            sp__buf_free(&t);
+        } else {
+            put_wrapped(fp, sp__buf_cstr(&rows[r].c[2]), indent, avail);
+        }
+        for (int c = 0; c < 3; c++)
+            sp__buf_free(&rows[r].c[c]);
+    }
+    free(rows);
 }
 
 typedef struct text_groups {
@@ -109,6 +225,17 @@ typedef struct text_groups {
     int *header;
     int color;
 } text_groups;
+
+static int same_evidence(const sp_finding *a, const sp_finding *b)
+{
+    if (a->n_evidence != b->n_evidence || a->n_evidence == 0 ||
+        (a->accepted != NULL) != (b->accepted != NULL))
+        return 0;
+    for (size_t e = 0; e < a->n_evidence; e++)
+        if (strcmp(a->evidence[e], b->evidence[e]) != 0)
+            return 0;
+    return 1;
+}
 
 static void text_group(const sp_finding_info *info, const sp__finding_hit *hits, size_t n,
                        void *data)
@@ -139,6 +266,20 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
         if (hits[i].f->is_new == 1)
             strcat(where, " NEW");
         sp__buf_printf(&b, "  %-*s", col, where);
+        /* Evidence the same as an earlier service's of this finding (the same
+         * device over UDP, TCP and TLS) is shown once and referred to. */
+        size_t same = i;
+        for (size_t k = 0; k < i && same == i; k++)
+            if (same_evidence(hits[k].f, hits[i].f))
+                same = k;
+        if (same != i) {
+            char first[96];
+            sp__service_address(hits[same].svc, first, sizeof(first));
+            sp__buf_printf(&b, "the same as %s\n", first);
+            fputs(sp__buf_cstr(&b), tg->fp);
+            sp__buf_free(&b);
+            continue;
+        }
         for (size_t e = 0; e < hits[i].f->n_evidence; e++) {
             if (e)
                 sp__buf_printf(&b, "\n  %*s", col, "");
@@ -154,6 +295,26 @@ static void text_group(const sp_finding_info *info, const sp__finding_hit *hits,
         sp__buf_free(&b);
     }
     fprintf(tg->fp, "  fix: %s\n", info->remediation);
+}
+
+/* Info findings in one line, each with how many services have it (-v lists them). */
+static void info_summary(FILE *fp, const sp_service *const *all, size_t n)
+{
+    int any = 0;
+    for (size_t c = 0; sp_finding_catalogue(c); c++) {
+        const sp_finding_info *info = sp_finding_catalogue(c);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < all[i]->n_findings; j++)
+                k += all[i]->findings[j].severity == SP_SEV_INFO &&
+                     !strcmp(all[i]->findings[j].id, info->id);
+        if (!k)
+            continue;
+        fprintf(fp, "%s%s (%zu)", any ? ", " : "\nInfo: ", info->id, k);
+        any = 1;
+    }
+    if (any)
+        fputs(" (-v lists them)\n", fp);
 }
 
 /* One "  label  value" line; the value is the peer's text, made harmless. */
@@ -180,6 +341,18 @@ static void tls_section(FILE *fp, const sp_service *const *all, size_t n)
         }
         char addr[160], key[64];
         sp__service_address(all[i], addr, sizeof(addr));
+        /* One certificate on many services (a device over several ports) is shown once. */
+        size_t first = i;
+        for (size_t k = 0; k < i && first == i; k++)
+            if (all[k]->tls && all[k]->tls->sha256 && t->sha256 &&
+                !strcmp(all[k]->tls->sha256, t->sha256))
+                first = k;
+        if (first != i) {
+            char other[160];
+            sp__service_address(all[first], other, sizeof(other));
+            fprintf(fp, "\n%s\n  the same certificate as %s\n", addr, other);
+            continue;
+        }
         fprintf(fp, "\n%s\n", addr);
         tls_line(fp, "protocol", t->version, NULL);
         tls_line(fp, "cipher", t->cipher, NULL);
@@ -228,38 +401,7 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
                     size_t n)
 {
     FILE *fp = w->fp;
-    size_t widths[N_COLS];
-    for (int c = 0; c < N_COLS; c++)
-        widths[c] = strlen(headings[c]);
-
-    sp__buf(*cells)[N_COLS] = calloc(n ? n : 1, sizeof(*cells));
-    if (!cells) {
-        w->failed = 1;
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        make_cells(all[i], cells[i]);
-        for (int c = 0; c < N_COLS; c++)
-            if (width(sp__buf_cstr(&cells[i][c])) > widths[c])
-                widths[c] = width(sp__buf_cstr(&cells[i][c]));
-    }
-    if (n) {
-        for (int c = 0; c < N_COLS; c++)
-            pad(fp, headings[c], widths[c], c == N_COLS - 1, 0);
-        fputc('\n', fp);
-        for (size_t i = 0; i < n; i++) {
-            for (int c = 0; c < N_COLS; c++)
-                pad(fp, sp__buf_cstr(&cells[i][c]), widths[c], c == N_COLS - 1,
-                    meta->color && c == C_SEV);
-            fputc('\n', fp);
-        }
-    } else {
-        fputs("No SIP service answered.\n", fp);
-    }
-    for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < N_COLS; c++)
-            sp__buf_free(&cells[i][c]);
-    free(cells);
+    device_table(fp, meta, all, n);
 
     tls_section(fp, all, n);
     report_sections(fp, meta, all, n);
@@ -268,7 +410,9 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
      * advice is given once, with each affected service and its evidence. */
     int header = 0;
     text_groups tg = {fp, &header, meta->color};
-    sp__each_finding_group(all, n, SP_SEV_LOW, text_group, &tg);
+    sp__each_finding_group(all, n, meta->verbose ? SP_SEV_INFO : SP_SEV_LOW, text_group, &tg);
+    if (!meta->verbose)
+        info_summary(fp, all, n);
 
     if (meta->fixed && meta->fixed->n) {
         fputs("\nFixed since the baseline\n", fp);

@@ -36,6 +36,8 @@ typedef struct sp__scan_meta {
                                  * fixed is not determined (fixed is empty) */
     sp_severity fail_on;        /* SP_SEV_NONE: nothing fails */
     int color;                  /* the caller asked for ANSI colours (text on a terminal) */
+    unsigned columns;           /* text: fit lines to this width (0: no limit) */
+    int verbose;                /* text: list info findings too */
     const char *scan_id;        /* random per run (sp_observation) */
     const char *vantage;
     const char *targets_id;   /* digest of targets, excludes, ports, transports, methods */

@@ -90,6 +90,8 @@ void sp__begin(sp_scan *s, sp__scan_meta *meta, char *started, size_t len)
     meta->started = started;
     meta->fail_on = s->set.fail_on;
     meta->color = s->set.color;
+    meta->columns = s->set.columns;
+    meta->verbose = s->set.verbose;
     for (size_t i = 0; i < s->n_writers; i++)
         if (s->writers[i]->type->begin)
             s->writers[i]->type->begin(s->writers[i], meta);

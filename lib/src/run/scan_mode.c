@@ -135,6 +135,7 @@ static int discover(sp_scan *s, unsigned first_round, uint64_t first_j)
         sp__walk_init(&w, &perm, s->set.shard_index, s->set.shard_count);
         while ((first_round > 0 || w.next_j < first_j) && sp__walk_next(&w, &v))
             s->run.expected++;
+        s->run.resumed_before = s->run.expected;
     }
     unsigned rounds = s->set.dry_run ? 1 : s->set.retries + 1;
     for (unsigned r = first_round; r < rounds && !rc && !s->stop; r++) {
@@ -261,7 +262,7 @@ int sp__mode_scan(sp_scan *s)
         rc = sp__engine_invite(s);
     end_delivery(s, rc != SP_OK);
     s->summary.elapsed_s = (double)(sp__now_ns() - s->run.start_ns) / 1e9;
-    sp__engine_progress(s, 1);
+    sp__engine_progress(s, 2);
     if (s->run.pcap_out) {
         if (sp__pcap_writer_close(s->run.pcap_out) != 0 && !rc)
             rc = sp__fail(s, SP_EIO, "cannot write the packets to '%s': %s", s->set.write_pcap,
