@@ -33,6 +33,22 @@ grep -q '&lt;img src=x onerror=' "$WORK/report.dom" || fail "hostile banner not 
 expect_eq "$(grep -o '<rect class="bar"' "$WORK/report.dom" | wc -l)" 5 "chart bars"
 grep -q 'Registrar accepts REGISTER without authentication' "$WORK/report.dom" || fail "finding missing"
 
+# Every section of the client report is there and visible: the text of the
+# page as chromium prints it (to PDF) holds each heading and a line of each.
+if command -v pdftotext >/dev/null; then
+    chrome --no-pdf-header-footer --print-to-pdf="$WORK/report.pdf" "file://$WORK/report.html" >/dev/null
+    pdftotext -layout "$WORK/report.pdf" "$WORK/report.pdf.txt"
+    for sec in "Executive summary" "Scope" "Remediation plan" "Findings" "Services" \
+        "What was tested" "Appendix: every host" "Methodology and limitations" "Scan details"; do
+        grep -q "$sec" "$WORK/report.pdf.txt" || fail "the printed report lacks '$sec'"
+    done
+    grep -q "Registrar accepts REGISTER without authentication: 1 host (127.0.19.3)" "$WORK/report.pdf.txt" ||
+        fail "the summary does not name the risk once with its host"
+    grep -q "Why this severity" "$WORK/report.pdf.txt" || fail "no severity rationale in print"
+    grep -q "No answer over UDP is not proof that nothing listens" "$WORK/report.pdf.txt" ||
+        fail "no limitations in print"
+fi
+
 ART=${SP_ARTIFACTS:-$WORK}
 mkdir -p "$ART"
 chrome --window-size=1200,1800 --screenshot="$ART/report.png" "file://$WORK/report.html" >/dev/null

@@ -46,7 +46,17 @@ grep -q 'register-without-auth\|known-vulnerable-version' "$html" || fail "findi
 # Markdown: the same content, escaped.
 md="$WORK/a/r.md"
 grep -q '^## Executive summary' "$md" || fail "markdown summary"
-grep -q '&lt;script&gt;' "$md" || fail "markdown escaping"
+grep -q '&lt;script>' "$md" || fail "markdown escaping"
+grep -q '<script' "$md" && fail "a tag reached the markdown"
+grep -q -- '-&gt;' "$md" && fail "markdown escapes '>' needlessly"
+# The client report's sections, in both formats, the same.
+for sec in "Executive summary" "Scope" "Remediation plan" "Findings" "What was tested" \
+    "Appendix: every host" "Methodology and limitations" "Scan details"; do
+    grep -q "^## $sec" "$md" || fail "markdown lacks $sec"
+    grep -q "<h2>$sec</h2>" "$html" || fail "html lacks $sec"
+done
+grep -q "Extension enumeration: not run (opt-in)." "$md" || fail "markdown: tests that did not run"
+grep -q "Extension enumeration: not run (opt-in)." "$html" || fail "html: tests that did not run"
 grep -q '\\\*bold\\\*' "$md" || fail "markdown emphasis not escaped"
 grep -q '\\\[link\\\]' "$md" || fail "markdown link not escaped"
 

@@ -4,6 +4,7 @@
  * services, and scan details, with print CSS. Everything that came off the
  * network is escaped, and a Content-Security-Policy forbids scripts even if
  * something slipped through. */
+#include "output/client_report.h"
 #include "output/report.h"
 #include "output/writer.h"
 
@@ -35,14 +36,17 @@ static const char style[] =
     "page-break-inside:avoid}"
     ".fix{background:#f3f9f1;padding:.5em .8em;border-radius:.3em}"
     "dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dt{color:#5b7083}"
-    "dd{margin:0}footer{margin-top:3em;color:#5b7083;font-size:.85em}"
+    "dd{margin:0}.kv{margin:.15em 0}.kv .k{color:#5b7083;display:inline-block;min-width:9em}"
+    ".why{color:#5b7083;font-size:.9em}footer{margin-top:3em;color:#5b7083;font-size:.85em}"
     "@media print{body{margin:0;max-width:none;font-size:11pt}h2{page-break-after:avoid}"
     "a{color:inherit}}";
 
 static void chart(FILE *fp, const sp_summary *s)
 {
+    /* Scaled to the findings that matter: an info bar is capped at that
+     * scale (its count is still written) rather than dwarfing the rest. */
     uint64_t max = 1;
-    for (int i = 0; i <= SP_SEV_CRITICAL; i++)
+    for (int i = SP_SEV_LOW; i <= SP_SEV_CRITICAL; i++)
         if (s->findings_by_severity[i] > max)
             max = s->findings_by_severity[i];
     fputs("<svg id=\"severity-chart\" role=\"img\" aria-label=\"Findings by severity\" "
@@ -51,7 +55,7 @@ static void chart(FILE *fp, const sp_summary *s)
           fp);
     for (int i = SP_SEV_CRITICAL, row = 0; i >= SP_SEV_INFO; i--, row++) {
         uint64_t v = s->findings_by_severity[i];
-        double w = 400.0 * (double)v / (double)max;
+        double w = 400.0 * (double)(v > max ? max : v) / (double)max;
         int y = 8 + row * 32;
         fprintf(fp,
                 "<text x=\"0\" y=\"%d\" font-size=\"13\" fill=\"#1d2329\">%s</text>"
@@ -80,7 +84,9 @@ static void html_group(const sp_finding_info *info, const sp__finding_hit *hits,
     esc(fp, info->title);
     fprintf(fp, "</h3>\n<p class=\"meta\"><code>%s</code> &middot; %zu service%s</p>\n", info->id,
             n, n == 1 ? "" : "s");
-    fputs("<table><tr><th>Service</th><th>Evidence</th></tr>\n", fp);
+    fputs("<p class=\"why\">Why this severity: ", fp);
+    esc(fp, sp__severity_rationale(info->id, info->severity));
+    fputs("</p>\n<table><tr><th>Service</th><th>Evidence</th></tr>\n", fp);
     for (size_t i = 0; i < n; i++) {
         char where[96];
         sp__service_address(hits[i].svc, where, sizeof(where));
@@ -106,43 +112,75 @@ static void html_group(const sp_finding_info *info, const sp__finding_hit *hits,
     fputs("</p>\n</article>\n", fp);
 }
 
-static void summary_sentence(FILE *fp, const sp_summary *s, const sp_service *const *all, size_t n)
+/* ---- The shared report content (output/client_report.c) in HTML ---- */
+
+typedef struct hdoc {
+    FILE *fp;
+    int open;
+} hdoc;
+
+static void h_section(void *c, const char *id, const char *title)
 {
-    fprintf(fp, "<p>%llu SIP service%s answered the scan. ", (unsigned long long)s->services,
-            s->services == 1 ? "" : "s");
-    if (s->max_severity == SP_SEV_NONE || s->max_severity == SP_SEV_INFO) {
-        fputs("No finding above informational was made.</p>\n", fp);
-        return;
-    }
-    fputs("The most serious findings:</p>\n<ul>\n", fp);
-    size_t shown = 0;
-    for (int sev = SP_SEV_CRITICAL; sev >= SP_SEV_HIGH && shown < 8; sev--)
-        for (size_t i = 0; i < n && shown < 8; i++)
-            for (size_t k = 0; k < all[i]->n_findings && shown < 8; k++)
-                if ((int)all[i]->findings[k].severity == sev) {
-                    char where[96];
-                    sp__service_address(all[i], where, sizeof(where));
-                    fprintf(fp, "<li><span class=\"sev sev-%s\">%s</span> ",
-                            sp_severity_name((sp_severity)sev), sp_severity_name((sp_severity)sev));
-                    esc(fp, all[i]->findings[k].title);
-                    fputs(" on ", fp);
-                    esc(fp, where);
-                    if (all[i]->fingerprint) {
-                        fputs(" (", fp);
-                        esc(fp, all[i]->fingerprint->product);
-                        if (all[i]->fingerprint->version) {
-                            fputs(" ", fp);
-                            esc(fp, all[i]->fingerprint->version);
-                        }
-                        fputs(")", fp);
-                    }
-                    fputs("</li>\n", fp);
-                    shown++;
-                }
-    if (!shown)
-        fputs("<li>Medium and low findings only; see below.</li>\n", fp);
-    fputs("</ul>\n", fp);
+    hdoc *d = c;
+    if (d->open)
+        fputs("</section>\n", d->fp);
+    fprintf(d->fp, "<section id=\"%s\">\n<h2>", id);
+    esc(d->fp, title);
+    fputs("</h2>\n", d->fp);
+    d->open = 1;
 }
+
+static void h_heading(void *c, const char *text)
+{
+    hdoc *d = c;
+    fputs("<h3>", d->fp);
+    esc(d->fp, text);
+    fputs("</h3>\n", d->fp);
+}
+
+static void h_para(void *c, const char *text)
+{
+    hdoc *d = c;
+    fputs("<p>", d->fp);
+    esc(d->fp, text);
+    fputs("</p>\n", d->fp);
+}
+
+static void h_list(void *c, int ordered, int open)
+{
+    hdoc *d = c;
+    fputs(open ? (ordered ? "<ol>\n" : "<ul>\n") : (ordered ? "</ol>\n" : "</ul>\n"), d->fp);
+}
+
+static void h_item(void *c, const char *sev, const char *text)
+{
+    hdoc *d = c;
+    fputs("<li>", d->fp);
+    if (sev)
+        fprintf(d->fp, "<span class=\"sev sev-%s\">%s</span> ", sev, sev);
+    esc(d->fp, text);
+    fputs("</li>\n", d->fp);
+}
+
+static void h_pair(void *c, const char *key, const char *value)
+{
+    hdoc *d = c;
+    fputs("<div class=\"kv\"><span class=\"k\">", d->fp);
+    esc(d->fp, key);
+    fputs("</span> ", d->fp);
+    esc(d->fp, value);
+    fputs("</div>\n", d->fp);
+}
+
+static void h_end(void *c)
+{
+    hdoc *d = c;
+    if (d->open)
+        fputs("</section>\n", d->fp);
+    d->open = 0;
+}
+
+static const sp__doc_ops html_doc = {h_section, h_heading, h_para, h_list, h_item, h_pair, h_end};
 
 static void list(FILE *fp, const sp__strv *v)
 {
@@ -197,7 +235,8 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
             s->interrupted ? " &middot; <strong>interrupted: partial results</strong>" : "");
 
     fputs("<section id=\"summary\">\n<h2>Executive summary</h2>\n", fp);
-    summary_sentence(fp, s, all, n);
+    hdoc hd = {fp, 0};
+    sp__report_summary(&html_doc, &hd, meta, all, n);
     chart(fp, s);
     if (meta->fixed) {
         char cmp[200];
@@ -210,6 +249,8 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         fputs(i + 1 == meta->warnings->n ? "</li>\n</ul>\n" : "</li>\n", fp);
     }
     fputs("</section>\n", fp);
+    sp__report_scope_and_plan(&html_doc, &hd, meta, all, n);
+    h_end(&hd);
     if (meta->results)
         html_vantages(fp, all, n);
 
@@ -272,6 +313,9 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     if (!n)
         fputs("<tr><td colspan=\"5\">No SIP service answered.</td></tr>\n", fp);
     fputs("</table>\n</section>\n", fp);
+
+    sp__report_appendix(&html_doc, &hd, meta, all, n);
+    h_end(&hd);
 
     fputs("<section id=\"scan\">\n<h2>Scan details</h2>\n<dl>\n<dt>Targets</dt><dd>", fp);
     list(fp, meta->targets);

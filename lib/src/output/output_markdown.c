@@ -1,7 +1,9 @@
 /* Markdown writer: the same report as html, for reports written in
  * Markdown. Network text is escaped both for Markdown (so a banner cannot
  * add emphasis, links or code, or break a table: \ ` * _ [ ] | ~) and for
- * HTML, which Markdown passes through (< > &). */
+ * HTML, which Markdown passes through (< always, & where it could start an
+ * entity; > opens nothing, so "REGISTER -> 200" stays readable). */
+#include "output/client_report.h"
 #include "output/report.h"
 #include "output/writer.h"
 
@@ -15,10 +17,9 @@ static void esc(FILE *fp, const char *raw)
     for (const char *p = sp__buf_cstr(&b); *p; p++) {
         if (*p == '<')
             fputs("&lt;", fp);
-        else if (*p == '>')
-            fputs("&gt;", fp);
-        else if (*p == '&')
-            fputs("&amp;", fp);
+        else if (*p == '&' &&
+                 (p[1] == '#' || (p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')))
+            fputs("&amp;", fp); /* only what could start an entity; '>' opens no tag */
         else if (strchr("\\`*_[]|~", *p)) {
             fputc('\\', fp);
             fputc(*p, fp);
@@ -34,8 +35,9 @@ static void md_group(const sp_finding_info *info, const sp__finding_hit *hits, s
     FILE *fp = data;
     fprintf(fp, "\n### %s: ", sp_severity_name(info->severity));
     esc(fp, info->title);
-    fprintf(fp, "\n\n`%s`, %zu service%s\n\n| Service | Evidence |\n| --- | --- |\n", info->id, n,
-            n == 1 ? "" : "s");
+    fprintf(fp, "\n\n`%s`, %zu service%s. Why this severity: ", info->id, n, n == 1 ? "" : "s");
+    esc(fp, sp__severity_rationale(info->id, info->severity));
+    fputs("\n\n| Service | Evidence |\n| --- | --- |\n", fp);
     for (size_t i = 0; i < n; i++) {
         char where[96];
         sp__service_address(hits[i].svc, where, sizeof(where));
@@ -60,6 +62,73 @@ static void md_group(const sp_finding_info *info, const sp__finding_hit *hits, s
     esc(fp, info->remediation);
     fputs("\n", fp);
 }
+
+/* ---- The shared report content (output/client_report.c) in Markdown ---- */
+
+typedef struct mdoc {
+    FILE *fp;
+    int ordered, number; /* the list being written */
+} mdoc;
+
+static void m_section(void *c, const char *id, const char *title)
+{
+    (void)id;
+    fprintf(((mdoc *)c)->fp, "\n## %s\n\n", title);
+}
+
+static void m_heading(void *c, const char *text)
+{
+    FILE *fp = ((mdoc *)c)->fp;
+    fputs("\n### ", fp);
+    esc(fp, text);
+    fputs("\n\n", fp);
+}
+
+static void m_para(void *c, const char *text)
+{
+    FILE *fp = ((mdoc *)c)->fp;
+    esc(fp, text);
+    fputs("\n\n", fp);
+}
+
+static void m_list(void *c, int ordered, int open)
+{
+    mdoc *d = c;
+    d->ordered = ordered;
+    d->number = 0;
+    if (!open)
+        fputs("\n", d->fp);
+}
+
+static void m_item(void *c, const char *sev, const char *text)
+{
+    mdoc *d = c;
+    if (d->ordered)
+        fprintf(d->fp, "%d. ", ++d->number);
+    else
+        fputs("- ", d->fp);
+    if (sev)
+        fprintf(d->fp, "**%s** ", sev);
+    esc(d->fp, text);
+    fputs("\n", d->fp);
+}
+
+static void m_pair(void *c, const char *key, const char *value)
+{
+    FILE *fp = ((mdoc *)c)->fp;
+    fputs("- **", fp);
+    esc(fp, key);
+    fputs(":** ", fp);
+    esc(fp, value);
+    fputs("\n", fp);
+}
+
+static void m_end(void *c)
+{
+    (void)c;
+}
+
+static const sp__doc_ops md_doc = {m_section, m_heading, m_para, m_list, m_item, m_pair, m_end};
 
 static void list(FILE *fp, const sp__strv *v)
 {
@@ -98,8 +167,9 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
     esc(fp, meta->started);
     fprintf(fp, ", sipprobe %s.%s\n\n## Executive summary\n\n", meta->version,
             s->interrupted ? " **Interrupted: partial results.**" : "");
-    fprintf(fp, "%llu SIP service%s answered.\n\n| Severity | Findings |\n| --- | --- |\n",
-            (unsigned long long)s->services, s->services == 1 ? "" : "s");
+    mdoc md = {fp, 0, 0};
+    sp__report_summary(&md_doc, &md, meta, all, n);
+    fputs("| Severity | Findings |\n| --- | --- |\n", fp);
     for (int i = SP_SEV_CRITICAL; i >= SP_SEV_INFO; i--)
         fprintf(fp, "| %s | %llu |\n", sp_severity_name((sp_severity)i),
                 (unsigned long long)s->findings_by_severity[i]);
@@ -114,6 +184,8 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
         esc(fp, meta->warnings->v[i]);
         fputs("\n", fp);
     }
+
+    sp__report_scope_and_plan(&md_doc, &md, meta, all, n);
 
     fputs("\n## Findings\n", fp);
     sp__each_finding_group(all, n, SP_SEV_INFO, md_group, fp);
@@ -162,6 +234,7 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
     }
     if (meta->results && n)
         md_vantages(fp, all, n);
+    sp__report_appendix(&md_doc, &md, meta, all, n);
 
     fputs("\n## Scan details\n\n- Targets: ", fp);
     list(fp, meta->targets);
@@ -171,9 +244,9 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
     esc(fp, meta->ports);
     fputs("\n- Probes: ", fp);
     esc(fp, meta->methods);
-    fprintf(fp, "\n- Rate: %u probes/s, %u retries, wait %u ms\n- Seed %llu, shard %u/%u\n",
-            meta->rate, meta->retries, meta->wait_ms, (unsigned long long)meta->seed,
-            meta->shard_index, meta->shard_count);
+    fprintf(fp, "\n- Rate: %u probes/s, %u retr%s, wait %u ms\n- Seed %llu, shard %u/%u\n",
+            meta->rate, meta->retries, meta->retries == 1 ? "y" : "ies", meta->wait_ms,
+            (unsigned long long)meta->seed, meta->shard_index, meta->shard_count);
     fputs("- Started: ", fp);
     esc(fp, meta->started);
     fputs("; finished: ", fp);

@@ -43,6 +43,12 @@ typedef struct sp__scan_meta {
     const char *targets_id;   /* digest of targets, excludes, ports, transports, methods */
     const sp__strv *results;  /* a report: the results it merged; else NULL */
     const sp__strv *warnings; /* a report: shard checks and unreadable input; else NULL */
+    sp_mode mode;
+    uint64_t endpoints; /* a scan: (address, port, transport) endpoints it probed */
+    char source[80];    /* a scan: the chosen source address, or "" */
+    int enumerated;     /* extension enumeration ran */
+    int audited;        /* the password audit ran */
+    int invite_checked; /* the INVITE check ran */
 } sp__scan_meta;
 
 typedef struct sp__writer sp__writer;

@@ -92,6 +92,17 @@ void sp__begin(sp_scan *s, sp__scan_meta *meta, char *started, size_t len)
     meta->color = s->set.color;
     meta->columns = s->set.columns;
     meta->verbose = s->set.verbose;
+    meta->mode = s->mode;
+    if (s->mode == SP_MODE_SCAN) {
+        meta->endpoints = s->set.targets.pairs / (s->set.shard_count ? s->set.shard_count : 1);
+        if (s->set.source.has_addr)
+            sp__addr_format(&s->set.source.addr, meta->source, sizeof(meta->source));
+        meta->enumerated = s->set.exts.count > 0;
+        meta->audited = s->set.audit_passwords && meta->enumerated;
+        meta->invite_checked = s->set.check_invite;
+    } else if (s->mode == SP_MODE_CAPTURE) {
+        meta->audited = s->set.audit_passwords;
+    }
     for (size_t i = 0; i < s->n_writers; i++)
         if (s->writers[i]->type->begin)
             s->writers[i]->type->begin(s->writers[i], meta);
