@@ -63,3 +63,13 @@ int sp__active_send(sp_scan *s, const sp__entry *e, const char *buf, size_t len)
     }
     return SP_OK;
 }
+
+void sp__active_idle(sp_scan *s, uint64_t wake)
+{
+    sp__engine_progress(s, 0);
+    if (sp__engine_drain(s, 4) == 0) {
+        uint64_t now = sp__now_ns();
+        if (wake > now)
+            sp__engine_io_wait(s, wake - now);
+    }
+}

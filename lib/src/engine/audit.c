@@ -261,12 +261,7 @@ int sp__engine_audit(sp_scan *s)
         }
         if (!active)
             break;
-        sp__engine_progress(s, 0);
-        if (sp__engine_drain(s, 4) == 0) {
-            now = sp__now_ns();
-            if (wake > now)
-                sp__engine_io_wait(s, wake - now);
-        }
+        sp__active_idle(s, wake);
     }
     for (size_t i = 0; i < run.n; i++)
         if (run.hosts[i].a.next != SP__AUDIT_DONE || run.hosts[i].waiting)

@@ -374,12 +374,7 @@ int sp__engine_invite(sp_scan *s)
             break;
         /* A stop request still lets calls be cancelled: the time limit
          * bounds it. */
-        sp__engine_progress(s, 0);
-        if (sp__engine_drain(s, 4) == 0) {
-            now = sp__now_ns();
-            if (wake > now)
-                sp__engine_io_wait(s, wake - now);
-        }
+        sp__active_idle(s, wake);
     }
     s->run.invite = NULL;
     for (size_t i = 0; i < run.n; i++) {

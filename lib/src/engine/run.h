@@ -162,6 +162,10 @@ void sp__active_target(const sp__entry *e, char *uri, size_t ucap, char *host, s
 /* Sends one datagram to the entry's service (and records it, redacted). */
 int sp__active_send(struct sp_scan *s, const sp__entry *e, const char *buf, size_t len);
 
+/* Between two steps of an active phase: replies handled, else a sleep
+ * until wake (or something arrives). */
+void sp__active_idle(struct sp_scan *s, uint64_t wake);
+
 /* engine/audit.c: the password audit phase, after enumeration. */
 int sp__engine_audit(struct sp_scan *s);
 /* engine/invite.c: the INVITE check phase, last. */

@@ -397,6 +397,22 @@ static void report_sections(FILE *fp, const sp__scan_meta *meta, const sp_servic
     sp__buf_free(&b);
 }
 
+/* A titled list of network text ("host:port/udp finding-id"), if any. */
+static void text_list(FILE *fp, const char *title, const sp__strv *v)
+{
+    if (!v || !v->n)
+        return;
+    fprintf(fp, "\n%s\n", title);
+    sp__buf b;
+    sp__buf_init(&b);
+    for (size_t i = 0; i < v->n; i++) {
+        sp__buf_reset(&b);
+        sp__buf_printable(&b, v->v[i]);
+        fprintf(fp, "  %s\n", sp__buf_cstr(&b));
+    }
+    sp__buf_free(&b);
+}
+
 static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
@@ -414,26 +430,9 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     if (!meta->verbose)
         info_summary(fp, all, n);
 
-    if (meta->fixed && meta->fixed->n) {
-        fputs("\nFixed since the baseline\n", fp);
-        for (size_t i = 0; i < meta->fixed->n; i++) {
-            sp__buf b;
-            sp__buf_init(&b);
-            sp__buf_printable(&b, meta->fixed->v[i]);
-            fprintf(fp, "  %s\n", sp__buf_cstr(&b));
-            sp__buf_free(&b);
-        }
-    }
-    if (meta->not_seen && meta->not_seen->n) {
-        fputs("\nNot seen this time (the service did not answer; not counted as fixed)\n", fp);
-        for (size_t i = 0; i < meta->not_seen->n; i++) {
-            sp__buf b;
-            sp__buf_init(&b);
-            sp__buf_printable(&b, meta->not_seen->v[i]);
-            fprintf(fp, "  %s\n", sp__buf_cstr(&b));
-            sp__buf_free(&b);
-        }
-    }
+    text_list(fp, "Fixed since the baseline", meta->fixed);
+    text_list(fp, "Not seen this time (the service did not answer; not counted as fixed)",
+              meta->not_seen);
     const sp_summary *s = meta->summary;
     if (meta->fixed) {
         char cmp[200];
