@@ -164,7 +164,9 @@ stop_kamailio
 #    102 with 4321, which was refused: 101 falls, 102 does not, though 4321
 #    would "match" its own refused answer.
 P="$SP_SOURCE_DIR/fixtures/pcap"
-"$SIPPROBE" -q --read "$P/sipsak-weak-password.pcap" --audit-passwords -f json -o "$WORK/c1.json"
+"$SIPPROBE" --read "$P/sipsak-weak-password.pcap" --audit-passwords -f json -o "$WORK/c1.json" 2>"$WORK/c1.err"
+grep -q "password audit of the capture (nothing sent): 2 accepted digest answers tested, 1 weak password$" \
+    "$WORK/c1.err" || fail "capture audit line: $(cat "$WORK/c1.err")"
 expect_eq "$(jq -r '[.services[].audit // empty | .weak[] | "\(.extension):\(.kind)"] | join(",")' "$WORK/c1.json")" \
     "101:built-in list of common PINs and passwords" "capture: the accepted weak answer only"
 jq -r '.services[].findings[] | select(.id == "weak-password") | .evidence[0]' "$WORK/c1.json" |

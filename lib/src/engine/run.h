@@ -82,8 +82,9 @@ typedef struct sp__run {
     unsigned ck_round; /* the last checkpoint written */
     uint64_t ck_j;
     sp__pcap_writer *pcap_out;
-    struct sp__audit_run *audit;   /* the password audit, while it runs */
-    struct sp__invite_run *invite; /* the INVITE check, while it runs */
+    struct sp__audit_run *audit;            /* the password audit, while it runs */
+    struct sp__invite_run *invite;          /* the INVITE check, while it runs */
+    uint64_t offline_answers, offline_weak; /* capture mode: the password audit's counts */
 
     int opened; /* sp__engine_open ran: there is something to close */
     const sp__dgram_ops *dgram;

@@ -29,7 +29,12 @@ static void on_wire(void *ctx, const sp__wire_msg *m)
 /* The inventory keeps one record per endpoint, classified already. */
 static void on_inventory_service(void *ctx, sp__svc *svc)
 {
-    sp__deliver(ctx, svc, 1);
+    sp_scan *s = ctx;
+    if (svc->audit && svc->audit->pub.passwords_audited) { /* counted for the closing line */
+        s->run.offline_answers += svc->audit->pub.extensions;
+        s->run.offline_weak += svc->audit->n_weak;
+    }
+    sp__deliver(s, svc, 1);
 }
 
 /* Reads source i (a file, or the live interface past the files); 0 or an
@@ -103,6 +108,13 @@ int sp__mode_capture(sp_scan *s)
     if (cc.inv) {
         sp__inventory_finish(cc.inv, &s->fpdb, &s->vulns, on_inventory_service, s);
         sp__inventory_free(cc.inv);
+        if (s->set.audit_passwords)
+            sp__log(s, 0,
+                    "password audit of the capture (nothing sent): %llu accepted digest "
+                    "answer%s tested, %llu weak password%s",
+                    (unsigned long long)s->run.offline_answers,
+                    s->run.offline_answers == 1 ? "" : "s", (unsigned long long)s->run.offline_weak,
+                    s->run.offline_weak == 1 ? "" : "s");
     }
     s->summary.interrupted = s->stop > 0;
     s->summary.elapsed_s = (double)(sp__now_ns() - start_ns) / 1e9;

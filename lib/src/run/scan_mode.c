@@ -256,8 +256,12 @@ int sp__mode_scan(sp_scan *s)
     }
     if (!rc && !s->set.dry_run && s->set.exts.count && !s->stop)
         rc = sp__engine_enumerate(s);
-    if (!rc && !s->set.dry_run && s->set.audit_passwords && s->set.exts.count && !s->stop)
-        rc = sp__engine_audit(s);
+    if (!rc && !s->set.dry_run && s->set.audit_passwords && !s->stop) {
+        if (s->set.exts.count)
+            rc = sp__engine_audit(s);
+        else
+            sp__log(s, 0, "password audit: no extensions to audit (sp_scan_set_extensions)");
+    }
     if (!rc && !s->set.dry_run && s->set.check_invite && !s->stop)
         rc = sp__engine_invite(s);
     end_delivery(s, rc != SP_OK);
