@@ -11,14 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
-void sp__active_token(sp_scan *s, const sp__entry *e, int probe, uint32_t index, uint8_t seq,
+void sp__active_token(sp_scan *s, const sp__svc *svc, int probe, uint32_t index, uint8_t seq,
                       char *call_id, size_t cap, char branch[32], char tag[17])
 {
     sp__probe_id id;
     memset(&id, 0, sizeof(id));
-    id.addr = e->svc->host;
-    id.port = e->port;
-    id.transport = e->transport;
+    id.addr = svc->host;
+    id.port = svc->port;
+    id.transport = svc->transport;
     id.probe = (uint8_t)probe;
     id.attempt = seq;
     id.ext = index + 1;
@@ -31,23 +31,23 @@ void sp__active_token(sp_scan *s, const sp__entry *e, int probe, uint32_t index,
     snprintf(branch, 32, "z9hG4bK%s", tag);
 }
 
-void sp__active_target(const sp__entry *e, char *uri, size_t ucap, char *host, size_t hcap)
+void sp__active_target(const sp__svc *svc, char *uri, size_t ucap, char *host, size_t hcap)
 {
     char a[64];
-    sp__addr plain = e->svc->host;
+    sp__addr plain = svc->host;
     plain.scope = 0;
     sp__addr_format(&plain, a, sizeof(a));
     if (plain.family == 6)
         snprintf(host, hcap, "[%s]", a);
     else
         snprintf(host, hcap, "%s", a);
-    snprintf(uri, ucap, "sip:%s:%u", host, e->port);
+    snprintf(uri, ucap, "sip:%s:%u", host, svc->port);
 }
 
-int sp__active_send(sp_scan *s, const sp__entry *e, const char *buf, size_t len)
+int sp__active_send(sp_scan *s, const sp__svc *svc, const char *buf, size_t len)
 {
-    const sp__addr *dst = &e->svc->host;
-    sp__udp_out out = {.dst = *dst, .port = e->port, .buf = buf, .len = len};
+    const sp__addr *dst = &svc->host;
+    sp__udp_out out = {.dst = *dst, .port = svc->port, .buf = buf, .len = len};
     unsigned dropped = 0;
     if (s->run.dgram->send(s->run.dgram_ctx, dst->family, &out, 1, &dropped) < 0)
         return sp__fail(s, SP_ESOCKET, "sending failed: %s", strerror(errno));
@@ -59,7 +59,7 @@ int sp__active_send(sp_scan *s, const sp__entry *e, const char *buf, size_t len)
         char copy[SP__ACTIVE_MAX];
         size_t n = s->set.show_passwords ? len : sp__active_redact(buf, len, copy, sizeof(copy));
         sp__pcap_write(s->run.pcap_out, SP_TRANSPORT_UDP, &s->run.local_addr[f],
-                       s->run.local_port[f], dst, e->port, s->set.show_passwords ? buf : copy, n);
+                       s->run.local_port[f], dst, svc->port, s->set.show_passwords ? buf : copy, n);
     }
     return SP_OK;
 }

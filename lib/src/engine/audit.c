@@ -18,7 +18,7 @@
 #define MAX_AUDIT_EXTENSIONS 10000
 
 typedef struct audit_host {
-    sp__entry *e;
+    sp__svc *svc;
     sp__audit_host a;
     int waiting;
     uint8_t seq;
@@ -69,14 +69,14 @@ static int send_next(sp_scan *s, audit_host *h, size_t index, uint64_t now)
     int auth = h->a.next == SP__AUDIT_SEND_AUTH;
     char call_id[SP__TOKEN_MAX], branch[32], tag[17], uri[128], host[80], value[2048];
     h->seq++;
-    sp__active_token(s, h->e, SP__PROBE_AUDIT, (uint32_t)index, h->seq, call_id, sizeof(call_id),
+    sp__active_token(s, h->svc, SP__PROBE_AUDIT, (uint32_t)index, h->seq, call_id, sizeof(call_id),
                      branch, tag);
-    sp__active_target(h->e, uri, sizeof(uri), host, sizeof(host));
+    sp__active_target(h->svc, uri, sizeof(uri), host, sizeof(host));
     sp__active_req r = {
         .method = "REGISTER",
         .request_uri = uri,
         .transport = "UDP",
-        .local = s->run.local[h->e->svc->host.family == 6],
+        .local = s->run.local[h->svc->host.family == 6],
         .branch = branch,
         .from_user = ext,
         .from_tag = tag,
@@ -112,7 +112,7 @@ static int send_next(sp_scan *s, audit_host *h, size_t index, uint64_t now)
     h->deadline_ns = now + T1_NS;
     if (auth)
         h->next_attempt_ns = now + 1000000000ull / s->set.audit_rate;
-    return sp__active_send(s, h->e, h->req, h->req_len);
+    return sp__active_send(s, h->svc, h->req, h->req_len);
 }
 
 /* A request unanswered at its deadline: sent again, or silence. */
@@ -121,7 +121,7 @@ static int on_deadline(sp_scan *s, audit_host *h, uint64_t now)
     if (h->tries < 2) {
         h->tries++;
         h->deadline_ns = now + (T1_NS << h->tries);
-        return sp__active_send(s, h->e, h->req, h->req_len);
+        return sp__active_send(s, h->svc, h->req, h->req_len);
     }
     h->waiting = 0;
     sp__audit_silence(&h->a);
@@ -163,7 +163,7 @@ static void record_results(sp_scan *s, sp__audit_run *run)
 {
     for (size_t i = 0; i < run->n; i++) {
         audit_host *h = &run->hosts[i];
-        sp__svc *svc = h->e->svc;
+        sp__svc *svc = h->svc;
         sp__svc_audit *a = sp__svc_audit_get(svc);
         if (!a)
             continue;
@@ -215,7 +215,7 @@ int sp__engine_audit(sp_scan *s)
         }
         exts += list.n;
         sp__strv_free(&list);
-        h->e = e;
+        h->svc = e->svc;
         run.n++;
     }
     if (skipped)

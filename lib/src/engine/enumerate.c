@@ -37,13 +37,13 @@ static int enum_should_stop(sp__enum *en, uint64_t now, uint64_t started)
  * every service, then one per extension, interleaved across services and
  * paced by the rate; silent ones are retried. */
 /* The enumeration REGISTER of one extension (or the baseline user) to a service. */
-static sp__probe_id register_for(const sp__entry *e, int probe, unsigned attempt, uint32_t ext)
+static sp__probe_id register_for(const sp__svc *svc, int probe, unsigned attempt, uint32_t ext)
 {
     sp__probe_id id;
     memset(&id, 0, sizeof(id));
-    id.addr = e->svc->host;
-    id.port = e->port;
-    id.transport = e->transport;
+    id.addr = svc->host;
+    id.port = svc->port;
+    id.transport = svc->transport;
     id.probe = (uint8_t)probe;
     id.attempt = (uint8_t)attempt;
     id.ext = ext;
@@ -54,7 +54,9 @@ int sp__engine_enumerate(sp_scan *s)
 {
     sp__sender *snd = s->run.snd;
     size_t n = 0;
-    sp__entry **list = malloc((s->run.table.used ? s->run.table.used : 1) * sizeof(*list));
+    /* Service records, not table entries: a late reply to discovery may still
+     * grow (and move) the table during this phase. */
+    sp__svc **list = malloc((s->run.table.used ? s->run.table.used : 1) * sizeof(*list));
     if (!list)
         return sp__fail(s, SP_ENOMEM, "out of memory");
     for (size_t i = 0; i < s->run.table.cap; i++) {
@@ -66,7 +68,7 @@ int sp__engine_enumerate(sp_scan *s)
             continue;
         snprintf(e->svc->en->baseline_user, sizeof(e->svc->en->baseline_user), "%s",
                  s->run.baseline_user);
-        list[n++] = e;
+        list[n++] = e->svc;
     }
     if (n == 0) {
         free(list);
@@ -99,7 +101,7 @@ int sp__engine_enumerate(sp_scan *s)
             break;
         for (uint64_t i = 0; i < s->set.exts.count && !rc && !s->stop; i++) {
             for (size_t j = 0; j < n && !rc && !s->stop; j++) {
-                sp__enum *en = list[j]->svc->en;
+                sp__enum *en = list[j]->en;
                 if (en->stopped || en->answer[i])
                     continue;
                 if (enum_should_stop(en, sp__now_ns(), started)) {
@@ -120,7 +122,7 @@ int sp__engine_enumerate(sp_scan *s)
     if (!rc)
         sp__engine_wait(s, 1, 2);
     for (size_t j = 0; j < n; j++)
-        sp__svc_finish_enumeration(list[j]->svc, &s->set.exts);
+        sp__svc_finish_enumeration(list[j], &s->set.exts);
     s->run.enumerating = 0;
     free(list);
     return rc;

@@ -25,7 +25,7 @@
 typedef enum { INV_CALLING, INV_CANCELLING, INV_BYE, INV_DONE } inv_state;
 
 typedef struct invite_host {
-    sp__entry *e;
+    sp__svc *svc;
     inv_state state;
     char call_id[SP__TOKEN_MAX], branch[32], tag[17], uri[128], host[80];
     char to_tag[128], remote_uri[256], route[1024];
@@ -84,7 +84,7 @@ static int build_and_send(sp_scan *s, invite_host *h, const char *method, unsign
         .method = method,
         .request_uri = in_dialog && h->remote_uri[0] ? h->remote_uri : h->uri,
         .transport = "UDP",
-        .local = s->run.local[h->e->svc->host.family == 6],
+        .local = s->run.local[h->svc->host.family == 6],
         .branch = branch,
         .from_user = s->set.from_user,
         .from_tag = h->tag,
@@ -111,7 +111,7 @@ static int build_and_send(sp_scan *s, invite_host *h, const char *method, unsign
         h->req_len = len;
     else if (keep == 0)
         h->invite_len = len;
-    return sp__active_send(s, h->e, buf, len);
+    return sp__active_send(s, h->svc, buf, len);
 }
 
 /* Ends the check with a result, and a note unless one was written. */
@@ -286,7 +286,7 @@ static int on_deadline(sp_scan *s, invite_host *h, uint64_t now)
         if (h->tries < 3) {
             h->tries++;
             h->deadline_ns = now + (T1_NS << h->tries);
-            return sp__active_send(s, h->e, h->invite, h->invite_len);
+            return sp__active_send(s, h->svc, h->invite, h->invite_len);
         }
         if (h->ring_deadline_ns) {
             h->deadline_ns = h->ring_deadline_ns;
@@ -299,7 +299,7 @@ static int on_deadline(sp_scan *s, invite_host *h, uint64_t now)
         if (h->tries < 4) {
             h->tries++;
             h->deadline_ns = now + (T1_NS << (h->tries < 3 ? h->tries : 2));
-            return sp__active_send(s, h->e, h->req, h->req_len);
+            return sp__active_send(s, h->svc, h->req, h->req_len);
         }
         h->deadline_ns = now + T1_NS; /* the time limit ends it */
         return SP_OK;
@@ -322,7 +322,7 @@ int sp__engine_invite(sp_scan *s)
     for (size_t i = 0; i < s->run.table.cap; i++) {
         sp__entry *e = &s->run.table.v[i];
         if (e->svc && e->transport == SP_TRANSPORT_UDP)
-            run.hosts[run.n++].e = e;
+            run.hosts[run.n++].svc = e->svc;
     }
     if (run.n == 0) {
         free(run.hosts);
@@ -337,9 +337,9 @@ int sp__engine_invite(sp_scan *s)
     uint64_t now = sp__now_ns();
     for (size_t i = 0; i < run.n && !rc; i++) {
         invite_host *h = &run.hosts[i];
-        sp__active_token(s, h->e, SP__PROBE_INVITE, (uint32_t)i, 0, h->call_id, sizeof(h->call_id),
-                         h->branch, h->tag);
-        sp__active_target(h->e, h->uri, sizeof(h->uri), h->host, sizeof(h->host));
+        sp__active_token(s, h->svc, SP__PROBE_INVITE, (uint32_t)i, 0, h->call_id,
+                         sizeof(h->call_id), h->branch, h->tag);
+        sp__active_target(h->svc, h->uri, sizeof(h->uri), h->host, sizeof(h->host));
         /* The Request-URI names the user: sip:user@host:port. */
         char uri[128];
         snprintf(uri, sizeof(uri), "sip:%s@%s", run.user, h->uri + 4);
@@ -379,7 +379,7 @@ int sp__engine_invite(sp_scan *s)
     s->run.invite = NULL;
     for (size_t i = 0; i < run.n; i++) {
         invite_host *h = &run.hosts[i];
-        sp__svc_audit *a = sp__svc_audit_get(h->e->svc);
+        sp__svc_audit *a = sp__svc_audit_get(h->svc);
         if (!a)
             continue;
         if (!h->result[0])

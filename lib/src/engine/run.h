@@ -154,14 +154,16 @@ int sp__engine_enumerate(struct sp_scan *s);
 /* engine/active.c: what the active phases share. The largest request they
  * build (an INVITE with its SDP, a REGISTER with credentials). */
 #define SP__ACTIVE_MAX 4096
-/* A token for request seq of item index (a host of the phase) to the
- * entry's service: its Call-ID, Via branch and From tag. */
-void sp__active_token(struct sp_scan *s, const sp__entry *e, int probe, uint32_t index, uint8_t seq,
-                      char *call_id, size_t cap, char branch[32], char tag[17]);
+/* The active phases keep service records, not table entries: late replies
+ * to discovery may still grow (and move) the table while they run.
+ * A token for request seq of item index (a host of the phase) to the
+ * service: its Call-ID, Via branch and From tag. */
+void sp__active_token(struct sp_scan *s, const struct sp__svc *svc, int probe, uint32_t index,
+                      uint8_t seq, char *call_id, size_t cap, char branch[32], char tag[17]);
 /* The service's "sip:host:port" and host ("[v6]" bracketed). */
-void sp__active_target(const sp__entry *e, char *uri, size_t ucap, char *host, size_t hcap);
+void sp__active_target(const struct sp__svc *svc, char *uri, size_t ucap, char *host, size_t hcap);
 /* Sends one datagram to the entry's service (and records it, redacted). */
-int sp__active_send(struct sp_scan *s, const sp__entry *e, const char *buf, size_t len);
+int sp__active_send(struct sp_scan *s, const struct sp__svc *svc, const char *buf, size_t len);
 
 /* Between two steps of an active phase: replies handled, else a sleep
  * until wake (or something arrives). */
