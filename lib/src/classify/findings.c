@@ -200,20 +200,46 @@ static sp_severity severity_of(const vuln_lines *l, sp_severity dflt)
     return dflt;
 }
 
+/* The finding from a verdict (worked out now or remembered). */
+static void add_vuln_finding(sp__svc *svc, const sp__vuln_verdict *v)
+{
+    sp__svc_add_finding(svc, "known-vulnerable-version", (const char *const *)v->lines, v->n_lines);
+    for (size_t i = 0; i < svc->n_findings; i++)
+        if (!strcmp(svc->findings[i].id, "known-vulnerable-version"))
+            svc->findings[i].severity = (sp_severity)v->severity;
+}
+
 static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
 {
     if (!vulns || !svc->has_fp)
         return;
     const char *banner = svc->server ? svc->server : svc->user_agent;
-    sp__banner_version bv;
-    if (!sp__banner_version_parse(svc->fp.product, svc->fp.version, banner, &bv))
+    /* Devices of one model answer alike: the verdict for a banner is
+     * worked out once (matching every range and formatting every
+     * advisory is most of a reply's cost). */
+    char key[1024];
+    snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", svc->fp.product ? svc->fp.product : "",
+             svc->fp.version ? svc->fp.version : "", banner ? banner : "");
+    sp__vuln_verdict known;
+    if (sp__vuln_memo_get(vulns, key, &known)) {
+        if (known.found)
+            add_vuln_finding(svc, &known);
+        sp__vuln_verdict_free(&known);
         return;
+    }
+    sp__vuln_verdict none = {0, 0, NULL, 0};
+    sp__banner_version bv;
+    if (!sp__banner_version_parse(svc->fp.product, svc->fp.version, banner, &bv)) {
+        sp__vuln_memo_put(vulns, key, &none);
+        return;
+    }
     vuln_lines l;
     memset(&l, 0, sizeof(l));
     l.product = bv.product;
     sp__vulndb_match_banner(vulns, &bv, add_vuln, &l);
     if (!l.lines.n) {
         sp__strv_free(&l.lines);
+        sp__vuln_memo_put(vulns, key, &none);
         return;
     }
     char head[1024];
@@ -230,15 +256,14 @@ static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
         n += snprintf(head + n, sizeof(head) - (size_t)n, "; upgrade to %s or later%s%s%s",
                       l.upgrade, l.eol ? "; " : "", l.eol ? l.branch : "",
                       l.eol ? " is end of life: move to a supported branch" : "");
-    const char **ev = calloc(l.lines.n + 1, sizeof(*ev));
+    char **ev = calloc(l.lines.n + 1, sizeof(*ev));
     if (ev) {
         ev[0] = head;
         for (size_t i = 0; i < l.lines.n; i++)
             ev[i + 1] = l.lines.v[i];
-        sp__svc_add_finding(svc, "known-vulnerable-version", ev, l.lines.n + 1);
-        for (size_t i = 0; i < svc->n_findings; i++)
-            if (!strcmp(svc->findings[i].id, "known-vulnerable-version"))
-                svc->findings[i].severity = severity_of(&l, svc->findings[i].severity);
+        sp__vuln_verdict v = {1, (int)severity_of(&l, SP_SEV_HIGH), ev, l.lines.n + 1};
+        add_vuln_finding(svc, &v);
+        sp__vuln_memo_put(vulns, key, &v);
         free(ev);
     }
     sp__strv_free(&l.lines);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,13 +31,95 @@ struct sp__eol {
     char *product, *branch;
 };
 
+/* ---- The memo of verdicts per banner ---- */
+
+#define MEMO_SLOTS 256
+
+struct sp__vuln_memo {
+    pthread_mutex_t lock;
+    char *key[MEMO_SLOTS];
+    sp__vuln_verdict v[MEMO_SLOTS];
+    size_t next; /* the slot to reuse when full (oldest first) */
+};
+
+static int copy_verdict(sp__vuln_verdict *dst, const sp__vuln_verdict *src)
+{
+    *dst = *src;
+    dst->lines = src->n_lines ? calloc(src->n_lines, sizeof(char *)) : NULL;
+    if (src->n_lines && !dst->lines)
+        return -1;
+    for (size_t i = 0; i < src->n_lines; i++)
+        if (!(dst->lines[i] = strdup(src->lines[i]))) {
+            dst->n_lines = i;
+            sp__vuln_verdict_free(dst);
+            return -1;
+        }
+    return 0;
+}
+
+void sp__vuln_verdict_free(sp__vuln_verdict *v)
+{
+    for (size_t i = 0; v->lines && i < v->n_lines; i++)
+        free(v->lines[i]);
+    free(v->lines);
+    memset(v, 0, sizeof(*v));
+}
+
+int sp__vuln_memo_get(const sp__vulndb *db, const char *key, sp__vuln_verdict *out)
+{
+    sp__vuln_memo *m = db->memo;
+    int hit = 0;
+    if (!m)
+        return 0;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < MEMO_SLOTS && !hit; i++)
+        if (m->key[i] && !strcmp(m->key[i], key))
+            hit = copy_verdict(out, &m->v[i]) == 0;
+    pthread_mutex_unlock(&m->lock);
+    return hit;
+}
+
+void sp__vuln_memo_put(const sp__vulndb *db, const char *key, const sp__vuln_verdict *v)
+{
+    sp__vuln_memo *m = db->memo;
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    size_t i = m->next;
+    m->next = (m->next + 1) % MEMO_SLOTS;
+    free(m->key[i]);
+    sp__vuln_verdict_free(&m->v[i]);
+    m->key[i] = strdup(key);
+    if (!m->key[i] || copy_verdict(&m->v[i], v) != 0) {
+        free(m->key[i]);
+        m->key[i] = NULL;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void memo_free(sp__vuln_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < MEMO_SLOTS; i++) {
+        free(m->key[i]);
+        sp__vuln_verdict_free(&m->v[i]);
+    }
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
 void sp__vulndb_init(sp__vulndb *db)
 {
     memset(db, 0, sizeof(*db));
+    db->memo = calloc(1, sizeof(*db->memo)); /* without one, every banner is worked out anew */
+    if (db->memo)
+        pthread_mutex_init(&db->memo->lock, NULL);
 }
 
 void sp__vulndb_free(sp__vulndb *db)
 {
+    memo_free(db->memo);
     for (size_t i = 0; i < db->n; i++) {
         sp__vuln *v = &db->v[i];
         free(v->id);
@@ -59,7 +142,7 @@ void sp__vulndb_free(sp__vulndb *db)
         free(db->eol[i].branch);
     }
     free(db->eol);
-    sp__vulndb_init(db);
+    memset(db, 0, sizeof(*db)); /* no memo either: a freed table is not used again */
 }
 
 static char *opt_dup(json_t *o, const char *key)

@@ -9,12 +9,31 @@
 typedef struct sp__vuln sp__vuln;
 typedef struct sp__eol sp__eol;
 
+typedef struct sp__vuln_memo sp__vuln_memo;
+
 typedef struct sp__vulndb {
     sp__vuln *v;
     size_t n;
     sp__eol *eol; /* end-of-life branches per product */
     size_t n_eol;
+    sp__vuln_memo *memo; /* verdicts per banner already worked out (findings.c) */
 } sp__vulndb;
+
+/* A worked-out verdict for one banner: its evidence lines (owned) and
+ * severity; found 0 means "no advisory applies". Many devices of a network
+ * share a banner, and the evidence (every advisory, formatted) is the same
+ * for each: it is built once. Thread-safe. */
+typedef struct sp__vuln_verdict {
+    int found;
+    int severity;
+    char **lines;
+    size_t n_lines;
+} sp__vuln_verdict;
+/* 1 and a copy of the verdict for key (free with sp__vuln_verdict_free), or 0. */
+int sp__vuln_memo_get(const sp__vulndb *db, const char *key, sp__vuln_verdict *out);
+/* Remembers a verdict (copied) for key; a full memo forgets its oldest. */
+void sp__vuln_memo_put(const sp__vulndb *db, const char *key, const sp__vuln_verdict *v);
+void sp__vuln_verdict_free(sp__vuln_verdict *v);
 
 void sp__vulndb_init(sp__vulndb *db);
 void sp__vulndb_free(sp__vulndb *db);
