@@ -42,6 +42,31 @@ row "scan" "wall" "send rate" "end to end" "recall" "peak RSS"
 for rate in 50000 "$RATE" 200000; do
     measure "65,536 answering, --rate $rate" 65536 --rate "$rate" --wait 2000 --retries 1 --ports $PORT -f ndjson 127.1.0.0/16
 done
+# The yardstick, in the same run: a bare sendmmsg/recvmmsg loop against the
+# same lab, and sipprobe at full speed with one round, as a ratio of it.
+BARE=$BUILD/tests/bare_loop
+if [ -x "$BARE" ]; then
+    "$BARE" 127.1.0.0 65536 $PORT 2000 >"$WORK/bare"
+    bare_rate=$(sed -n 's/.*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare")
+    banswered=$(awk '{print $4}' "$WORK/bare")
+    row "bare sendmmsg/recvmmsg loop" "-" "-" "$bare_rate/s" \
+        "$(awk -v a="$banswered" 'BEGIN { printf "%.2f%%", 100 * a / 65536 }')" "-"
+    measure "65,536 answering, --retries 0" 65536 --rate 200000 --wait 2000 --retries 0 --ports $PORT \
+        -f ndjson 127.1.0.0/16
+    e2e=$(awk -v n="$(grep -c '"host"' "$WORK/out")" -v t="$(tail -n 1 "$WORK/time" | cut -d' ' -f1)" \
+        'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
+    echo "end to end / bare loop: $(awk -v a="$e2e" -v b="$bare_rate" 'BEGIN { printf "%.2f", b ? a / b : 0 }') (issue 15 asks for at least 0.4)"
+    # Reading a capture: a scan's own, every probe and reply in it.
+    "$SIPPROBE" -q --rate 20000 --wait 1000 --ports $PORT -f ndjson --write-pcap "$WORK/scan.pcap" \
+        127.1.0.0/18 >/dev/null 2>&1 || true
+    msgs=$((16384 * 2))
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$SIPPROBE" -q --read "$WORK/scan.pcap" -f ndjson \
+        >/dev/null 2>&1 || true
+    read -r wall rss_kb < <(tail -n 1 "$WORK/time")
+    row "capture of 16,384 answers (--read)" "$wall s" "-" \
+        "$(awk -v m="$msgs" -v t="$wall" 'BEGIN { printf "%.0f", (t > 0 ? m / t : 0) }') msg/s" "-" \
+        "$((rss_kb / 1024)) MiB"
+fi
 # TCP: one connection per probe; "send rate" is probes written per second.
 measure "TCP 16,384 answering, --rate 20000" 16384 --transport tcp --rate 20000 --max-connections 1024 \
     --wait 2000 --ports $PORT -f ndjson 127.1.0.0/18
