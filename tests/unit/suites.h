@@ -19,6 +19,7 @@ Suite *api_suite(void);
 Suite *sip_suite(void);
 Suite *vulns_suite(void);
 Suite *audit_suite(void);
+Suite *dns_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);

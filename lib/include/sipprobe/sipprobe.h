@@ -191,7 +191,9 @@ typedef struct sp_service {
     const sp_enumeration *enumeration; /* NULL unless extensions were enumerated */
     const sp_tls_info *tls;            /* NULL unless the transport is TLS */
     const char *role; /* read from a capture: "registrar", "uas", "uac", joined by ","; else NULL */
-    const sp_audit *audit; /* NULL unless an active check (password audit, INVITE check) ran */
+    const sp_audit *audit;  /* NULL unless an active check (password audit, INVITE check) ran */
+    const char *const *dns; /* DNS paths (NAPTR, SRV, A/AAAA) that led to this service */
+    size_t n_dns;
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -247,13 +249,22 @@ SP_API const char *sp_scan_errmsg(const sp_scan *scan);
 
 /* Targets: IPv4/IPv6 address, CIDR, range (a.b.c.d-e.f.g.h, a.b.c.d-N), host
  * name (resolved once, first address), each optionally with ":PORT"
- * ("[v6]:PORT" for IPv6). SP_ETARGET / SP_ERESOLVE name the bad token. */
+ * ("[v6]:PORT" for IPv6). SP_ETARGET / SP_ERESOLVE name the bad token. A
+ * domain without a port ("example.com", "sip:example.com", "sips:...") is
+ * resolved as RFC 3263 says (NAPTR, SRV, A/AAAA) when the scan prepares;
+ * one that gives nothing is logged as a warning and the scan goes on. */
 SP_API sp_code sp_scan_add_target(sp_scan *scan, const char *spec);
 /* Reads targets from a file, one per line, '#' starts a comment, "-" is stdin. */
 SP_API sp_code sp_scan_add_targets_file(sp_scan *scan, const char *path);
 /* Excludes take the same forms without ports (comma-separated lists allowed). */
 SP_API sp_code sp_scan_add_exclude(sp_scan *scan, const char *spec);
 SP_API sp_code sp_scan_add_excludes_file(sp_scan *scan, const char *path);
+
+/* The DNS server that RFC 3263 discovery of domain targets asks: "ADDR" or
+ * "ADDR:PORT" (IPv4, port 53 by default). Unset: the system's resolv.conf.
+ * Domains are resolved when the scan prepares, so the order of this and
+ * sp_scan_add_target does not matter. SP_EINVAL for a malformed address. */
+SP_API sp_code sp_scan_set_dns_server(sp_scan *scan, const char *addr);
 
 /* "5060,5080,5060-5070"; replaces the default ports (5060, and 5061 for TLS). */
 SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);

@@ -112,6 +112,15 @@ sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
     return add_file(s, path, 1);
 }
 
+sp_code sp_scan_set_dns_server(sp_scan *s, const char *addr)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "a DNS server"))
+        return SP_ESTATE;
+    if (!addr || sp__dns_set_server(&s->set.targets.dns, addr, s->err, sizeof(s->err)))
+        return addr ? SP_EINVAL : sp__fail(s, SP_EINVAL, "no DNS server given");
+    return SP_OK;
+}
+
 sp_code sp_scan_set_extensions(sp_scan *s, const char *list)
 {
     if (sp__need_mode(s, SP__M_SCAN, "extension enumeration"))

@@ -20,11 +20,7 @@ static int is_private(const char *text)
     sp__addr a;
     if (strchr(text, '%') || sp__addr_parse(text, &a) != 0)
         return 0; /* a peer's zone names none of our interfaces */
-    const uint8_t *b = a.bytes;
-    if (a.family == 4)
-        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) || b[0] == 127;
-    return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+    return sp__addr_is_private(&a);
 }
 
 /* Finds an address literal in a header value (after "@", or the host of a
@@ -436,6 +432,14 @@ static void audit_rule(sp__svc *svc)
     }
 }
 
+/* The zone of a domain target names servers in private space. */
+static void dns_rule(sp__svc *svc)
+{
+    if (svc->dns_leaks.n)
+        sp__svc_add_finding(svc, "dns-private-address", (const char *const *)svc->dns_leaks.v,
+                            svc->dns_leaks.n);
+}
+
 /* The rules in the order their findings are listed. */
 void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
 {
@@ -447,6 +451,7 @@ void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
     int public = from_public_address(svc);
     if (public)
         leak_rule(svc);
+    dns_rule(svc);
     if (svc->alg_evidence)
         add_one(svc, "sip-alg-detected", svc->alg_evidence);
     if (public)

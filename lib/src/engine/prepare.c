@@ -8,10 +8,19 @@
 #include <string.h>
 #include <sys/random.h>
 
+static void dns_log(void *data, int level, const char *msg)
+{
+    sp__log(data, level, "%s", msg);
+}
+
 int sp__engine_prepare_targets(sp_scan *s)
 {
-    int rc = sp__targets_finalize(&s->set.targets, s->set.ports, s->set.n_ports, s->set.transports,
-                                  s->err, sizeof(s->err));
+    /* Domain targets first: what DNS names joins the set like any target. */
+    int rc = sp__targets_discover(&s->set.targets, dns_log, s);
+    if (rc)
+        return sp__fail(s, (sp_code)rc, "out of memory during DNS discovery");
+    rc = sp__targets_finalize(&s->set.targets, s->set.ports, s->set.n_ports, s->set.transports,
+                              s->err, sizeof(s->err));
     if (rc)
         return (sp_code)rc;
     s->run.use_streams = 0;

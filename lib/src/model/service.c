@@ -38,6 +38,8 @@ void sp__svc_free(sp__svc *svc)
     sp__strv_free(&svc->record_routes);
     sp__strv_free(&svc->sdp_addrs);
     sp__strv_free(&svc->headers);
+    sp__strv_free(&svc->dns);
+    sp__strv_free(&svc->dns_leaks);
     sp__strv_free(&svc->owned);
     free(svc->header_order);
     free(svc->alg_evidence);
@@ -217,6 +219,8 @@ void sp__svc_publish(sp__svc *svc)
     p->n_findings = svc->n_findings;
     p->tls = svc->tls ? &svc->tls->pub : NULL;
     p->role = svc->role[0] ? svc->role : NULL;
+    p->dns = (const char *const *)svc->dns.v;
+    p->n_dns = svc->dns.n;
     if (svc->audit)
         publish_audit(svc->audit);
     p->audit = svc->audit ? &svc->audit->pub : NULL;

@@ -65,8 +65,10 @@ typedef struct sp__svc {
 
     sp__svc_audit *audit; /* NULL unless an active check ran */
 
-    sp__tls_cert *tls; /* the TLS handshake's evidence, for TLS services */
-    char role[32];     /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+    sp__tls_cert *tls;  /* the TLS handshake's evidence, for TLS services */
+    char role[32];      /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
+    sp__strv dns;       /* the DNS paths that led here (a domain target) */
+    sp__strv dns_leaks; /* records of those domains that point into private space */
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */

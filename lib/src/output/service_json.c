@@ -157,6 +157,8 @@ json_t *sp__service_json(const sp_service *svc)
     json_object_set_new(o, "responder", sp__json_str(svc->responder));
     json_object_set_new(o, "responder_differs", json_boolean(svc->responder_differs));
     json_object_set_new(o, "role", sp__json_str(svc->role));
+    if (svc->n_dns) /* only for services a domain target found */
+        json_object_set_new(o, "dns", sp__json_strs(svc->dns, svc->n_dns));
     json_t *replies = json_array();
     for (size_t i = 0; i < svc->n_replies; i++)
         json_array_append_new(replies, reply_json(&svc->replies[i]));
@@ -410,6 +412,8 @@ char *sp__service_line(const sp_service *svc)
     KSTR(&b, "responder", svc->responder);
     KBOOL(&b, "responder_differs", svc->responder_differs);
     KSTR(&b, "role", svc->role);
+    if (svc->n_dns)
+        KSTRS(&b, "dns", svc->dns, svc->n_dns);
     KEY(&b, "replies");
     LIT(&b, "[");
     for (size_t i = 0; i < svc->n_replies; i++) {
@@ -628,6 +632,7 @@ sp__svc *sp__service_from_json(json_t *o)
     str_list(&svc->vias, json_object_get(o, "vias"));
     if (str(o, "role"))
         snprintf(svc->role, sizeof(svc->role), "%s", str(o, "role"));
+    str_list(&svc->dns, json_object_get(o, "dns"));
     if (json_is_object(json_object_get(o, "tls")))
         read_tls(svc, json_object_get(o, "tls"));
     if (json_is_object(json_object_get(o, "fingerprint")))

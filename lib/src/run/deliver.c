@@ -17,8 +17,11 @@
  * service callback), else on the scan thread. */
 static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
 {
-    if (!from_journal)
+    if (!from_journal) {
+        sp__dns_lookup(&s->set.targets.dns, &svc->host, svc->port, svc->transport, &svc->dns,
+                       &svc->dns_leaks);
         sp__classify_finish(svc, &s->fpdb, &s->vulns);
+    }
     /* Against a baseline, each finding is new or known. */
     for (size_t i = 0; i < svc->n_findings; i++) {
         sp_finding *f = &svc->findings[i];

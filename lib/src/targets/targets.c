@@ -24,6 +24,8 @@ void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn)
 void sp__targets_free(sp__targets *t)
 {
     sp__resolve_fn resolve = t->resolve;
+    sp__dns_clear(&t->dns);
+    sp__dns dns = t->dns; /* its configuration */
     free(t->given);
     free(t->excl);
     free(t->ranges);
@@ -31,6 +33,7 @@ void sp__targets_free(sp__targets *t)
     free(t->eps);
     sp__targets_init(t);
     t->resolve = resolve;
+    t->dns = dns;
 }
 
 uint16_t sp__default_port(int transport)
@@ -72,6 +75,15 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
                                    "longer than 511 characters");
         memcpy(token, s, len);
         token[len] = '\0';
+        char name[SP__TARGET_TOKEN_MAX];
+        int tr, secure;
+        if (!exclude && t->dns.enabled && !t->resolve &&
+            sp__target_domain(token, name, sizeof(name), &tr, &secure)) {
+            if (sp__dns_add_name(&t->dns, name, token, secure ? -1 : tr, secure))
+                return SP_ENOMEM;
+            any = 1;
+            continue;
+        }
         sp__range r;
         int rc = sp__target_parse_with(token, !exclude, t->resolve, &r, err, errlen);
         if (rc)
@@ -90,6 +102,29 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
 int sp__targets_add(sp__targets *t, const char *spec, char *err, size_t errlen)
 {
     return add_spec(t, spec, 0, err, errlen);
+}
+
+static int add_found(void *data, const sp__addr *a, int port, int transport)
+{
+    sp__targets *t = data;
+    sp__range r;
+    memset(&r, 0, sizeof(r));
+    r.family = a->family;
+    r.lo = r.hi = sp__u128_from_addr(a->bytes, a->family);
+    r.scope = a->scope;
+    r.port = port;
+    r.transport = (int8_t)transport;
+    return push_range(&t->given, &t->n_given, &t->cap_given, &r);
+}
+
+static int system_fallback(const char *name, sp__addr *a)
+{
+    return sp__resolve_system(name, a, NULL, 0);
+}
+
+int sp__targets_discover(sp__targets *t, sp__dns_log_fn log, void *data)
+{
+    return sp__dns_discover(&t->dns, add_found, t, log, data, system_fallback);
 }
 
 int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errlen)

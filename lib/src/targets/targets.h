@@ -8,6 +8,7 @@
 #define SP_TARGETS_H
 
 #include "targets/addr.h"
+#include "targets/dns.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,7 @@ typedef struct sp__targets {
     sp__endpoint *eps;  /* the (transport, port) slices ranges point into, each sorted */
     size_t n_eps;
     sp__resolve_fn resolve; /* NULL: getaddrinfo() */
+    sp__dns dns;            /* domain targets, when dns.enabled (RFC 3263 discovery) */
 } sp__targets;
 
 /* The default port of a transport: 5061 for TLS, else 5060. */
@@ -80,9 +82,24 @@ int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn reso
 /* The same, host names resolved by getaddrinfo(). */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);
 
+/* 1 if token names a domain that RFC 3263 discovery resolves: a host name
+ * with a dot (not localhost), with no port, bare or in a URI; name receives
+ * it, *transport the transport the URI names (-1: none) and *secure 1 for
+ * sips:. */
+int sp__target_domain(const char *token, char *name, size_t cap, int *transport, int *secure);
+
+/* The system's resolver (getaddrinfo(), /etc/hosts included): the first
+ * address, IPv4 preferred. Returns 0, or -1 with the reason in why. */
+int sp__resolve_system(const char *name, sp__addr *a, char *why, size_t whylen);
+
 /* Add a target / exclude spec; commas and whitespace separate several tokens. */
 int sp__targets_add(sp__targets *t, const char *spec, char *err, size_t errlen);
 int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errlen);
+
+/* Discovers the domain targets added since the last call (targets/dns.c)
+ * and adds what they give; a domain that gives nothing is logged and
+ * skipped. Call before finalize. Returns 0 or an sp_code. */
+int sp__targets_discover(sp__targets *t, sp__dns_log_fn log, void *data);
 
 /* Subtracts excludes, merges overlaps, computes counts. Targets without a
  * port get each port of the list, or the transport's default port when the
