@@ -72,13 +72,26 @@ SP_API const char *sp_severity_name(sp_severity sev);
 /* Parse a severity name; returns SP_EINVAL for an unknown name. "never" gives SP_SEV_NONE. */
 SP_API sp_code sp_severity_parse(const char *name, sp_severity *out);
 
-typedef enum { SP_TRANSPORT_UDP = 0, SP_TRANSPORT_TCP = 1, SP_TRANSPORT_TLS = 2 } sp_transport;
+typedef enum {
+    SP_TRANSPORT_UDP = 0,
+    SP_TRANSPORT_TCP = 1,
+    SP_TRANSPORT_TLS = 2,
+    SP_TRANSPORT_WS = 3, /* SIP over WebSocket (RFC 7118) */
+    SP_TRANSPORT_WSS = 4 /* ... over TLS */
+} sp_transport;
 /* "udp", "tcp", "tls". */
 SP_API const char *sp_transport_name(sp_transport t);
 
 /* What the TLS handshake showed: the evidence behind the tls-* findings. The
  * certificate is recorded, never verified (scanners must see self-signed
  * devices). Times are ISO 8601 UTC. */
+/* The HTTP upgrade a WebSocket (ws, wss) service answered. */
+typedef struct sp_websocket_info {
+    const char *path;   /* the request path that upgraded ("/ws") */
+    int status;         /* the HTTP status of the answer (101) */
+    const char *server; /* its Server header, or NULL */
+} sp_websocket_info;
+
 typedef struct sp_tls_info {
     const char *version; /* negotiated protocol: "TLSv1.3", "TLSv1", ... */
     const char *cipher;
@@ -194,6 +207,7 @@ typedef struct sp_service {
     const sp_audit *audit;  /* NULL unless an active check (password audit, INVITE check) ran */
     const char *const *dns; /* DNS paths (NAPTR, SRV, A/AAAA) that led to this service */
     size_t n_dns;
+    const sp_websocket_info *websocket; /* NULL unless the transport is ws or wss */
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -436,6 +450,7 @@ typedef struct sp_summary {
     uint64_t conn_filtered; /* no answer to the connect within --connect-timeout */
     uint64_t conn_no_reply; /* connected, but no SIP reply before the timeout or close */
     uint64_t tls_failed;    /* connected, but the TLS handshake failed */
+    uint64_t ws_no_upgrade; /* ws, wss: no path upgraded to a SIP WebSocket */
 } sp_summary;
 SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
 

@@ -432,6 +432,18 @@ static void audit_rule(sp__svc *svc)
     }
 }
 
+/* SIP answers over a WebSocket: the upgrade is the evidence. */
+static void websocket_rule(sp__svc *svc)
+{
+    if (!svc->has_ws)
+        return;
+    char line[400];
+    snprintf(line, sizeof(line), "GET %s with Sec-WebSocket-Protocol: sip -> HTTP %d%s%s%s",
+             svc->ws_path, svc->ws_pub.status, svc->ws_server[0] ? " (Server: " : "",
+             svc->ws_server, svc->ws_server[0] ? ")" : "");
+    add_one(svc, "sip-websocket-exposed", line);
+}
+
 /* The zone of a domain target names servers in private space. */
 static void dns_rule(sp__svc *svc)
 {
@@ -452,6 +464,7 @@ void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
     if (public)
         leak_rule(svc);
     dns_rule(svc);
+    websocket_rule(svc);
     if (svc->alg_evidence)
         add_one(svc, "sip-alg-detected", svc->alg_evidence);
     if (public)

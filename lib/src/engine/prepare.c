@@ -88,7 +88,7 @@ int sp__engine_prepare(sp_scan *s)
     }
     for (size_t i = 0; i < n_needed; i++) {
         int idx = needed[i];
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < SP__N_TRANSPORTS; t++) {
             params.transport = t;
             sp__template_free(&s->run.tmpl[idx][t]);
             if (sp__template_build(&s->run.tmpl[idx][t], sp__probe_get((size_t)idx), &params) != 0)
@@ -107,7 +107,7 @@ int sp__engine_prepare(sp_scan *s)
 void sp__engine_free(sp_scan *s)
 {
     for (size_t i = 0; i < SP__MAX_PROBES; i++)
-        for (size_t t = 0; t < 3; t++)
+        for (size_t t = 0; t < SP__N_TRANSPORTS; t++)
             sp__template_free(&s->run.tmpl[i][t]);
     sp__table_free(&s->run.table);
     sp__engine_close(s);

@@ -2,6 +2,7 @@
 
 #include "classify/catalogue.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,9 +220,20 @@ void sp__svc_publish(sp__svc *svc)
     p->n_findings = svc->n_findings;
     p->tls = svc->tls ? &svc->tls->pub : NULL;
     p->role = svc->role[0] ? svc->role : NULL;
+    p->websocket = svc->has_ws ? &svc->ws_pub : NULL;
     p->dns = (const char *const *)svc->dns.v;
     p->n_dns = svc->dns.n;
     if (svc->audit)
         publish_audit(svc->audit);
     p->audit = svc->audit ? &svc->audit->pub : NULL;
+}
+
+void sp__svc_set_websocket(sp__svc *svc, const char *path, int status, const char *server)
+{
+    snprintf(svc->ws_path, sizeof(svc->ws_path), "%s", path ? path : "");
+    snprintf(svc->ws_server, sizeof(svc->ws_server), "%s", server ? server : "");
+    svc->ws_pub.path = svc->ws_path;
+    svc->ws_pub.status = status;
+    svc->ws_pub.server = server ? svc->ws_server : NULL;
+    svc->has_ws = 1;
 }

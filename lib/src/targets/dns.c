@@ -238,6 +238,10 @@ int sp__dns_service_transport(const char *service)
         return SP_TRANSPORT_TCP;
     if (!strcasecmp(service, "SIPS+D2T"))
         return SP_TRANSPORT_TLS;
+    if (!strcasecmp(service, "SIP+D2W"))
+        return SP_TRANSPORT_WS;
+    if (!strcasecmp(service, "SIPS+D2W"))
+        return SP_TRANSPORT_WSS;
     return -1;
 }
 

@@ -249,17 +249,47 @@ static int split_hostport(const char *hp, const char *token, char *host, size_t 
     return 0;
 }
 
-/* "udp://", "tcp://", "tls://": returns the transport and skips the
- * scheme; -1 if the token has none of them. */
+/* "udp://", "tcp://", "tls://", "ws://", "wss://": returns the transport
+ * and skips the scheme; -1 if the token has none of them. */
 static int url_scheme(const char **p)
 {
-    static const char *const names[] = {"udp://", "tcp://", "tls://"};
-    for (int i = 0; i < 3; i++)
-        if (!strncasecmp(*p, names[i], 6)) {
-            *p += 6;
-            return i;
+    static const struct {
+        const char *name;
+        int transport;
+    } names[] = {{"udp://", SP_TRANSPORT_UDP},
+                 {"tcp://", SP_TRANSPORT_TCP},
+                 {"tls://", SP_TRANSPORT_TLS},
+                 {"wss://", SP_TRANSPORT_WSS},
+                 {"ws://", SP_TRANSPORT_WS}};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(names[i].name);
+        if (!strncasecmp(*p, names[i].name, n)) {
+            *p += n;
+            return names[i].transport;
         }
+    }
     return -1;
+}
+
+/* A WebSocket URL's path: after host[:port], "/" then printable ASCII
+ * without spaces, at most SP__WS_PATH_MAX - 1 characters. Cuts it off hp. */
+static int ws_path(char *hp, const char *token, char *path, size_t pathcap, char *err,
+                   size_t errlen)
+{
+    const char *from = hp[0] == '[' ? strchr(hp, ']') : hp;
+    char *slash = from ? strchr(from, '/') : NULL;
+    if (!slash)
+        return 0;
+    size_t n = strlen(slash);
+    if (n >= SP__WS_PATH_MAX || n >= pathcap)
+        return sp__target_fail(err, errlen, SP_ETARGET, token, "WebSocket path too long");
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)slash[i] <= 0x20 || (unsigned char)slash[i] >= 0x7f)
+            return sp__target_fail(err, errlen, SP_ETARGET, token,
+                                   "a WebSocket path is printable ASCII without spaces");
+    memcpy(path, slash, n + 1);
+    *slash = '\0';
+    return 0;
 }
 
 /* A SIP URI (RFC 3261 section 19.1): "sip:" or "sips:", an optional user
@@ -309,12 +339,20 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
 
 /* Splits a token into its scheme's transport and host[:port] part. */
 static int split_scheme(const char *token, char *hp, size_t hplen, int *transport, int *secure,
-                        char *err, size_t errlen)
+                        char *path, size_t pathcap, char *err, size_t errlen)
 {
     const char *rest = token;
     *secure = 0;
+    path[0] = '\0';
     if ((*transport = url_scheme(&rest)) >= 0) {
         snprintf(hp, hplen, "%s", rest);
+        if (*transport == SP_TRANSPORT_WS || *transport == SP_TRANSPORT_WSS) {
+            int rc = ws_path(hp, token, path, pathcap, err, errlen);
+            if (rc)
+                return rc;
+            if (!strcmp(path, "/"))
+                path[0] = '\0'; /* "ws://host/" names no path: try the usual ones */
+        }
         size_t l = strlen(hp);
         if (l && hp[l - 1] == '/')
             hp[l - 1] = '\0';
@@ -332,7 +370,7 @@ static int split_scheme(const char *token, char *hp, size_t hplen, int *transpor
         snprintf(hp, hplen, "%s", token);
         if (strstr(hp, "://"))
             return sp__target_fail(err, errlen, SP_ETARGET, token,
-                                   "unknown scheme (udp://, tcp://, tls://)");
+                                   "unknown scheme (udp://, tcp://, tls://, ws://, wss://)");
     }
     return 0;
 }
@@ -365,11 +403,13 @@ static int dash_literal(const char *host)
 
 int sp__target_domain(const char *token, char *name, size_t cap, int *transport, int *secure)
 {
-    char hp[SP__TARGET_TOKEN_MAX], host[SP__TARGET_TOKEN_MAX], err[8];
+    char hp[SP__TARGET_TOKEN_MAX], host[SP__TARGET_TOKEN_MAX], err[8], path[SP__WS_PATH_MAX];
     int port;
     if (strlen(token) >= SP__TARGET_TOKEN_MAX ||
-        split_scheme(token, hp, sizeof(hp), transport, secure, err, sizeof(err)) ||
-        split_hostport(hp, token, host, sizeof(host), &port, err, sizeof(err)) || port != -1)
+        split_scheme(token, hp, sizeof(hp), transport, secure, path, sizeof(path), err,
+                     sizeof(err)) ||
+        split_hostport(hp, token, host, sizeof(host), &port, err, sizeof(err)) || port != -1 ||
+        path[0])
         return 0; /* a port given: RFC 3263 asks only for its addresses */
     sp__u128 v;
     size_t n = strlen(host);
@@ -387,6 +427,13 @@ int sp__target_domain(const char *token, char *name, size_t cap, int *transport,
 int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
                           char *err, size_t errlen)
 {
+    char path[SP__WS_PATH_MAX];
+    return sp__target_parse_path(token, allow_port, resolve, out, path, sizeof(path), err, errlen);
+}
+
+int sp__target_parse_path(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *path, size_t pathcap, char *err, size_t errlen)
+{
     char host[SP__TARGET_TOKEN_MAX], hp[SP__TARGET_TOKEN_MAX];
     int port = -1, transport = -1;
     size_t n = strlen(token);
@@ -400,7 +447,7 @@ int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn reso
         return sp__target_fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
 
     int secure;
-    int rc = split_scheme(token, hp, sizeof(hp), &transport, &secure, err, errlen);
+    int rc = split_scheme(token, hp, sizeof(hp), &transport, &secure, path, pathcap, err, errlen);
     if (rc)
         return rc;
     if (transport >= 0 && !allow_port)

@@ -15,6 +15,9 @@
 
 typedef unsigned __int128 sp__u128;
 
+#define SP__N_TRANSPORTS 5 /* udp, tcp, tls, ws, wss: the sp_transport values */
+#define SP__WS_PATH_MAX 128
+
 /* An inclusive range of addresses of one family, with an optional explicit
  * port and transport (a URI target sets the transport). Finalized ranges
  * are disjoint (port and transport -1) and probe each address on their
@@ -35,6 +38,14 @@ typedef struct sp__endpoint {
     uint16_t port;
 } sp__endpoint;
 
+/* The path a ws:// or wss:// target gave its endpoint (port -1: any). */
+typedef struct sp__ws_path {
+    sp__addr addr;
+    int port;
+    uint8_t transport;
+    char path[SP__WS_PATH_MAX];
+} sp__ws_path;
+
 /* Resolves a host name to one address (*family 4 or 6). Returns 0 or -1. */
 typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
 
@@ -53,9 +64,12 @@ typedef struct sp__targets {
     size_t n_eps;
     sp__resolve_fn resolve; /* NULL: getaddrinfo() */
     sp__dns dns;            /* domain targets, when dns.enabled (RFC 3263 discovery) */
+    sp__ws_path *ws_paths;  /* paths of ws:// and wss:// targets */
+    size_t n_ws_paths, cap_ws_paths;
 } sp__targets;
 
-/* The default port of a transport: 5061 for TLS, else 5060. */
+/* The default port of a transport: 5061 for TLS, 8088 for ws and 8089 for
+ * wss (Asterisk's), else 5060. */
 uint16_t sp__default_port(int transport);
 
 /* Largest index space we accept; beyond it a scan could never finish. */
@@ -79,6 +93,12 @@ void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn);
  * naming the token in err. */
 int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
                           char *err, size_t errlen);
+/* The same, with the path of a ws:// or wss:// URL in path ("" if none). */
+int sp__target_parse_path(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *path, size_t pathcap, char *err, size_t errlen);
+/* The path a ws:// or wss:// target gave (a, port, transport), or NULL. */
+const char *sp__targets_ws_path(const sp__targets *t, const sp__addr *a, uint16_t port,
+                                int transport);
 /* The same, host names resolved by getaddrinfo(). */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);
 
