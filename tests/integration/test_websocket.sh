@@ -68,7 +68,28 @@ expect_eq "$(jq -c '[(.services | length), .summary.connections.no_websocket_upg
 # The probe went as SIP over WebSocket: Kamailio answered the WS Via.
 expect_eq "$(jq -r '.services[0].vias[0]' "$WORK/url.json" | cut -d' ' -f1)" "SIP/2.0/WS" "Via"
 
-# 3. Hostile peers: no service, bounded time and memory, each ended.
+# 3. Found through DNS: NAPTR SIP+D2W and SIPS+D2W lead to ws and wss.
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+if [ -x "$DNSMASQ" ]; then
+    "$DNSMASQ" -k -p 25513 --listen-address 127.0.52.53 --bind-interfaces --no-resolv --no-hosts \
+        --conf-file=/dev/null --pid-file= --user=root --local=/ws.test/ --log-facility="$WORK/dns.log" \
+        --naptr-record=ws.test,10,10,s,SIP+D2W,,_sip._ws.ws.test \
+        --naptr-record=ws.test,20,10,s,SIPS+D2W,,_sips._ws.ws.test \
+        --srv-host=_sip._ws.ws.test,pbx.ws.test,$WS,0,0 \
+        --srv-host=_sips._ws.ws.test,pbx.ws.test,$WSS,0,0 \
+        --host-record=pbx.ws.test,$K 2>"$WORK/dnsmasq.err" &
+    PIDS+=($!)
+    for _ in $(seq 50); do
+        grep -q started "$WORK/dns.log" 2>/dev/null && break
+        sleep 0.1
+    done
+    "$SIPPROBE" -q --dns-server 127.0.52.53:25513 --wait 2000 -f ndjson sip:ws.test >"$WORK/dns.ndjson"
+    expect_eq "$(jq -r '"\(.port)/\(.transport) \(.websocket.path) \(.dns[0])"' "$WORK/dns.ndjson" | tr '\n' '|')" \
+        "$WS/ws /sip ws.test NAPTR 10 10 \"s\" \"SIP+D2W\" -> _sip._ws.ws.test SRV 0 0 $WS pbx.ws.test -> pbx.ws.test A $K|$WSS/wss /sip ws.test NAPTR 20 10 \"s\" \"SIPS+D2W\" -> _sips._ws.ws.test SRV 0 0 $WSS pbx.ws.test -> pbx.ws.test A $K|" \
+        "ws and wss found through NAPTR"
+fi
+
+# 4. Hostile peers: no service, bounded time and memory, each ended.
 start=$(date +%s%N)
 /usr/bin/time -f '%M' -o "$WORK/rss" "$SIPPROBE" -q --transport ws -p $HOSTILE --wait 1000 \
     --connect-timeout 1000 -f json 127.0.52.11-127.0.52.15 >"$WORK/hostile.json"

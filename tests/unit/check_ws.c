@@ -3,6 +3,10 @@
  * Via and transport names the probes carry. */
 #include "suites.h"
 
+#include "classify/classify.h"
+#include "classify/fingerprint.h"
+#include "classify/vulns.h"
+#include "model/service.h"
 #include "sipprobe/sipprobe.h"
 #include "targets/targets.h"
 #include "transport/ws.h"
@@ -111,12 +115,41 @@ START_TEST(test_ws_targets)
 }
 END_TEST
 
+START_TEST(test_ws_upgrade_fingerprints)
+{
+    /* A SIP reply without Server: the upgrade's Server header identifies. */
+    sp__fpdb db;
+    sp__vulndb vulns;
+    char err[256];
+    sp__fpdb_init(&db);
+    sp__vulndb_init(&vulns);
+    ck_assert_int_eq(sp__fpdb_load_builtin(&db, err, sizeof(err)), 0);
+    sp__addr a;
+    ck_assert_int_eq(sp__addr_parse("192.0.2.1", &a), 0);
+    sp__svc *svc = sp__svc_new(&a, 8088, SP_TRANSPORT_WS);
+    sp__svc_set_websocket(svc, "/ws", 101, "kamailio (5.6.3 (x86_64/linux))");
+    sp__classify_finish(svc, &db, &vulns);
+    sp__svc_publish(svc);
+    ck_assert_ptr_nonnull(svc->pub.fingerprint);
+    ck_assert_str_eq(svc->pub.fingerprint->product, "Kamailio");
+    ck_assert_str_eq(svc->pub.websocket->path, "/ws");
+    int found = 0;
+    for (size_t i = 0; i < svc->pub.n_findings; i++)
+        found |= !strcmp(svc->pub.findings[i].id, "sip-websocket-exposed");
+    ck_assert_int_eq(found, 1);
+    sp__svc_free(svc);
+    sp__vulndb_free(&vulns);
+    sp__fpdb_free(&db);
+}
+END_TEST
+
 Suite *ws_suite(void)
 {
     Suite *s = suite_create("ws");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_ws_request_and_answer);
     tcase_add_test(tc, test_ws_targets);
+    tcase_add_test(tc, test_ws_upgrade_fingerprints);
     suite_add_tcase(s, tc);
     return s;
 }
