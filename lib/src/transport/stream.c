@@ -500,6 +500,7 @@ static int ws_next_path(sp__streams *st, sp__conn *c, uint64_t now)
 /* The upgrade answer: its head read into the buffer (at most 8 KiB). */
 static int ws_on_answer(sp__streams *st, sp__conn *c, uint64_t now)
 {
+    set_events(st, c, EPOLLIN); /* a write SSL_read wanted is done: no busy EPOLLOUT */
     for (int rounds = 0; rounds < 4; rounds++) {
         if (!c->in && !(c->in = malloc(SP__WS_MAX_HEAD + 1))) {
             conn_end(st, c, SP__CONN_NO_REPLY);
