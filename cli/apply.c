@@ -59,6 +59,8 @@ static sp_code apply_requests(sp_scan *s, const struct cli_options *o)
 static sp_code apply_targets(sp_scan *s, const struct cli_options *o)
 {
     sp_code rc = SP_OK;
+    if (o->dns_server)
+        rc = sp_scan_set_dns_server(s, o->dns_server);
     for (size_t i = 0; i < o->input_files.n && rc == SP_OK; i++)
         rc = sp_scan_add_targets_file(s, o->input_files.v[i].value);
     for (size_t i = 0; i < o->excludes.n && rc == SP_OK; i++) {

@@ -5,6 +5,7 @@
 #include "apply.h"
 #include "commands.h"
 #include "common.h"
+#include "progress.h"
 #include "run.h"
 
 /* A dry run shows its probes on standard output; when the reader goes
@@ -22,6 +23,9 @@ static void on_dry_probe(const char *dest, const char *bytes, size_t len, void *
 static int count_targets(sp_scan *scan, const struct cli_options *o, uint64_t *probes,
                          uint64_t *addresses)
 {
+    /* Counting resolves domain targets: their warnings are said now. */
+    cli_log_level(o->quiet, o->verbose);
+    sp_scan_set_log(scan, cli_on_log, NULL);
     sp_code rc = sp_scan_probe_count(scan, probes);
     if (rc == SP_OK)
         rc = sp_scan_address_count(scan, addresses);

@@ -33,6 +33,7 @@ static const struct opt_info opt_table[CLI_OPT_COUNT] = {
     [CLI_OPT_EXCLUDE] = {"exclude", 0, 1, SCAN, NULL},
     [CLI_OPT_EXCLUDE_FILE] = {"exclude-file", 0, 1, SCAN, NULL},
     [CLI_OPT_NO_DEFAULT_EXCLUDES] = {"no-default-excludes", 0, 0, SCAN, NULL},
+    [CLI_OPT_DNS_SERVER] = {"dns-server", 0, 1, SCAN, NULL},
     [CLI_OPT_PORTS] = {"ports", 'p', 1, SCAN, NULL},
     [CLI_OPT_METHOD] = {"method", 'm', 1, SCAN, NULL},
     [CLI_OPT_USER_AGENT] = {"user-agent", 0, 1, SCAN | ALG, NULL},
@@ -134,6 +135,8 @@ static const char **string_of(struct cli_options *o, enum cli_opt id)
     switch (id) {
     case CLI_OPT_PORTS:
         return &o->ports;
+    case CLI_OPT_DNS_SERVER:
+        return &o->dns_server;
     case CLI_OPT_TRANSPORT:
         return &o->transports;
     case CLI_OPT_METHOD:

@@ -13,6 +13,7 @@ enum cli_opt {
     CLI_OPT_INPUT_FILE,
     CLI_OPT_EXCLUDE,
     CLI_OPT_EXCLUDE_FILE,
+    CLI_OPT_DNS_SERVER,
     CLI_OPT_PORTS,
     CLI_OPT_METHOD,
     CLI_OPT_USER_AGENT,
@@ -111,6 +112,7 @@ struct cli_options {
     struct cli_args input_files;
     struct cli_args excludes; /* --exclude and --exclude-file */
     /* Probes */
+    const char *dns_server;
     const char *ports, *transports, *methods, *user_agent, *from_user, *to_user;
     char alg_transports[8]; /* alg-check: --transport checked and spelled "udp,tcp" */
     struct cli_args fingerprints;

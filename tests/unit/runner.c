@@ -52,6 +52,8 @@ int main(void)
     srunner_add_suite(sr, vulns_suite());
     srunner_add_suite(sr, audit_suite());
     srunner_add_suite(sr, merge_suite());
+    srunner_add_suite(sr, dns_suite());
+    srunner_add_suite(sr, ws_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -20,6 +20,8 @@ Suite *sip_suite(void);
 Suite *vulns_suite(void);
 Suite *audit_suite(void);
 Suite *merge_suite(void);
+Suite *dns_suite(void);
+Suite *ws_suite(void);
 
 /* Reads a fixture below the source tree's fixtures/ directory (malloc'd, NUL-terminated). */
 char *read_fixture(const char *relpath, size_t *len);

@@ -72,13 +72,26 @@ SP_API const char *sp_severity_name(sp_severity sev);
 /* Parse a severity name; returns SP_EINVAL for an unknown name. "never" gives SP_SEV_NONE. */
 SP_API sp_code sp_severity_parse(const char *name, sp_severity *out);
 
-typedef enum { SP_TRANSPORT_UDP = 0, SP_TRANSPORT_TCP = 1, SP_TRANSPORT_TLS = 2 } sp_transport;
+typedef enum {
+    SP_TRANSPORT_UDP = 0,
+    SP_TRANSPORT_TCP = 1,
+    SP_TRANSPORT_TLS = 2,
+    SP_TRANSPORT_WS = 3, /* SIP over WebSocket (RFC 7118) */
+    SP_TRANSPORT_WSS = 4 /* ... over TLS */
+} sp_transport;
 /* "udp", "tcp", "tls". */
 SP_API const char *sp_transport_name(sp_transport t);
 
 /* What the TLS handshake showed: the evidence behind the tls-* findings. The
  * certificate is recorded, never verified (scanners must see self-signed
  * devices). Times are ISO 8601 UTC. */
+/* The HTTP upgrade a WebSocket (ws, wss) service answered. */
+typedef struct sp_websocket_info {
+    const char *path;   /* the request path that upgraded ("/ws") */
+    int status;         /* the HTTP status of the answer (101) */
+    const char *server; /* its Server header, or NULL */
+} sp_websocket_info;
+
 typedef struct sp_tls_info {
     const char *version; /* negotiated protocol: "TLSv1.3", "TLSv1", ... */
     const char *cipher;
@@ -211,7 +224,10 @@ typedef struct sp_service {
     const char *role; /* read from a capture: "registrar", "uas", "uac", joined by ","; else NULL */
     const sp_observation *observations; /* who saw it, when; none for a record built by hand */
     size_t n_observations;
-    const sp_audit *audit; /* NULL unless an active check (password audit, INVITE check) ran */
+    const sp_audit *audit;  /* NULL unless an active check (password audit, INVITE check) ran */
+    const char *const *dns; /* DNS paths (NAPTR, SRV, A/AAAA) that led to this service */
+    size_t n_dns;
+    const sp_websocket_info *websocket; /* NULL unless the transport is ws or wss */
 } sp_service;
 
 /* ---- Catalogues: probes, outputs and findings known to this build. ---- */
@@ -268,7 +284,10 @@ SP_API const char *sp_scan_errmsg(const sp_scan *scan);
 
 /* Targets: IPv4/IPv6 address, CIDR, range (a.b.c.d-e.f.g.h, a.b.c.d-N), host
  * name (resolved once, first address), each optionally with ":PORT"
- * ("[v6]:PORT" for IPv6). SP_ETARGET / SP_ERESOLVE name the bad token. */
+ * ("[v6]:PORT" for IPv6). SP_ETARGET / SP_ERESOLVE name the bad token. A
+ * domain without a port ("example.com", "sip:example.com", "sips:...") is
+ * resolved as RFC 3263 says (NAPTR, SRV, A/AAAA) when the scan prepares;
+ * one that gives nothing is logged as a warning and the scan goes on. */
 SP_API sp_code sp_scan_add_target(sp_scan *scan, const char *spec);
 /* Reads targets from a file, one per line, '#' starts a comment, "-" is stdin. */
 SP_API sp_code sp_scan_add_targets_file(sp_scan *scan, const char *path);
@@ -287,6 +306,11 @@ SP_API sp_code sp_scan_set_default_excludes(sp_scan *scan, int on);
  * sp_scan_address_count, sp_scan_probe_count or sp_scan_run. Valid until
  * the next call on the handle. */
 SP_API const char *sp_scan_left_out(const sp_scan *scan);
+/* The DNS server that RFC 3263 discovery of domain targets asks: "ADDR" or
+ * "ADDR:PORT" (IPv4, port 53 by default). Unset: the system's resolv.conf.
+ * Domains are resolved when the scan prepares, so the order of this and
+ * sp_scan_add_target does not matter. SP_EINVAL for a malformed address. */
+SP_API sp_code sp_scan_set_dns_server(sp_scan *scan, const char *addr);
 
 /* "5060,5080,5060-5070"; replaces the default ports (5060, and 5061 for TLS). */
 SP_API sp_code sp_scan_set_ports(sp_scan *scan, const char *list);
@@ -506,6 +530,7 @@ typedef struct sp_summary {
     uint64_t conn_filtered; /* no answer to the connect within --connect-timeout */
     uint64_t conn_no_reply; /* connected, but no SIP reply before the timeout or close */
     uint64_t tls_failed;    /* connected, but the TLS handshake failed */
+    uint64_t ws_no_upgrade; /* ws, wss: no path upgraded to a SIP WebSocket */
 } sp_summary;
 SP_API void sp_scan_summary(const sp_scan *scan, sp_summary *out);
 

@@ -45,5 +45,7 @@ const char *sp_transport_name(sp_transport t)
     return t == SP_TRANSPORT_UDP   ? "udp"
            : t == SP_TRANSPORT_TCP ? "tcp"
            : t == SP_TRANSPORT_TLS ? "tls"
+           : t == SP_TRANSPORT_WS  ? "ws"
+           : t == SP_TRANSPORT_WSS ? "wss"
                                    : "?";
 }

@@ -66,6 +66,7 @@ sp_scan *sp_scan_new_mode(sp_mode mode)
     s->mode = mode;
     sp__settings *set = &s->set;
     sp__targets_init(&set->targets);
+    set->targets.dns.enabled = 1; /* domain targets go through RFC 3263 discovery */
     sp__fpdb_init(&s->fpdb);
     sp__vulndb_init(&s->vulns);
     sp__baseline_init(&s->baseline);

@@ -36,6 +36,8 @@ json_t *sp__settings_json(const sp_scan *s)
     json_object_set_new(o, "extensions", json_boolean(s->set.exts.count > 0));
     if (s->set.targets.keep_special) /* absent in older journals: the default */
         json_object_set_new(o, "default_excludes", json_false());
+    if (s->set.targets.dns.server[0]) /* a resumed scan asks the same server */
+        json_object_set_new(o, "dns_server", json_string(s->set.targets.dns.server));
     return o;
 }
 
@@ -57,6 +59,8 @@ sp_code sp_scan_resume(sp_scan *s, const char *path)
         sp_scan_add_target(s, json_string_value(v) ? json_string_value(v) : "");
     json_array_foreach(json_object_get(st, "excludes"), i, v) if (!r) r =
         sp_scan_add_exclude(s, json_string_value(v) ? json_string_value(v) : "");
+    if (!r && json_string_value(json_object_get(st, "dns_server")))
+        r = sp_scan_set_dns_server(s, json_string_value(json_object_get(st, "dns_server")));
     const char *seed = json_string_value(json_object_get(st, "seed"));
     json_t *shard = json_object_get(st, "shard");
     if (json_is_false(json_object_get(st, "default_excludes")))

@@ -113,6 +113,15 @@ sp_code sp_scan_add_excludes_file(sp_scan *s, const char *path)
     return add_file(s, path, 1);
 }
 
+sp_code sp_scan_set_dns_server(sp_scan *s, const char *addr)
+{
+    if (sp__need_mode(s, SP__M_SCAN, "a DNS server"))
+        return SP_ESTATE;
+    if (!addr || sp__dns_set_server(&s->set.targets.dns, addr, s->err, sizeof(s->err)))
+        return addr ? SP_EINVAL : sp__fail(s, SP_EINVAL, "no DNS server given");
+    return SP_OK;
+}
+
 sp_code sp_scan_set_extensions(sp_scan *s, const char *list)
 {
     if (sp__need_mode(s, SP__M_SCAN, "extension enumeration"))
@@ -151,23 +160,25 @@ sp_code sp_scan_set_transports(sp_scan *s, const char *list)
     unsigned mask = 0;
     char buf[64];
     if (!list || strlen(list) >= sizeof(buf))
-        return sp__fail(s, SP_EINVAL, "bad transport list (udp, tcp, tls)");
+        return sp__fail(s, SP_EINVAL, "bad transport list (udp, tcp, tls, ws, wss)");
     snprintf(buf, sizeof(buf), "%s", list);
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int t = !strcasecmp(tok, "udp")   ? SP_TRANSPORT_UDP
                 : !strcasecmp(tok, "tcp") ? SP_TRANSPORT_TCP
                 : !strcasecmp(tok, "tls") ? SP_TRANSPORT_TLS
+                : !strcasecmp(tok, "ws")  ? SP_TRANSPORT_WS
+                : !strcasecmp(tok, "wss") ? SP_TRANSPORT_WSS
                                           : -1;
         if (t < 0)
-            return sp__fail(s, SP_EINVAL, "unknown transport '%s' (udp, tcp, tls)", tok);
+            return sp__fail(s, SP_EINVAL, "unknown transport '%s' (udp, tcp, tls, ws, wss)", tok);
         mask |= 1u << t;
     }
     if (!mask)
-        return sp__fail(s, SP_EINVAL, "no transport given (udp, tcp, tls)");
+        return sp__fail(s, SP_EINVAL, "no transport given (udp, tcp, tls, ws, wss)");
     s->set.transports = mask;
     s->set.transports_spec[0] = '\0';
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < SP__N_TRANSPORTS; t++)
         if (mask & (1u << t)) {
             if (s->set.transports_spec[0])
                 strcat(s->set.transports_spec, ",");

@@ -76,6 +76,16 @@ static const sp_finding_info catalogue[] = {
      "SDP. Configure its external address (Asterisk: external_signaling_address / "
      "external_media_address with local_net) or fix the NAT traversal; turn off the router's "
      "SIP ALG if it half-rewrites messages."},
+    {"sip-websocket-exposed", SP_SEV_LOW, "SIP answers over a WebSocket (WebRTC signalling)",
+     "A SIP server takes WebSocket upgrades (RFC 7118), often on a port left open for the web "
+     "interface. If browsers' softphones do not need it from everywhere, allow it only from "
+     "the networks that use it (or behind the web proxy's authentication), and require digest "
+     "authentication and strong passwords for every extension reachable through it."},
+    {"dns-private-address", SP_SEV_LOW, "The domain's DNS records point into private address space",
+     "A public zone's SRV or A/AAAA records name servers at private (internal) addresses, which "
+     "tells anyone who asks how the inside network is laid out. Publish only the addresses "
+     "reachable from outside, and keep internal names in an internal view of the zone "
+     "(split-horizon DNS)."},
     {"udp-amplification", SP_SEV_LOW, "Reply is at least three times larger than the request",
      "Over UDP a spoofed request makes this service send much more to a victim. Keep replies "
      "small (drop optional headers), rate-limit per source, or answer unknown sources only "

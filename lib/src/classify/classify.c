@@ -101,7 +101,11 @@ void sp__classify_finish(sp__svc *svc, const sp__fpdb *db, const sp__vulndb *vul
     sp__fp_input in;
     char allow[1024] = "";
     memset(&in, 0, sizeof(in));
-    in.field[SP__FIELD_SERVER] = svc->server;
+    /* Over ws and wss the upgrade's Server header speaks for a SIP reply
+     * without one: the same product answered both. */
+    in.field[SP__FIELD_SERVER] = svc->server                        ? svc->server
+                                 : svc->has_ws && svc->ws_server[0] ? svc->ws_server
+                                                                    : NULL;
     in.field[SP__FIELD_USER_AGENT] = svc->user_agent;
     in.field[SP__FIELD_TO_TAG] = svc->to_tag;
     for (size_t i = 0; i < svc->n_replies; i++)

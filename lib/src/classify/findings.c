@@ -20,11 +20,7 @@ static int is_private(const char *text)
     sp__addr a;
     if (strchr(text, '%') || sp__addr_parse(text, &a) != 0)
         return 0; /* a peer's zone names none of our interfaces */
-    const uint8_t *b = a.bytes;
-    if (a.family == 4)
-        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) || b[0] == 127;
-    return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+    return sp__addr_is_private(&a);
 }
 
 /* Finds an address literal in a header value (after "@", or the host of a
@@ -461,6 +457,26 @@ static void audit_rule(sp__svc *svc)
     }
 }
 
+/* SIP answers over a WebSocket: the upgrade is the evidence. */
+static void websocket_rule(sp__svc *svc)
+{
+    if (!svc->has_ws)
+        return;
+    char line[400];
+    snprintf(line, sizeof(line), "GET %s with Sec-WebSocket-Protocol: sip -> HTTP %d%s%s%s",
+             svc->ws_path, svc->ws_pub.status, svc->ws_server[0] ? " (Server: " : "",
+             svc->ws_server, svc->ws_server[0] ? ")" : "");
+    add_one(svc, "sip-websocket-exposed", line);
+}
+
+/* The zone of a domain target names servers in private space. */
+static void dns_rule(sp__svc *svc)
+{
+    if (svc->dns_leaks.n)
+        sp__svc_add_finding(svc, "dns-private-address", (const char *const *)svc->dns_leaks.v,
+                            svc->dns_leaks.n);
+}
+
 /* The rules in the order their findings are listed. */
 void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
 {
@@ -472,6 +488,8 @@ void sp__findings_evaluate(sp__svc *svc, const sp__vulndb *vulns)
     int public = from_public_address(svc);
     if (public)
         leak_rule(svc);
+    dns_rule(svc);
+    websocket_rule(svc);
     if (svc->alg_evidence)
         add_one(svc, "sip-alg-detected", svc->alg_evidence);
     if (public)

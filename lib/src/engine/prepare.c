@@ -9,10 +9,19 @@
 #include <string.h>
 #include <sys/random.h>
 
+static void dns_log(void *data, int level, const char *msg)
+{
+    sp__log(data, level, "%s", msg);
+}
+
 int sp__engine_prepare_targets(sp_scan *s)
 {
-    int rc = sp__targets_finalize(&s->set.targets, s->set.ports, s->set.n_ports, s->set.transports,
-                                  s->err, sizeof(s->err));
+    /* Domain targets first: what DNS names joins the set like any target. */
+    int rc = sp__targets_discover(&s->set.targets, dns_log, s);
+    if (rc)
+        return sp__fail(s, (sp_code)rc, "out of memory during DNS discovery");
+    rc = sp__targets_finalize(&s->set.targets, s->set.ports, s->set.n_ports, s->set.transports,
+                              s->err, sizeof(s->err));
     if (rc)
         return (sp_code)rc;
     /* What the default excludes left out, for the caller and the reports. */
@@ -88,7 +97,7 @@ int sp__engine_prepare(sp_scan *s)
     }
     for (size_t i = 0; i < n_needed; i++) {
         int idx = needed[i];
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < SP__N_TRANSPORTS; t++) {
             params.transport = t;
             sp__template_free(&s->run.tmpl[idx][t]);
             if (sp__template_build(&s->run.tmpl[idx][t], sp__probe_get((size_t)idx), &params) != 0)
@@ -107,7 +116,7 @@ int sp__engine_prepare(sp_scan *s)
 void sp__engine_free(sp_scan *s)
 {
     for (size_t i = 0; i < SP__MAX_PROBES; i++)
-        for (size_t t = 0; t < 3; t++)
+        for (size_t t = 0; t < SP__N_TRANSPORTS; t++)
             sp__template_free(&s->run.tmpl[i][t]);
     sp__table_free(&s->run.table);
     sp__engine_close(s);

@@ -35,7 +35,8 @@ static void on_enum_reply(sp_scan *s, const sp__udp_in *in, const sp__probe_id *
 
 /* A reply, from a datagram or framed from a TCP/TLS connection (with the
  * handshake's evidence in tls). Matched by its token either way. */
-static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const sp_tls_info *tls)
+static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const sp_tls_info *tls,
+                     const sp_websocket_info *ws)
 {
     sp__probe_id id;
     if (!sp__match_reply(s->run.key, &s->run.scope, in->buf, in->len, transport, &id)) {
@@ -86,6 +87,8 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
     sp__svc_set_responder(e->svc, &in->from, in->from_port);
     if (tls && !e->svc->tls)
         e->svc->tls = sp__tls_cert_new(tls);
+    if (ws && !e->svc->has_ws)
+        sp__svc_set_websocket(e->svc, ws->path, ws->status, ws->server);
     /* Round trip to the arrival in our socket, not to this moment. */
     uint32_t got = in->rx_ns > s->run.start_ns ? (uint32_t)((in->rx_ns - s->run.start_ns) / 100000)
                                                : sp__engine_now_units(s);
@@ -129,7 +132,7 @@ static void on_datagram(sp_scan *s, const sp__udp_in *in)
         sp__pcap_write(s->run.pcap_out, SP_TRANSPORT_UDP, &in->from, in->from_port,
                        &s->run.local_addr[f], s->run.local_port[f], in->buf, in->len);
     }
-    on_reply(s, in, SP_TRANSPORT_UDP, NULL);
+    on_reply(s, in, SP_TRANSPORT_UDP, NULL, NULL);
 }
 
 /* ---- TCP and TLS connections (transport/stream.c) call back here ---- */
@@ -153,14 +156,14 @@ static void stream_wrote(void *ctx, const sp__probe_id *id, const char *buf, siz
 
 static void stream_message(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
                            const sp__addr *from, uint16_t from_port, const sp__addr *local,
-                           uint16_t local_port, const sp_tls_info *tls)
+                           uint16_t local_port, const sp_tls_info *tls, const sp_websocket_info *ws)
 {
     sp_scan *s = ctx;
     if (s->run.pcap_out)
         sp__pcap_write(s->run.pcap_out, SP_TRANSPORT_TCP, from, from_port, local, local_port, buf,
                        len);
     sp__udp_in in = {.buf = (char *)buf, .len = len, .from = *from, .from_port = from_port};
-    on_reply(ctx, &in, id->transport, tls);
+    on_reply(ctx, &in, id->transport, tls, ws);
 }
 
 static void stream_ended(void *ctx, const sp__probe_id *id, sp__conn_end how)
@@ -178,6 +181,9 @@ static void stream_ended(void *ctx, const sp__probe_id *id, sp__conn_end how)
     case SP__CONN_NO_REPLY:
         s->summary.conn_no_reply++;
         break;
+    case SP__CONN_NO_UPGRADE:
+        s->summary.ws_no_upgrade++;
+        break;
     case SP__CONN_TLS_FAILED:
         s->summary.tls_failed++;
         break;
@@ -186,8 +192,14 @@ static void stream_ended(void *ctx, const sp__probe_id *id, sp__conn_end how)
     }
 }
 
+static const char *stream_ws_path(void *ctx, const sp__probe_id *id)
+{
+    const sp_scan *s = ctx;
+    return sp__targets_ws_path(&s->set.targets, &id->addr, id->port, id->transport);
+}
+
 const sp__stream_ops sp__engine_stream_ops = {stream_build, stream_wrote, stream_message,
-                                              stream_ended};
+                                              stream_ended, stream_ws_path};
 
 /* Processes waiting replies, at most `rounds` receive batches per family:
  * bounded so that a flood of datagrams cannot starve sending. */

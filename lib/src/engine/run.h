@@ -52,11 +52,11 @@ typedef struct sp__udp_io {
 } sp__udp_io;
 
 typedef struct sp__run {
-    uint8_t key[16];                      /* the scan's token key */
-    sp__template tmpl[SP__MAX_PROBES][3]; /* per probe and transport */
-    char baseline_user[32];               /* enumeration: random, surely non-existent */
-    char local[2][80];                    /* our "ip:port" per family, as probes carry it */
-    sp__addr local_addr[2];               /* the same as values, for --write-pcap */
+    uint8_t key[16];                                     /* the scan's token key */
+    sp__template tmpl[SP__MAX_PROBES][SP__N_TRANSPORTS]; /* per probe and transport */
+    char baseline_user[32]; /* enumeration: random, surely non-existent */
+    char local[2][80];      /* our "ip:port" per family, as probes carry it */
+    sp__addr local_addr[2]; /* the same as values, for --write-pcap */
     uint16_t local_port[2];
     sp__match_scope scope;
     sp__table table;

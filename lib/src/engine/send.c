@@ -23,8 +23,11 @@ size_t sp__engine_build_probe(const sp_scan *s, const sp__probe_id *id, const ch
     sp__addr_format_port(&plain, id->port, target, sizeof(target));
     if (id->transport != SP_TRANSPORT_UDP) {
         size_t tl = strlen(target);
+        /* RFC 7118: transport=ws over plain and secure WebSocket alike. */
         snprintf(target + tl, sizeof(target) - tl, ";transport=%s",
-                 sp_transport_name((sp_transport)id->transport));
+                 id->transport == SP_TRANSPORT_WSS
+                     ? "ws"
+                     : sp_transport_name((sp_transport)id->transport));
     }
     if (!sp__token_encode(s->run.key, id, callid, sizeof(callid), &mac))
         return 0;
@@ -51,8 +54,9 @@ size_t sp__engine_build_probe(const sp_scan *s, const sp__probe_id *id, const ch
     sp__probe_fields f = {target,  local ? local : s->run.local[id->addr.family == 6],
                           mac_hex, callid,
                           user,    id->addr.family == 6 ? host : host + 1};
-    return sp__template_fill(&s->run.tmpl[id->probe][id->transport < 3 ? id->transport : 0], &f,
-                             out, cap);
+    return sp__template_fill(
+        &s->run.tmpl[id->probe][id->transport < SP__N_TRANSPORTS ? id->transport : 0], &f, out,
+        cap);
 }
 
 static int send_batch(sp_scan *s, int family, sp__udp_out *out, unsigned n)

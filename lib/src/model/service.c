@@ -39,6 +39,8 @@ void sp__svc_free(sp__svc *svc)
     sp__strv_free(&svc->record_routes);
     sp__strv_free(&svc->sdp_addrs);
     sp__strv_free(&svc->headers);
+    sp__strv_free(&svc->dns);
+    sp__strv_free(&svc->dns_leaks);
     sp__strv_free(&svc->owned);
     free(svc->header_order);
     free(svc->alg_evidence);
@@ -220,6 +222,9 @@ void sp__svc_publish(sp__svc *svc)
     p->n_findings = svc->n_findings;
     p->tls = svc->tls ? &svc->tls->pub : NULL;
     p->role = svc->role[0] ? svc->role : NULL;
+    p->websocket = svc->has_ws ? &svc->ws_pub : NULL;
+    p->dns = (const char *const *)svc->dns.v;
+    p->n_dns = svc->dns.n;
     if (svc->audit)
         publish_audit(svc->audit);
     p->audit = svc->audit ? &svc->audit->pub : NULL;
@@ -277,4 +282,14 @@ void sp__svc_answer(const sp__svc *svc, char *buf, size_t len)
             break;
         used += (size_t)n;
     }
+}
+
+void sp__svc_set_websocket(sp__svc *svc, const char *path, int status, const char *server)
+{
+    snprintf(svc->ws_path, sizeof(svc->ws_path), "%s", path ? path : "");
+    snprintf(svc->ws_server, sizeof(svc->ws_server), "%s", server ? server : "");
+    svc->ws_pub.path = svc->ws_path;
+    svc->ws_pub.status = status;
+    svc->ws_pub.server = server ? svc->ws_server : NULL;
+    svc->has_ws = 1;
 }

@@ -69,6 +69,11 @@ typedef struct sp__svc {
     char role[32];       /* from a capture: "registrar", "uas", "uac", joined by ","; else "" */
     sp_observation *obs; /* who saw it and when: one from a scan, several after a merge */
     size_t n_obs, cap_obs;
+    sp__strv dns; /* the DNS paths that led here (a domain target) */
+    int has_ws;   /* ws, wss: the upgrade that carried the replies */
+    sp_websocket_info ws_pub;
+    char ws_path[128], ws_server[128];
+    sp__strv dns_leaks; /* records of those domains that point into private space */
 
     int emitted;          /* already handed to streaming writers */
     struct sp__svc *next; /* hash chain */
@@ -90,6 +95,9 @@ int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidenc
 
 /* Appends an evidence line to a finding the service already has. */
 void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line);
+
+/* Records the WebSocket upgrade (server may be NULL). */
+void sp__svc_set_websocket(sp__svc *svc, const char *path, int status, const char *server);
 
 /* Turns the enumeration answers into the verdict (pure). */
 void sp__svc_finish_enumeration(sp__svc *svc, const sp__extlist *list);

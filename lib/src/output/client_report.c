@@ -246,6 +246,15 @@ static void host_block(const sp__doc_ops *ops, void *ctx, const sp_service *cons
         ops->pair(ctx, "Service", line);
         if (v->server || v->user_agent)
             ops->pair(ctx, "Banner", v->server ? v->server : v->user_agent);
+        for (size_t d = 0; d < v->n_dns; d++)
+            ops->pair(ctx, "Found through DNS", v->dns[d]);
+        if (v->websocket) {
+            snprintf(line, sizeof(line), "path %s, upgrade answered %d%s%s",
+                     v->websocket->path ? v->websocket->path : "?", v->websocket->status,
+                     v->websocket->server ? ", Server: " : "",
+                     v->websocket->server ? v->websocket->server : "");
+            ops->pair(ctx, "WebSocket", line);
+        }
         if (v->fingerprint) {
             const sp_fingerprint *fp = v->fingerprint;
             snprintf(prod, sizeof(prod), "%s %s%s%s (%s)%s%s", fp->vendor ? fp->vendor : "",

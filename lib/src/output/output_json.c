@@ -97,6 +97,9 @@ static json_t *summary_json(const sp_summary *sum)
     json_object_set_new(c, "filtered", json_integer((json_int_t)sum->conn_filtered));
     json_object_set_new(c, "no_reply", json_integer((json_int_t)sum->conn_no_reply));
     json_object_set_new(c, "tls_failed", json_integer((json_int_t)sum->tls_failed));
+    if (sum->ws_no_upgrade)
+        json_object_set_new(c, "no_websocket_upgrade",
+                            json_integer((json_int_t)sum->ws_no_upgrade));
     json_object_set_new(s, "connections", c);
     json_t *by = json_object();
     for (int i = SP_SEV_INFO; i <= SP_SEV_CRITICAL; i++)

@@ -453,10 +453,12 @@ static int text_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
     if (s->connections)
         fprintf(fp,
                 "TCP/TLS: %llu connection attempts; without a service: %llu refused, %llu "
-                "filtered, %llu no SIP reply, %llu TLS handshake failed\n",
+                "filtered, %llu no SIP reply, %llu TLS handshake failed%s\n",
                 (unsigned long long)s->connections, (unsigned long long)s->conn_refused,
                 (unsigned long long)s->conn_filtered, (unsigned long long)s->conn_no_reply,
-                (unsigned long long)s->tls_failed);
+                (unsigned long long)s->tls_failed, s->ws_no_upgrade ? "," : "");
+    if (s->connections && s->ws_no_upgrade)
+        fprintf(fp, "  %llu without a WebSocket upgrade\n", (unsigned long long)s->ws_no_upgrade);
     return ferror(fp) ? -1 : 0;
 }
 

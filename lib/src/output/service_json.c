@@ -178,6 +178,15 @@ json_t *sp__service_json(const sp_service *svc)
     json_object_set_new(o, "responder", sp__json_str(svc->responder));
     json_object_set_new(o, "responder_differs", json_boolean(svc->responder_differs));
     json_object_set_new(o, "role", sp__json_str(svc->role));
+    if (svc->n_dns) /* only for services a domain target found */
+        json_object_set_new(o, "dns", sp__json_strs(svc->dns, svc->n_dns));
+    if (svc->websocket) { /* only for ws and wss */
+        json_t *w = json_object();
+        json_object_set_new(w, "path", sp__json_str(svc->websocket->path));
+        json_object_set_new(w, "status", json_integer(svc->websocket->status));
+        json_object_set_new(w, "server", sp__json_str(svc->websocket->server));
+        json_object_set_new(o, "websocket", w);
+    }
     json_t *replies = json_array();
     for (size_t i = 0; i < svc->n_replies; i++)
         json_array_append_new(replies, reply_json(&svc->replies[i]));
@@ -455,6 +464,16 @@ char *sp__service_line(const sp_service *svc)
     KSTR(&b, "responder", svc->responder);
     KBOOL(&b, "responder_differs", svc->responder_differs);
     KSTR(&b, "role", svc->role);
+    if (svc->n_dns)
+        KSTRS(&b, "dns", svc->dns, svc->n_dns);
+    if (svc->websocket) {
+        KEY(&b, "websocket");
+        LIT(&b, "{\"path\":");
+        put_str(&b, svc->websocket->path);
+        KINT(&b, "status", svc->websocket->status);
+        KSTR(&b, "server", svc->websocket->server);
+        LIT(&b, "}");
+    }
     KEY(&b, "replies");
     LIT(&b, "[");
     for (size_t i = 0; i < svc->n_replies; i++) {
@@ -702,6 +721,8 @@ sp__svc *sp__service_from_json(json_t *o)
     const char *tname = str(o, "transport");
     uint8_t transport = tname && !strcmp(tname, "tcp")   ? SP_TRANSPORT_TCP
                         : tname && !strcmp(tname, "tls") ? SP_TRANSPORT_TLS
+                        : tname && !strcmp(tname, "ws")  ? SP_TRANSPORT_WS
+                        : tname && !strcmp(tname, "wss") ? SP_TRANSPORT_WSS
                                                          : SP_TRANSPORT_UDP;
     sp__svc *svc =
         sp__svc_new(&a, (uint16_t)json_integer_value(json_object_get(o, "port")), transport);
@@ -720,6 +741,12 @@ sp__svc *sp__service_from_json(json_t *o)
     str_list(&svc->vias, json_object_get(o, "vias"));
     if (str(o, "role"))
         snprintf(svc->role, sizeof(svc->role), "%s", str(o, "role"));
+    str_list(&svc->dns, json_object_get(o, "dns"));
+    json_t *w = json_object_get(o, "websocket");
+    if (json_is_object(w))
+        sp__svc_set_websocket(svc, str(w, "path"),
+                              (int)json_integer_value(json_object_get(w, "status")),
+                              str(w, "server"));
     if (json_is_object(json_object_get(o, "tls")))
         read_tls(svc, json_object_get(o, "tls"));
     if (json_is_object(json_object_get(o, "fingerprint")))

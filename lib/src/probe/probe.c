@@ -47,9 +47,9 @@ int sp__template_build(sp__template *t, const sp__probe_type *type, const sp__pr
         strstr(params->to_user, "ZZsp"))
         return -1;
 
-    static const char *const via_transport[] = {"UDP", "TCP", "TLS"};
+    static const char *const via_transport[] = {"UDP", "TCP", "TLS", "WS", "WSS"};
     snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=z9hG4bK%s;rport",
-             via_transport[params->transport >= 0 && params->transport < 3 ? params->transport : 0],
+             via_transport[params->transport >= 0 && params->transport < 5 ? params->transport : 0],
              SP__MARK_LOCAL, SP__MARK_MAC);
     snprintf(from, sizeof(from), "<sip:%s@%s>;tag=%s", params->from_user, SP__MARK_LOCAL,
              SP__MARK_MAC);

@@ -18,8 +18,11 @@
  * service callback), else on the scan thread. */
 static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
 {
-    if (!from_journal)
+    if (!from_journal) {
+        sp__dns_lookup(&s->set.targets.dns, &svc->host, svc->port, svc->transport, &svc->dns,
+                       &svc->dns_leaks);
         sp__classify_finish(svc, &s->fpdb, &s->vulns);
+    }
     sp__observe(s, svc);
     char where[160];
     sp__service_address(&svc->pub, where, sizeof(where));

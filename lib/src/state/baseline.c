@@ -203,7 +203,7 @@ static int key_endpoint(const char *k, sp__addr *a, uint16_t *port, uint8_t *tra
         return -1;
     const char *tr = k + n + 1;
     size_t tl = strcspn(tr, " ");
-    for (int t = SP_TRANSPORT_UDP; t <= SP_TRANSPORT_TLS; t++) {
+    for (int t = SP_TRANSPORT_UDP; t <= SP_TRANSPORT_WSS; t++) {
         const char *name = sp_transport_name((sp_transport)t);
         if (strlen(name) == tl && !strncmp(tr, name, tl)) {
             *transport = (uint8_t)t;

@@ -179,3 +179,12 @@ int sp__addr_equal(const sp__addr *a, const sp__addr *b)
 {
     return a->family == b->family && memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
 }
+
+int sp__addr_is_private(const sp__addr *a)
+{
+    const uint8_t *b = a->bytes;
+    if (a->family == 4)
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+               (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) || b[0] == 127;
+    return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+}

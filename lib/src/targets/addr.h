@@ -41,6 +41,9 @@ void sp__addr_to_sockaddr(const sp__addr *a, uint16_t port, struct sockaddr_stor
                           unsigned *len);
 /* The address and port of a socket address (v4-mapped IPv6 becomes IPv4). */
 void sp__addr_from_sockaddr(const struct sockaddr_storage *ss, sp__addr *a, uint16_t *port);
+/* 1 for addresses outside the public Internet: RFC 1918, CGNAT, link-local
+ * and loopback IPv4; unique-local and link-local IPv6. */
+int sp__addr_is_private(const sp__addr *a);
 /* 1 if two addresses are the same. */
 int sp__addr_equal(const sp__addr *a, const sp__addr *b);
 

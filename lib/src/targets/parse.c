@@ -128,6 +128,30 @@ static int parse_zoned(const char *work, const char *zone, const char *token, sp
     return set_range(out, 6, lo, lo);
 }
 
+int sp__resolve_system(const char *name, sp__addr *a, char *why, size_t whylen)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    int rc = getaddrinfo(name, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        if (why)
+            snprintf(why, whylen, "%s", gai_strerror(rc));
+        return -1;
+    }
+    const struct addrinfo *pick = res;
+    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
+        if (ai->ai_family == AF_INET) {
+            pick = ai;
+            break;
+        }
+    uint16_t port;
+    sp__addr_from_sockaddr((const struct sockaddr_storage *)(const void *)pick->ai_addr, a, &port);
+    freeaddrinfo(res);
+    return 0;
+}
+
 /* A host name: resolved once, first address (IPv4 preferred), by resolve
  * or, when it is NULL, by getaddrinfo(). */
 static int resolve_name(const char *name, sp__resolve_fn resolve, const char *token, sp__range *out,
@@ -143,25 +167,12 @@ static int resolve_name(const char *name, sp__resolve_fn resolve, const char *to
         sp__u128 v = sp__u128_from_addr(a, f);
         return set_range(out, f, v, v);
     }
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    int rc = getaddrinfo(name, NULL, &hints, &res);
-    if (rc != 0 || !res) {
-        snprintf(err, errlen, "cannot resolve target '%s': %s", token, gai_strerror(rc));
+    sp__addr a;
+    char why[128];
+    if (sp__resolve_system(name, &a, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "cannot resolve target '%s': %s", token, why);
         return SP_ERESOLVE;
     }
-    const struct addrinfo *pick = res;
-    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET) {
-            pick = ai;
-            break;
-        }
-    sp__addr a;
-    uint16_t port;
-    sp__addr_from_sockaddr((const struct sockaddr_storage *)(const void *)pick->ai_addr, &a, &port);
-    freeaddrinfo(res);
     sp__u128 v = sp__u128_from_addr(a.bytes, a.family);
     return set_range(out, a.family, v, v);
 }
@@ -238,17 +249,47 @@ static int split_hostport(const char *hp, const char *token, char *host, size_t 
     return 0;
 }
 
-/* "udp://", "tcp://", "tls://": returns the transport and skips the
- * scheme; -1 if the token has none of them. */
+/* "udp://", "tcp://", "tls://", "ws://", "wss://": returns the transport
+ * and skips the scheme; -1 if the token has none of them. */
 static int url_scheme(const char **p)
 {
-    static const char *const names[] = {"udp://", "tcp://", "tls://"};
-    for (int i = 0; i < 3; i++)
-        if (!strncasecmp(*p, names[i], 6)) {
-            *p += 6;
-            return i;
+    static const struct {
+        const char *name;
+        int transport;
+    } names[] = {{"udp://", SP_TRANSPORT_UDP},
+                 {"tcp://", SP_TRANSPORT_TCP},
+                 {"tls://", SP_TRANSPORT_TLS},
+                 {"wss://", SP_TRANSPORT_WSS},
+                 {"ws://", SP_TRANSPORT_WS}};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(names[i].name);
+        if (!strncasecmp(*p, names[i].name, n)) {
+            *p += n;
+            return names[i].transport;
         }
+    }
     return -1;
+}
+
+/* A WebSocket URL's path: after host[:port], "/" then printable ASCII
+ * without spaces, at most SP__WS_PATH_MAX - 1 characters. Cuts it off hp. */
+static int ws_path(char *hp, const char *token, char *path, size_t pathcap, char *err,
+                   size_t errlen)
+{
+    const char *from = hp[0] == '[' ? strchr(hp, ']') : hp;
+    char *slash = from ? strchr(from, '/') : NULL;
+    if (!slash)
+        return 0;
+    size_t n = strlen(slash);
+    if (n >= SP__WS_PATH_MAX || n >= pathcap)
+        return sp__target_fail(err, errlen, SP_ETARGET, token, "WebSocket path too long");
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)slash[i] <= 0x20 || (unsigned char)slash[i] >= 0x7f)
+            return sp__target_fail(err, errlen, SP_ETARGET, token,
+                                   "a WebSocket path is printable ASCII without spaces");
+    memcpy(path, slash, n + 1);
+    *slash = '\0';
+    return 0;
 }
 
 /* A SIP URI (RFC 3261 section 19.1): "sip:" or "sips:", an optional user
@@ -296,8 +337,102 @@ int sp__target_parse(const char *token, int allow_port, sp__range *out, char *er
     return sp__target_parse_with(token, allow_port, NULL, out, err, errlen);
 }
 
+/* Splits a token into its scheme's transport and host[:port] part. */
+static int split_scheme(const char *token, char *hp, size_t hplen, int *transport, int *secure,
+                        char *path, size_t pathcap, char *err, size_t errlen)
+{
+    const char *rest = token;
+    *secure = 0;
+    path[0] = '\0';
+    if ((*transport = url_scheme(&rest)) >= 0) {
+        snprintf(hp, hplen, "%s", rest);
+        if (*transport == SP_TRANSPORT_WS || *transport == SP_TRANSPORT_WSS) {
+            int rc = ws_path(hp, token, path, pathcap, err, errlen);
+            if (rc)
+                return rc;
+            if (!strcmp(path, "/"))
+                path[0] = '\0'; /* "ws://host/" names no path: try the usual ones */
+        }
+        size_t l = strlen(hp);
+        if (l && hp[l - 1] == '/')
+            hp[l - 1] = '\0';
+        if (strchr(hp, '@') || strchr(hp, ';') || strchr(hp, '?'))
+            return sp__target_fail(err, errlen, SP_ETARGET, token,
+                                   "a URL target is scheme://host[:port]");
+    } else if (!strncasecmp(token, "sip:", 4) || !strncasecmp(token, "sips:", 5)) {
+        *secure = !strncasecmp(token, "sips:", 5);
+        int rc = sip_uri(token, token, hp, hplen, transport, err, errlen);
+        if (rc)
+            return rc;
+        if (strchr(hp, '/'))
+            return sp__target_fail(err, errlen, SP_ETARGET, token, "a SIP URI names one host");
+    } else {
+        snprintf(hp, hplen, "%s", token);
+        if (strstr(hp, "://"))
+            return sp__target_fail(err, errlen, SP_ETARGET, token,
+                                   "unknown scheme (udp://, tcp://, tls://, ws://, wss://)");
+    }
+    return 0;
+}
+
+/* "127.0.60.x": three numeric labels make a mistyped address, not a domain;
+ * it stays an error at once, as any name that does not resolve. */
+static int address_like(const char *host)
+{
+    int numeric = 0;
+    for (const char *p = host; *p;) {
+        size_t n = strcspn(p, ".");
+        numeric += n > 0 && strspn(p, "0123456789") == n;
+        p += n + (p[n] == '.');
+    }
+    return numeric >= 3;
+}
+
+/* "10.0.0.1-50": a range, not a name with a dash. */
+static int dash_literal(const char *host)
+{
+    char work[SP__TARGET_TOKEN_MAX];
+    sp__u128 v;
+    snprintf(work, sizeof(work), "%s", host);
+    char *dash = strchr(work, '-');
+    if (!dash)
+        return 0;
+    *dash = '\0';
+    return parse_literal(work, &v) != 0;
+}
+
+int sp__target_domain(const char *token, char *name, size_t cap, int *transport, int *secure)
+{
+    char hp[SP__TARGET_TOKEN_MAX], host[SP__TARGET_TOKEN_MAX], err[8], path[SP__WS_PATH_MAX];
+    int port;
+    if (strlen(token) >= SP__TARGET_TOKEN_MAX ||
+        split_scheme(token, hp, sizeof(hp), transport, secure, path, sizeof(path), err,
+                     sizeof(err)) ||
+        split_hostport(hp, token, host, sizeof(host), &port, err, sizeof(err)) || port != -1 ||
+        path[0])
+        return 0; /* a port given: RFC 3263 asks only for its addresses */
+    sp__u128 v;
+    size_t n = strlen(host);
+    /* A domain has a dot; "localhost" and its subdomains never reach DNS. */
+    if (!strchr(host, '.') || strpbrk(host, "/%") || parse_literal(host, &v) ||
+        looks_numeric(host) || !valid_hostname(host) || dash_literal(host) || address_like(host) ||
+        !strcasecmp(host, "localhost.") ||
+        (n >= 10 && !strncasecmp(host + n - 10, ".localhost", 10)) ||
+        (n >= 11 && !strncasecmp(host + n - 11, ".localhost.", 11)) || n >= cap)
+        return 0;
+    memcpy(name, host, n + 1);
+    return 1;
+}
+
 int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
                           char *err, size_t errlen)
+{
+    char path[SP__WS_PATH_MAX];
+    return sp__target_parse_path(token, allow_port, resolve, out, path, sizeof(path), err, errlen);
+}
+
+int sp__target_parse_path(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *path, size_t pathcap, char *err, size_t errlen)
 {
     char host[SP__TARGET_TOKEN_MAX], hp[SP__TARGET_TOKEN_MAX];
     int port = -1, transport = -1;
@@ -311,30 +446,13 @@ int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn reso
     if (n >= SP__TARGET_TOKEN_MAX)
         return sp__target_fail(err, errlen, SP_ETARGET, "(too long)", "longer than 511 characters");
 
-    const char *rest = token;
-    if ((transport = url_scheme(&rest)) >= 0) {
-        snprintf(hp, sizeof(hp), "%s", rest);
-        size_t l = strlen(hp);
-        if (l && hp[l - 1] == '/')
-            hp[l - 1] = '\0';
-        if (strchr(hp, '@') || strchr(hp, ';') || strchr(hp, '?'))
-            return sp__target_fail(err, errlen, SP_ETARGET, token,
-                                   "a URL target is scheme://host[:port]");
-    } else if (!strncasecmp(token, "sip:", 4) || !strncasecmp(token, "sips:", 5)) {
-        int rc = sip_uri(token, token, hp, sizeof(hp), &transport, err, errlen);
-        if (rc)
-            return rc;
-        if (strchr(hp, '/'))
-            return sp__target_fail(err, errlen, SP_ETARGET, token, "a SIP URI names one host");
-    } else {
-        snprintf(hp, sizeof(hp), "%s", token);
-        if (strstr(hp, "://"))
-            return sp__target_fail(err, errlen, SP_ETARGET, token,
-                                   "unknown scheme (udp://, tcp://, tls://)");
-    }
+    int secure;
+    int rc = split_scheme(token, hp, sizeof(hp), &transport, &secure, path, pathcap, err, errlen);
+    if (rc)
+        return rc;
     if (transport >= 0 && !allow_port)
         return sp__target_fail(err, errlen, SP_ETARGET, token, "a URI is not allowed here");
-    int rc = split_hostport(hp, token, host, sizeof(host), &port, err, errlen);
+    rc = split_hostport(hp, token, host, sizeof(host), &port, err, errlen);
     if (rc)
         return rc;
     if (port != -1 && !allow_port)

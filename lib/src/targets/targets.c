@@ -25,19 +25,26 @@ void sp__targets_free(sp__targets *t)
 {
     sp__resolve_fn resolve = t->resolve;
     int keep_special = t->keep_special;
+    sp__dns_clear(&t->dns);
+    sp__dns dns = t->dns; /* its configuration */
     free(t->given);
     free(t->excl);
+    free(t->ws_paths);
     free(t->ranges);
     free(t->cum);
     free(t->eps);
     sp__targets_init(t);
     t->resolve = resolve;
     t->keep_special = keep_special;
+    t->dns = dns;
 }
 
 uint16_t sp__default_port(int transport)
 {
-    return transport == SP_TRANSPORT_TLS ? 5061 : 5060;
+    return transport == SP_TRANSPORT_TLS   ? 5061
+           : transport == SP_TRANSPORT_WS  ? 8088
+           : transport == SP_TRANSPORT_WSS ? 8089
+                                           : 5060;
 }
 
 static int push_range(sp__range **v, size_t *n, size_t *cap, const sp__range *r)
@@ -52,6 +59,37 @@ static int push_range(sp__range **v, size_t *n, size_t *cap, const sp__range *r)
     }
     (*v)[(*n)++] = *r;
     return 0;
+}
+
+static int add_ws_path(sp__targets *t, const sp__range *r, const char *path)
+{
+    if (t->n_ws_paths == t->cap_ws_paths) {
+        size_t c = t->cap_ws_paths ? t->cap_ws_paths * 2 : 8;
+        sp__ws_path *v = realloc(t->ws_paths, c * sizeof(*v));
+        if (!v)
+            return SP_ENOMEM;
+        t->ws_paths = v;
+        t->cap_ws_paths = c;
+    }
+    sp__ws_path *w = &t->ws_paths[t->n_ws_paths++];
+    sp__u128_to_addr(r->lo, r->family, &w->addr);
+    w->addr.scope = r->scope;
+    w->port = r->port;
+    w->transport = (uint8_t)r->transport;
+    snprintf(w->path, sizeof(w->path), "%s", path);
+    return 0;
+}
+
+const char *sp__targets_ws_path(const sp__targets *t, const sp__addr *a, uint16_t port,
+                                int transport)
+{
+    for (size_t i = 0; i < t->n_ws_paths; i++) {
+        const sp__ws_path *w = &t->ws_paths[i];
+        if (w->transport == transport && (w->port < 0 || w->port == port) &&
+            sp__addr_equal(&w->addr, a))
+            return w->path;
+    }
+    return NULL;
 }
 
 /* Splits a spec on commas and whitespace and parses each token. */
@@ -74,8 +112,21 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
                                    "longer than 511 characters");
         memcpy(token, s, len);
         token[len] = '\0';
+        char name[SP__TARGET_TOKEN_MAX];
+        int tr, secure;
+        if (!exclude && t->dns.enabled && !t->resolve &&
+            sp__target_domain(token, name, sizeof(name), &tr, &secure)) {
+            if (sp__dns_add_name(&t->dns, name, token, secure ? -1 : tr, secure))
+                return SP_ENOMEM;
+            any = 1;
+            continue;
+        }
         sp__range r;
-        int rc = sp__target_parse_with(token, !exclude, t->resolve, &r, err, errlen);
+        char path[SP__WS_PATH_MAX];
+        int rc =
+            sp__target_parse_path(token, !exclude, t->resolve, &r, path, sizeof(path), err, errlen);
+        if (!rc && path[0])
+            rc = add_ws_path(t, &r, path);
         if (rc)
             return rc;
         rc = exclude ? push_range(&t->excl, &t->n_excl, &t->cap_excl, &r)
@@ -92,6 +143,29 @@ static int add_spec(sp__targets *t, const char *spec, int exclude, char *err, si
 int sp__targets_add(sp__targets *t, const char *spec, char *err, size_t errlen)
 {
     return add_spec(t, spec, 0, err, errlen);
+}
+
+static int add_found(void *data, const sp__addr *a, int port, int transport)
+{
+    sp__targets *t = data;
+    sp__range r;
+    memset(&r, 0, sizeof(r));
+    r.family = a->family;
+    r.lo = r.hi = sp__u128_from_addr(a->bytes, a->family);
+    r.scope = a->scope;
+    r.port = port;
+    r.transport = (int8_t)transport;
+    return push_range(&t->given, &t->n_given, &t->cap_given, &r);
+}
+
+static int system_fallback(const char *name, sp__addr *a)
+{
+    return sp__resolve_system(name, a, NULL, 0);
+}
+
+int sp__targets_discover(sp__targets *t, sp__dns_log_fn log, void *data)
+{
+    return sp__dns_discover(&t->dns, add_found, t, log, data, system_fallback);
 }
 
 int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errlen)
@@ -167,11 +241,11 @@ static long ep_find(const sp__endpoint *v, size_t n, const sp__endpoint *want)
  * the transports of *list (bits 1 << sp_transport), and the endpoints of its
  * own port in named[] (returns how many). */
 static int piece_endpoints(const sp__range *r, unsigned transports, unsigned *list,
-                           sp__endpoint named[3])
+                           sp__endpoint named[SP__N_TRANSPORTS])
 {
     int n = 0;
     *list = 0;
-    for (int tr = 0; tr < 3; tr++) {
+    for (int tr = 0; tr < SP__N_TRANSPORTS; tr++) {
         if (r->transport >= 0 ? tr != r->transport : !(transports & (1u << tr)))
             continue;
         if (r->port >= 0)
@@ -215,10 +289,11 @@ typedef struct sweep {
     const uint16_t *ports; /* sorted, unique; n_ports 0: each transport's default port */
     size_t n_ports;
     unsigned transports;
-    uint32_t list_off[8], list_n[8]; /* the port list's slice per transport mask */
-    uint8_t list_made[8];
-    uint32_t on_list[3]; /* covering pieces that take the port list, per transport */
-    named_count *named;  /* covering pieces' own endpoints, sorted */
+    uint32_t list_off[1 << SP__N_TRANSPORTS],
+        list_n[1 << SP__N_TRANSPORTS]; /* per transport mask */
+    uint8_t list_made[1 << SP__N_TRANSPORTS];
+    uint32_t on_list[SP__N_TRANSPORTS]; /* covering pieces that take the port list, per transport */
+    named_count *named;                 /* covering pieces' own endpoints, sorted */
     size_t n_named, cap_named;
     sp__endpoint *own; /* the named endpoints the port list lacks, for one range */
     size_t cap_own;
@@ -247,11 +322,11 @@ static int list_slice(sweep *w, unsigned mask, uint32_t *off, uint32_t *n)
     }
     if (!w->list_made[mask]) {
         size_t per = w->n_ports ? w->n_ports : 1;
-        sp__endpoint *tmp = malloc(3 * per * sizeof(*tmp));
+        sp__endpoint *tmp = malloc(SP__N_TRANSPORTS * per * sizeof(*tmp));
         if (!tmp)
             return SP_ENOMEM;
         size_t k = 0;
-        for (int tr = 0; tr < 3; tr++) {
+        for (int tr = 0; tr < SP__N_TRANSPORTS; tr++) {
             if (!(mask & (1u << tr)))
                 continue;
             for (size_t i = 0; i < per; i++)
@@ -274,9 +349,9 @@ static int list_slice(sweep *w, unsigned mask, uint32_t *off, uint32_t *n)
 static int sweep_apply(sweep *w, const sp__range *piece, int d)
 {
     unsigned list;
-    sp__endpoint named[3];
+    sp__endpoint named[SP__N_TRANSPORTS];
     int n = piece_endpoints(piece, w->transports, &list, named);
-    for (int tr = 0; tr < 3; tr++)
+    for (int tr = 0; tr < SP__N_TRANSPORTS; tr++)
         if (list & (1u << tr))
             w->on_list[tr] += (uint32_t)d;
     for (int i = 0; i < n; i++) {
@@ -332,7 +407,7 @@ static int in_list(const sweep *w, int tr, uint16_t port)
 static int sweep_emit(sweep *w, const sp__range *proto, sp__u128 lo, sp__u128 hi)
 {
     unsigned mask = 0;
-    for (int tr = 0; tr < 3; tr++)
+    for (int tr = 0; tr < SP__N_TRANSPORTS; tr++)
         if (w->on_list[tr])
             mask |= 1u << tr;
     size_t n_own = 0;
@@ -553,14 +628,15 @@ int sp__targets_finalize(sp__targets *t, const uint16_t *ports, size_t n_ports, 
     clear_finalized(t);
     if (!ports)
         n_ports = 0;
-    if (!(transports & 7u))
+    if (!(transports & ((1u << SP__N_TRANSPORTS) - 1)))
         transports = 1u << SP_TRANSPORT_UDP;
 
     sp__range *pieces = NULL, *out = NULL;
     size_t n_pieces = 0, n = 0;
     int rc = subtract_excludes(t, &pieces, &n_pieces);
     if (!rc)
-        rc = build_ranges(t, pieces, n_pieces, ports, n_ports, transports & 7u, &out, &n);
+        rc = build_ranges(t, pieces, n_pieces, ports, n_ports,
+                          transports & ((1u << SP__N_TRANSPORTS) - 1), &out, &n);
     free(pieces);
     if (rc) {
         clear_finalized(t);

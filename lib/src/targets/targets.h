@@ -9,11 +9,15 @@
 
 #include "targets/addr.h"
 #include "common/util.h"
+#include "targets/dns.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 typedef unsigned __int128 sp__u128;
+
+#define SP__N_TRANSPORTS 5 /* udp, tcp, tls, ws, wss: the sp_transport values */
+#define SP__WS_PATH_MAX 128
 
 /* An inclusive range of addresses of one family, with an optional explicit
  * port and transport (a URI target sets the transport). Finalized ranges
@@ -35,6 +39,14 @@ typedef struct sp__endpoint {
     uint16_t port;
 } sp__endpoint;
 
+/* The path a ws:// or wss:// target gave its endpoint (port -1: any). */
+typedef struct sp__ws_path {
+    sp__addr addr;
+    int port;
+    uint8_t transport;
+    char path[SP__WS_PATH_MAX];
+} sp__ws_path;
+
 /* Resolves a host name to one address (*family 4 or 6). Returns 0 or -1. */
 typedef int (*sp__resolve_fn)(const char *name, int *family, uint8_t addr[16]);
 
@@ -54,6 +66,9 @@ typedef struct sp__targets {
     sp__resolve_fn resolve; /* NULL: getaddrinfo() */
     int keep_special;       /* 1: no default excludes (--no-default-excludes) */
     unsigned left_out;      /* set by finalize: special blocks left out (bits, special.c) */
+    sp__dns dns;            /* domain targets, when dns.enabled (RFC 3263 discovery) */
+    sp__ws_path *ws_paths;  /* paths of ws:// and wss:// targets */
+    size_t n_ws_paths, cap_ws_paths;
 } sp__targets;
 
 /* Special-purpose blocks no unicast host can hold (0.0.0.0/8, 224.0.0.0/4,
@@ -63,7 +78,8 @@ typedef struct sp__targets {
 /* "224.0.0.0/4 (multicast)" for each block in left_out, appended to out. */
 void sp__special_describe(unsigned left_out, sp__strv *out);
 
-/* The default port of a transport: 5061 for TLS, else 5060. */
+/* The default port of a transport: 5061 for TLS, 8088 for ws and 8089 for
+ * wss (Asterisk's), else 5060. */
 uint16_t sp__default_port(int transport);
 
 /* Largest index space we accept; beyond it a scan could never finish. */
@@ -87,12 +103,33 @@ void sp__targets_set_resolver(sp__targets *t, sp__resolve_fn fn);
  * naming the token in err. */
 int sp__target_parse_with(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
                           char *err, size_t errlen);
+/* The same, with the path of a ws:// or wss:// URL in path ("" if none). */
+int sp__target_parse_path(const char *token, int allow_port, sp__resolve_fn resolve, sp__range *out,
+                          char *path, size_t pathcap, char *err, size_t errlen);
+/* The path a ws:// or wss:// target gave (a, port, transport), or NULL. */
+const char *sp__targets_ws_path(const sp__targets *t, const sp__addr *a, uint16_t port,
+                                int transport);
 /* The same, host names resolved by getaddrinfo(). */
 int sp__target_parse(const char *token, int allow_port, sp__range *out, char *err, size_t errlen);
+
+/* 1 if token names a domain that RFC 3263 discovery resolves: a host name
+ * with a dot (not localhost), with no port, bare or in a URI; name receives
+ * it, *transport the transport the URI names (-1: none) and *secure 1 for
+ * sips:. */
+int sp__target_domain(const char *token, char *name, size_t cap, int *transport, int *secure);
+
+/* The system's resolver (getaddrinfo(), /etc/hosts included): the first
+ * address, IPv4 preferred. Returns 0, or -1 with the reason in why. */
+int sp__resolve_system(const char *name, sp__addr *a, char *why, size_t whylen);
 
 /* Add a target / exclude spec; commas and whitespace separate several tokens. */
 int sp__targets_add(sp__targets *t, const char *spec, char *err, size_t errlen);
 int sp__targets_exclude(sp__targets *t, const char *spec, char *err, size_t errlen);
+
+/* Discovers the domain targets added since the last call (targets/dns.c)
+ * and adds what they give; a domain that gives nothing is logged and
+ * skipped. Call before finalize. Returns 0 or an sp_code. */
+int sp__targets_discover(sp__targets *t, sp__dns_log_fn log, void *data);
 
 /* Subtracts excludes, merges overlaps, computes counts. Targets without a
  * port get each port of the list, or the transport's default port when the

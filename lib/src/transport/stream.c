@@ -6,6 +6,7 @@
 #include "sip/framing.h"
 #include "sipprobe/sipprobe.h"
 #include "transport/tls.h"
+#include "transport/ws.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,7 +22,15 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef enum { ST_FREE, ST_CONNECTING, ST_HANDSHAKE, ST_WRITING, ST_READING } conn_state;
+typedef enum {
+    ST_FREE,
+    ST_CONNECTING,
+    ST_HANDSHAKE,
+    ST_WRITING,
+    ST_READING,
+    ST_UPGRADE, /* ws, wss: the upgrade request written, its answer read */
+    ST_WS       /* ws, wss: upgraded; frames through the session */
+} conn_state;
 
 struct sp__conn {
     int fd;
@@ -38,7 +47,29 @@ struct sp__conn {
     char *in;
     size_t in_len, in_cap;
     uint32_t events; /* what epoll waits for */
+    /* ws and wss only: */
+    sp__streams *owner;
+    uint8_t path_idx;     /* the default path being tried */
+    uint8_t ws_final;     /* a final reply came in a message */
+    const char *ws_fixed; /* the target's own path, or NULL */
+    char accept[29];      /* the Sec-WebSocket-Accept the upgrade must carry */
+    char local_s[80];     /* our "ip:port", for the SIP probe built after the upgrade */
+    size_t budget;        /* bytes one pump may still read */
+    sp__ws_session *ws;
+    sp_websocket_info ws_info;
+    char ws_path[SP__WS_PATH_MAX];
+    char ws_server[128];
 };
+
+static int is_ws(uint8_t transport)
+{
+    return transport == SP_TRANSPORT_WS || transport == SP_TRANSPORT_WSS;
+}
+
+static int is_tls(uint8_t transport)
+{
+    return transport == SP_TRANSPORT_TLS || transport == SP_TRANSPORT_WSS;
+}
 
 int sp__streams_open(sp__streams *st, unsigned max_conns, uint64_t connect_ns, uint64_t reply_ns,
                      const sp__stream_ops *ops, void *ctx, char *err, size_t errlen)
@@ -93,6 +124,7 @@ static void conn_release(sp__streams *st, sp__conn *c)
         close(c->fd);
     }
     sp__tls_cert_free(c->cert);
+    sp__ws_session_free(c->ws);
     free(c->out);
     free(c->in);
     memset(c, 0, sizeof(*c));
@@ -150,12 +182,33 @@ static void set_events(sp__streams *st, sp__conn *c, uint32_t events)
     c->events = events;
 }
 
+/* The upgrade request for the path the connection tries now. */
+static size_t ws_request(sp__conn *c, char *out, size_t cap)
+{
+    const char *path = c->ws_fixed ? c->ws_fixed : sp__ws_default_paths[c->path_idx];
+    snprintf(c->ws_path, sizeof(c->ws_path), "%s", path);
+    char host[80];
+    sp__addr plain = c->id.addr;
+    plain.scope = 0;
+    sp__addr_format_port(&plain, c->id.port, host, sizeof(host));
+    return sp__ws_request(host, path, NULL, out, cap, c->accept);
+}
+
+static int start_conn(sp__streams *st, const sp__probe_id *id, uint64_t now, unsigned path_idx,
+                      char *err, size_t errlen);
+
 int sp__streams_start(sp__streams *st, const sp__probe_id *id, uint64_t now, char *err,
                       size_t errlen)
 {
+    return start_conn(st, id, now, 0, err, errlen);
+}
+
+static int start_conn(sp__streams *st, const sp__probe_id *id, uint64_t now, unsigned path_idx,
+                      char *err, size_t errlen)
+{
     if (st->n_free == 0)
         return 1;
-    if (id->transport == SP_TRANSPORT_TLS && !st->tls_ctx) {
+    if (is_tls(id->transport) && !st->tls_ctx) {
         st->tls_ctx = sp__tls_client_ctx(err, errlen);
         if (!st->tls_ctx)
             return SP_ESOCKET;
@@ -182,6 +235,8 @@ int sp__streams_start(sp__streams *st, const sp__probe_id *id, uint64_t now, cha
     c->id = *id;
     c->state = ST_CONNECTING;
     c->deadline = now + st->connect_ns;
+    c->owner = st;
+    c->path_idx = (uint8_t)path_idx;
     st->active++;
 
     struct sockaddr_storage ss;
@@ -214,8 +269,14 @@ int sp__streams_start(sp__streams *st, const sp__probe_id *id, uint64_t now, cha
         }
     }
     c->out = malloc(SP__PROBE_MAX);
-    if (c->out)
+    snprintf(c->local_s, sizeof(c->local_s), "%s", local);
+    if (is_ws(id->transport)) { /* the upgrade first; the SIP probe once upgraded */
+        c->ws_fixed = st->ops->ws_path ? st->ops->ws_path(st->ctx, id) : NULL;
+        if (c->out)
+            c->out_len = ws_request(c, c->out, SP__PROBE_MAX);
+    } else if (c->out) {
         c->out_len = st->ops->build(st->ctx, id, local, c->out, SP__PROBE_MAX);
+    }
     if (!c->out || !c->out_len) {
         conn_release(st, c);
         snprintf(err, errlen, "a probe did not fit in %d bytes", SP__PROBE_MAX);
@@ -279,7 +340,7 @@ static int deliver(sp__streams *st, sp__conn *c)
             peer_of(c, &from, &port);
             c->answered = 1;
             st->ops->message(st->ctx, &c->id, m, len, &from, port, &c->local, c->local_port,
-                             c->cert ? &c->cert->pub : NULL);
+                             c->cert ? &c->cert->pub : NULL, NULL);
             if (status >= 200) {
                 conn_end(st, c, SP__CONN_ANSWERED);
                 return 1;
@@ -289,6 +350,192 @@ static int deliver(sp__streams *st, sp__conn *c)
     if (used) {
         memmove(c->in, c->in + used, c->in_len - used);
         c->in_len -= used;
+    }
+    return 0;
+}
+
+/* Raw reads and writes over TCP or TLS: the bytes moved, 0 when the
+ * stream would block (events adjusted), -1 when it is closed or failed. */
+static ssize_t conn_recv(sp__streams *st, sp__conn *c, void *buf, size_t cap)
+{
+    if (c->ssl) {
+        ERR_clear_error();
+        int r = SSL_read(c->ssl, buf, (int)cap);
+        if (r > 0)
+            return r;
+        int e = SSL_get_error(c->ssl, r);
+        if (e == SSL_ERROR_WANT_READ)
+            return 0;
+        if (e == SSL_ERROR_WANT_WRITE) {
+            set_events(st, c, EPOLLIN | EPOLLOUT);
+            return 0;
+        }
+        return -1;
+    }
+    ssize_t n = recv(c->fd, buf, cap, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    return n > 0 ? n : -1;
+}
+
+static ssize_t conn_send(sp__streams *st, sp__conn *c, const void *buf, size_t len)
+{
+    if (c->ssl) {
+        ERR_clear_error();
+        sp__sigpipe guard; /* OpenSSL writes with write(): a reset peer raises SIGPIPE */
+        sp__sigpipe_hold(&guard);
+        int r = SSL_write(c->ssl, buf, (int)len);
+        sp__sigpipe_release(&guard, r <= 0 && errno == EPIPE);
+        if (r > 0)
+            return r;
+        int e = SSL_get_error(c->ssl, r);
+        if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+            set_events(st, c, EPOLLIN | EPOLLOUT);
+            return 0;
+        }
+        return -1;
+    }
+    ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        set_events(st, c, EPOLLIN | EPOLLOUT);
+        return 0;
+    }
+    return n > 0 ? n : -1;
+}
+
+/* ---- WebSocket (ws, wss) ---- */
+
+/* The session reads what the upgrade answer left in the buffer first, then
+ * the stream, at most 64 KiB a pump: a flood cannot hold the loop. */
+static ssize_t ws_io_recv(void *io, uint8_t *buf, size_t len)
+{
+    sp__conn *c = io;
+    if (c->in_len) {
+        size_t k = len < c->in_len ? len : c->in_len;
+        memcpy(buf, c->in, k);
+        memmove(c->in, c->in + k, c->in_len - k);
+        c->in_len -= k;
+        return (ssize_t)k;
+    }
+    if (c->budget == 0)
+        return 0;
+    ssize_t n = conn_recv(c->owner, c, buf, len < c->budget ? len : c->budget);
+    if (n > 0)
+        c->budget -= (size_t)n;
+    return n;
+}
+
+static ssize_t ws_io_send(void *io, const uint8_t *buf, size_t len)
+{
+    sp__conn *c = io;
+    return conn_send(c->owner, c, buf, len);
+}
+
+/* One SIP message per WebSocket message (RFC 7118 section 5). */
+static void ws_io_message(void *io, const char *buf, size_t len)
+{
+    sp__conn *c = io;
+    sp__streams *st = c->owner;
+    int status = status_of(buf, len);
+    if (c->ws_final || status < 100 || status > 699)
+        return;
+    sp__addr from;
+    uint16_t port;
+    peer_of(c, &from, &port);
+    c->answered = 1;
+    st->ops->message(st->ctx, &c->id, buf, len, &from, port, &c->local, c->local_port,
+                     c->cert ? &c->cert->pub : NULL, &c->ws_info);
+    if (status >= 200)
+        c->ws_final = 1; /* ended after the pump: the session is still running */
+}
+
+static const sp__ws_io ws_io = {ws_io_recv, ws_io_send, ws_io_message};
+
+/* Reads and writes through the session; returns 1 when the connection ended. */
+static int ws_pump(sp__streams *st, sp__conn *c)
+{
+    c->budget = 65536;
+    int over = sp__ws_session_pump(c->ws);
+    if (c->ws_final) {
+        conn_end(st, c, SP__CONN_ANSWERED);
+        return 1;
+    }
+    if (over) {
+        conn_end(st, c, SP__CONN_NO_REPLY);
+        return 1;
+    }
+    set_events(st, c, EPOLLIN | (sp__ws_session_want_write(c->ws) ? EPOLLOUT : 0));
+    return 0;
+}
+
+/* Upgraded: the SIP probe goes out in one text message. */
+static int ws_upgraded(sp__streams *st, sp__conn *c, uint64_t now)
+{
+    char *sip = malloc(SP__PROBE_MAX);
+    size_t len = sip ? st->ops->build(st->ctx, &c->id, c->local_s, sip, SP__PROBE_MAX) : 0;
+    c->ws = len ? sp__ws_session_new(&ws_io, c) : NULL;
+    if (!c->ws || sp__ws_session_queue_text(c->ws, sip, len) != 0) {
+        free(sip);
+        conn_end(st, c, SP__CONN_NO_REPLY);
+        return 1;
+    }
+    st->ops->wrote(st->ctx, &c->id, sip, len, &c->local, c->local_port);
+    free(sip);
+    c->state = ST_WS;
+    c->deadline = now + st->reply_ns;
+    return ws_pump(st, c);
+}
+
+/* The next default path, on a new connection; the last one tried ends it. */
+static int ws_next_path(sp__streams *st, sp__conn *c, uint64_t now)
+{
+    unsigned next = (unsigned)c->path_idx + 1;
+    if (c->ws_fixed || next >= SP__WS_N_PATHS) {
+        conn_end(st, c, SP__CONN_NO_UPGRADE);
+        return 1;
+    }
+    sp__probe_id id = c->id;
+    conn_release(st, c);
+    char err[160];
+    if (start_conn(st, &id, now, next, err, sizeof(err)) != 0)
+        st->ops->ended(st->ctx, &id, SP__CONN_NO_UPGRADE);
+    return 1;
+}
+
+/* The upgrade answer: its head read into the buffer (at most 8 KiB). */
+static int ws_on_answer(sp__streams *st, sp__conn *c, uint64_t now)
+{
+    set_events(st, c, EPOLLIN); /* a write SSL_read wanted is done: no busy EPOLLOUT */
+    for (int rounds = 0; rounds < 4; rounds++) {
+        if (!c->in && !(c->in = malloc(SP__WS_MAX_HEAD + 1))) {
+            conn_end(st, c, SP__CONN_NO_REPLY);
+            return 1;
+        }
+        c->in_cap = SP__WS_MAX_HEAD + 1;
+        ssize_t n = conn_recv(st, c, c->in + c->in_len, c->in_cap - c->in_len);
+        if (n == 0)
+            return 0;
+        if (n < 0)
+            return ws_next_path(st, c, now);
+        c->in_len += (size_t)n;
+        sp__ws_answer a;
+        size_t head = 0;
+        int rc = sp__ws_answer_parse(c->in, c->in_len, c->accept, &a, &head);
+        if (rc == 0)
+            continue;
+        if (rc < 0) { /* not HTTP: nothing on this port upgrades */
+            conn_end(st, c, SP__CONN_NO_UPGRADE);
+            return 1;
+        }
+        if (!a.upgraded)
+            return ws_next_path(st, c, now);
+        snprintf(c->ws_server, sizeof(c->ws_server), "%s", a.server);
+        c->ws_info.path = c->ws_path;
+        c->ws_info.status = a.status;
+        c->ws_info.server = c->ws_server[0] ? c->ws_server : NULL;
+        memmove(c->in, c->in + head, c->in_len - head); /* frames that came along */
+        c->in_len -= head;
+        return ws_upgraded(st, c, now);
     }
     return 0;
 }
@@ -378,6 +625,14 @@ static int on_writable(sp__streams *st, sp__conn *c, uint64_t now)
         }
         c->out_off += (size_t)n;
     }
+    if (is_ws(c->id.transport)) { /* the upgrade request went out */
+        free(c->out);
+        c->out = NULL;
+        c->state = ST_UPGRADE;
+        c->deadline = now + st->reply_ns;
+        set_events(st, c, EPOLLIN);
+        return 0;
+    }
     st->ops->wrote(st->ctx, &c->id, c->out, c->out_len, &c->local, c->local_port);
     free(c->out);
     c->out = NULL;
@@ -421,7 +676,7 @@ static void on_event(sp__streams *st, sp__conn *c, uint32_t events, uint64_t now
         }
         if (!(events & EPOLLOUT))
             return;
-        if (c->id.transport == SP_TRANSPORT_TLS) {
+        if (is_tls(c->id.transport)) {
             c->ssl = SSL_new(st->tls_ctx);
             if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1) {
                 conn_end(st, c, SP__CONN_TLS_FAILED);
@@ -444,6 +699,16 @@ static void on_event(sp__streams *st, sp__conn *c, uint32_t events, uint64_t now
         on_writable(st, c, now);
         return;
     }
+    if (c->state == ST_UPGRADE) {
+        if (!ws_on_answer(st, c, now) && (events & (EPOLLHUP | EPOLLERR)))
+            ws_next_path(st, c, now);
+        return;
+    }
+    if (c->state == ST_WS) {
+        if (!ws_pump(st, c) && (events & (EPOLLHUP | EPOLLERR)))
+            conn_end(st, c, SP__CONN_NO_REPLY);
+        return;
+    }
     if (c->state == ST_READING) {
         if (c->ssl && (events & EPOLLOUT) && !(events & EPOLLIN))
             set_events(st, c, EPOLLIN); /* the write SSL_read wanted is possible now */
@@ -464,6 +729,7 @@ static void sweep(sp__streams *st, uint64_t now)
         conn_end(st, c,
                  c->state == ST_CONNECTING  ? SP__CONN_FILTERED
                  : c->state == ST_HANDSHAKE ? SP__CONN_TLS_FAILED
+                 : c->state == ST_UPGRADE   ? SP__CONN_NO_UPGRADE
                                             : SP__CONN_NO_REPLY);
     }
 }

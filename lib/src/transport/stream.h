@@ -1,7 +1,9 @@
-/* TCP and TLS probes: non-blocking connects in an epoll loop, a cap on open
- * connections, connect and reply deadlines, Content-Length framing, and a
- * bounded buffer per connection. One connection carries one probe. Knows no
- * SIP beyond framing and the status line; the scan gets the messages. */
+/* TCP, TLS, WebSocket (ws) and secure WebSocket (wss) probes: non-blocking
+ * connects in an epoll loop, a cap on open connections, connect and reply
+ * deadlines, Content-Length framing (or one SIP message per WebSocket
+ * message, after the HTTP upgrade of transport/ws.c), and a bounded buffer
+ * per connection. One connection carries one probe. Knows no SIP beyond
+ * framing and the status line; the scan gets the messages. */
 #ifndef SP_STREAM_H
 #define SP_STREAM_H
 
@@ -20,9 +22,11 @@ typedef enum {
     SP__CONN_FILTERED, /* no answer to the connect before the deadline */
     SP__CONN_NO_REPLY, /* connected, but no final reply before the deadline or close */
     SP__CONN_TLS_FAILED,
+    SP__CONN_NO_UPGRADE, /* ws, wss: no path was upgraded to a SIP WebSocket */
 } sp__conn_end;
 
 typedef struct sp_tls_info sp_tls_info;
+typedef struct sp_websocket_info sp_websocket_info;
 
 typedef struct sp__stream_ops {
     /* Writes the probe for id, given our local "ip:port"; returns its length (0: none). */
@@ -30,11 +34,14 @@ typedef struct sp__stream_ops {
     /* The probe was written to the connection from our local address. */
     void (*wrote)(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
                   const sp__addr *local, uint16_t local_port);
-    /* A framed reply (it starts "SIP/2.0 ") to local; tls is NULL over TCP. */
+    /* A framed reply (it starts "SIP/2.0 ") to local; tls is NULL over TCP
+     * and ws, ws (the upgrade that carried it) NULL but over ws and wss. */
     void (*message)(void *ctx, const sp__probe_id *id, const char *buf, size_t len,
                     const sp__addr *from, uint16_t from_port, const sp__addr *local,
-                    uint16_t local_port, const sp_tls_info *tls);
+                    uint16_t local_port, const sp_tls_info *tls, const sp_websocket_info *ws);
     void (*ended)(void *ctx, const sp__probe_id *id, sp__conn_end how);
+    /* The path a ws/wss target named, or NULL: try sp__ws_default_paths. */
+    const char *(*ws_path)(void *ctx, const sp__probe_id *id);
 } sp__stream_ops;
 
 typedef struct sp__conn sp__conn;
