@@ -30,6 +30,8 @@ static int parse_literal(const char *s, sp__u128 *v)
     return a.family;
 }
 
+static int address_like(const char *host);
+
 static int looks_numeric(const char *s)
 {
     for (; *s; s++)
@@ -207,6 +209,10 @@ static int parse_hostpart(const char *host, const char *token, sp__resolve_fn re
         return set_range(out, fam, lo, lo);
     if (looks_numeric(work))
         return sp__target_fail(err, errlen, SP_ETARGET, token, "not a valid IPv4 address");
+    /* "127.0.60.x" is a mistyped address: refused here, never asked of DNS. */
+    if (address_like(work))
+        return sp__target_fail(err, errlen, SP_ETARGET, token,
+                               "not a valid IPv4 address (a mistyped one?)");
     if (!valid_hostname(work))
         return sp__target_fail(err, errlen, SP_ETARGET, token,
                                "not an address, range, CIDR or host name");
@@ -375,17 +381,18 @@ static int split_scheme(const char *token, char *hp, size_t hplen, int *transpor
     return 0;
 }
 
-/* "127.0.60.x": three numeric labels make a mistyped address, not a domain;
- * it stays an error at once, as any name that does not resolve. */
+/* "127.0.60.x": four labels, three of them numeric, make a mistyped
+ * address, not a name; it is an error at once and never asked of DNS. */
 static int address_like(const char *host)
 {
-    int numeric = 0;
+    int numeric = 0, labels = 0;
     for (const char *p = host; *p;) {
         size_t n = strcspn(p, ".");
         numeric += n > 0 && strspn(p, "0123456789") == n;
+        labels++;
         p += n + (p[n] == '.');
     }
-    return numeric >= 3;
+    return labels == 4 && numeric >= 3;
 }
 
 /* "10.0.0.1-50": a range, not a name with a dash. */
