@@ -55,6 +55,25 @@ stop_lab() {
     wait "$LAB_PID" 2>/dev/null || true
 }
 
+# run_kamailio CFG ADDR PORT [KAMAILIO ARGS...]: runs Kamailio in the
+# foreground (background job) from a prepared config, its run files in
+# $WORK/krun, until it listens on ADDR:PORT; KAM_PID is its PID.
+run_kamailio() {
+    local cfg=$1 addr=$2 port=$3
+    shift 3
+    rm -rf "$WORK/krun"
+    mkdir -p "$WORK/krun"
+    kamailio -f "$cfg" "$@" -DD -E -m 32 -M 8 -Y "$WORK/krun" -P "$WORK/krun/k.pid" \
+        >"$WORK/k.log" 2>&1 &
+    KAM_PID=$!
+    PIDS+=("$KAM_PID")
+    for _ in $(seq 50); do
+        grep -aq "$addr \[$addr\]:$port" "$WORK/k.log" 2>/dev/null && sleep 0.3 && return 0
+        sleep 0.1
+    done
+    fail "kamailio did not start: $(tail -5 "$WORK/k.log")"
+}
+
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() {
     [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"

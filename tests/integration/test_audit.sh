@@ -33,17 +33,7 @@ start_kamailio() { # start_kamailio ALGORITHM [DEFINE...]
     sed -e "s/LISTEN/127.0.0.2:$PORT/" -e "s#DBDIR#$WORK/db#" -e "s/ALGORITHM/$algo/" \
         -e "s/BAN_AFTER/5/" -e "s/UAS/127.0.0.3:$UAS_PORT/" \
         "$SP_SOURCE_DIR/tests/peers/kamailio-audit.cfg" >"$WORK/k.cfg"
-    rm -rf "$WORK/krun"
-    mkdir -p "$WORK/krun"
-    kamailio -f "$WORK/k.cfg" "${defs[@]}" -DD -E -m 32 -M 8 -Y "$WORK/krun" \
-        -P "$WORK/krun/k.pid" >"$WORK/k.log" 2>&1 &
-    KAM_PID=$!
-    PIDS+=("$KAM_PID")
-    for _ in $(seq 50); do
-        grep -aq "127.0.0.2 \[127.0.0.2\]:$PORT" "$WORK/k.log" 2>/dev/null && sleep 0.3 && return 0
-        sleep 0.1
-    done
-    fail "kamailio did not start: $(tail -5 "$WORK/k.log")"
+    run_kamailio "$WORK/k.cfg" 127.0.0.2 $PORT "${defs[@]}"
 }
 stop_kamailio() {
     kill "$KAM_PID"

@@ -10,16 +10,7 @@ PORT=25067
 
 start_kamailio() { # start_kamailio CONFIG
     sed "s/LISTEN/127.0.0.2:$PORT/" "$SP_SOURCE_DIR/tests/peers/$1" >"$WORK/k.cfg"
-    mkdir -p "$WORK/krun"
-    kamailio -f "$WORK/k.cfg" -DD -E -m 32 -M 8 -Y "$WORK/krun" -P "$WORK/krun/k.pid" \
-        >"$WORK/k.log" 2>&1 &
-    KAM_PID=$!
-    PIDS+=("$KAM_PID")
-    for _ in $(seq 50); do
-        grep -q "127.0.0.2 \[127.0.0.2\]:$PORT" "$WORK/k.log" 2>/dev/null && sleep 0.3 && return 0
-        sleep 0.1
-    done
-    fail "kamailio did not start: $(tail -5 "$WORK/k.log")"
+    run_kamailio "$WORK/k.cfg" 127.0.0.2 $PORT
 }
 stop_kamailio() {
     kill "$KAM_PID"

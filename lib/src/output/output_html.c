@@ -214,6 +214,60 @@ static void html_vantages(FILE *fp, const sp_service *const *all, size_t n)
     fputs("</tbody>\n</table>\n</section>\n", fp);
 }
 
+/* A titled list of "host:port/udp finding-id" lines, if any. */
+static void html_list(FILE *fp, const char *title, const char *intro, const sp__strv *v)
+{
+    if (!v || !v->n)
+        return;
+    fprintf(fp, "<h3>%s</h3>\n", title);
+    if (intro)
+        fprintf(fp, "<p>%s</p>\n", intro);
+    fputs("<ul>\n", fp);
+    for (size_t i = 0; i < v->n; i++) {
+        fputs("<li>", fp);
+        esc(fp, v->v[i]);
+        fputs("</li>\n", fp);
+    }
+    fputs("</ul>\n", fp);
+}
+
+/* The table of services: answers, responder, product, worst severity. */
+static void html_services(FILE *fp, const sp_service *const *all, size_t n)
+{
+    fputs("<section id=\"services\">\n<h2>Services</h2>\n<table>\n<tr><th>Service</th>"
+          "<th>Replies</th><th>Responder</th><th>Product</th><th>Severity</th></tr>\n",
+          fp);
+    for (size_t i = 0; i < n; i++) {
+        const sp_service *v = all[i];
+        char where[96];
+        sp__service_address(v, where, sizeof(where));
+        fputs("<tr><td>", fp);
+        esc(fp, where);
+        fputs("</td><td>", fp);
+        for (size_t r = 0; r < v->n_replies; r++) {
+            char st[32];
+            snprintf(st, sizeof(st), "%s%s %d ", r ? "<br>" : "", v->replies[r].method,
+                     v->replies[r].status);
+            fputs(st, fp);
+            esc(fp, v->replies[r].reason);
+        }
+        fputs("</td><td>", fp);
+        esc(fp, v->responder_differs ? v->responder : "");
+        fputs("</td><td>", fp);
+        char product[512];
+        sp__service_product(v, product, sizeof(product));
+        esc(fp, product);
+        fputs("</td><td>", fp);
+        if (v->max_severity != SP_SEV_NONE)
+            fprintf(fp, "<span class=\"sev sev-%s\">%s</span>", sp_severity_name(v->max_severity),
+                    sp_severity_name(v->max_severity));
+        fputs("</td></tr>\n", fp);
+    }
+    if (!n)
+        fputs("<tr><td colspan=\"5\">No SIP service answered.</td></tr>\n", fp);
+    fputs("</table>\n</section>\n", fp);
+}
+
 static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all,
                     size_t n)
 {
@@ -259,61 +313,12 @@ static int html_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *
         fputs("<p>None.</p>\n", fp);
     html_ctx ctx = {fp, meta};
     sp__each_finding_group(all, n, SP_SEV_INFO, html_group, &ctx);
-    if (meta->fixed && meta->fixed->n) {
-        fputs("<h3>Fixed since the baseline</h3>\n<ul>\n", fp);
-        for (size_t i = 0; i < meta->fixed->n; i++) {
-            fputs("<li>", fp);
-            esc(fp, meta->fixed->v[i]);
-            fputs("</li>\n", fp);
-        }
-        fputs("</ul>\n", fp);
-    }
-    if (meta->not_seen && meta->not_seen->n) {
-        fputs("<h3>Not seen this time</h3>\n<p>Their service did not answer, so these are not "
-              "counted as fixed.</p>\n<ul>\n",
-              fp);
-        for (size_t i = 0; i < meta->not_seen->n; i++) {
-            fputs("<li>", fp);
-            esc(fp, meta->not_seen->v[i]);
-            fputs("</li>\n", fp);
-        }
-        fputs("</ul>\n", fp);
-    }
+    html_list(fp, "Fixed since the baseline", NULL, meta->fixed);
+    html_list(fp, "Not seen this time",
+              "Their service did not answer, so these are not counted as fixed.", meta->not_seen);
     fputs("</section>\n", fp);
 
-    fputs("<section id=\"services\">\n<h2>Services</h2>\n<table>\n<tr><th>Service</th>"
-          "<th>Replies</th><th>Responder</th><th>Product</th><th>Severity</th></tr>\n",
-          fp);
-    for (size_t i = 0; i < n; i++) {
-        const sp_service *v = all[i];
-        char where[96];
-        sp__service_address(v, where, sizeof(where));
-        fputs("<tr><td>", fp);
-        esc(fp, where);
-        fputs("</td><td>", fp);
-        for (size_t r = 0; r < v->n_replies; r++) {
-            char st[32];
-            snprintf(st, sizeof(st), "%s%s %d ", r ? "<br>" : "", v->replies[r].method,
-                     v->replies[r].status);
-            fputs(st, fp);
-            esc(fp, v->replies[r].reason);
-        }
-        fputs("</td><td>", fp);
-        esc(fp, v->responder_differs ? v->responder : "");
-        fputs("</td><td>", fp);
-        char product[512];
-        sp__service_product(v, product, sizeof(product));
-        esc(fp, product);
-        fputs("</td><td>", fp);
-        if (v->max_severity != SP_SEV_NONE)
-            fprintf(fp, "<span class=\"sev sev-%s\">%s</span>", sp_severity_name(v->max_severity),
-                    sp_severity_name(v->max_severity));
-        fputs("</td></tr>\n", fp);
-    }
-    if (!n)
-        fputs("<tr><td colspan=\"5\">No SIP service answered.</td></tr>\n", fp);
-    fputs("</table>\n</section>\n", fp);
-
+    html_services(fp, all, n);
     sp__report_appendix(&html_doc, &hd, meta, all, n);
     h_end(&hd);
 

@@ -157,6 +157,21 @@ static void md_vantages(FILE *fp, const sp_service *const *all, size_t n)
     }
 }
 
+/* A titled list of "host:port/udp finding-id" lines, if any. */
+static void md_list(FILE *fp, const char *title, const char *intro, const sp__strv *v)
+{
+    if (!v || !v->n)
+        return;
+    fprintf(fp, "\n### %s\n\n", title);
+    if (intro)
+        fprintf(fp, "%s\n\n", intro);
+    for (size_t i = 0; i < v->n; i++) {
+        fputs("- ", fp);
+        esc(fp, v->v[i]);
+        fputs("\n", fp);
+    }
+}
+
 static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *const *all, size_t n)
 {
     FILE *fp = w->fp;
@@ -189,25 +204,9 @@ static int md_end(sp__writer *w, const sp__scan_meta *meta, const sp_service *co
 
     fputs("\n## Findings\n", fp);
     sp__each_finding_group(all, n, SP_SEV_INFO, md_group, fp);
-    if (meta->fixed && meta->fixed->n) {
-        fputs("\n### Fixed since the baseline\n\n", fp);
-        for (size_t i = 0; i < meta->fixed->n; i++) {
-            fputs("- ", fp);
-            esc(fp, meta->fixed->v[i]);
-            fputs("\n", fp);
-        }
-    }
-
-    if (meta->not_seen && meta->not_seen->n) {
-        fputs("\n### Not seen this time\n\nTheir service did not answer, so these are not counted "
-              "as fixed.\n\n",
-              fp);
-        for (size_t i = 0; i < meta->not_seen->n; i++) {
-            fputs("- ", fp);
-            esc(fp, meta->not_seen->v[i]);
-            fputs("\n", fp);
-        }
-    }
+    md_list(fp, "Fixed since the baseline", NULL, meta->fixed);
+    md_list(fp, "Not seen this time",
+            "Their service did not answer, so these are not counted as fixed.", meta->not_seen);
 
     fputs("\n## Services\n\n| Service | Replies | Responder | Product | Severity |\n"
           "| --- | --- | --- | --- | --- |\n",

@@ -38,4 +38,7 @@ size_t sp__special_blocks(const sp__range *target, sp__range *out, unsigned *lef
 /* "malformed target 'TOKEN': WHY" in err; returns code. */
 int sp__target_fail(char *err, size_t errlen, int code, const char *token, const char *why);
 
+/* qsort/bsearch order of uint16_t ports (ports.c). */
+int sp__port_cmp(const void *a, const void *b);
+
 #endif

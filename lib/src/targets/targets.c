@@ -208,11 +208,6 @@ static size_t merge_excludes(sp__range *v, size_t n)
     return out + 1;
 }
 
-static int port_cmp(const void *a, const void *b)
-{
-    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
 static int ep_cmp(const sp__endpoint *a, const sp__endpoint *b)
 {
     if (a->transport != b->transport)
@@ -399,7 +394,7 @@ static int in_list(const sweep *w, int tr, uint16_t port)
 {
     if (!w->n_ports)
         return port == sp__default_port(tr);
-    return bsearch(&port, w->ports, w->n_ports, sizeof(port), port_cmp) != NULL;
+    return bsearch(&port, w->ports, w->n_ports, sizeof(port), sp__port_cmp) != NULL;
 }
 
 /* Addresses lo..hi of the group of proto (family and zone) get the
@@ -554,7 +549,7 @@ static int build_ranges(sp__targets *t, sp__range *pieces, size_t n, const uint1
         if (!sorted)
             return SP_ENOMEM;
         memcpy(sorted, ports, n_ports * sizeof(*sorted));
-        qsort(sorted, n_ports, sizeof(*sorted), port_cmp);
+        qsort(sorted, n_ports, sizeof(*sorted), sp__port_cmp);
         size_t k = 0;
         for (size_t i = 0; i < n_ports; i++)
             if (!k || sorted[k - 1] != sorted[i])
@@ -725,79 +720,6 @@ int sp__targets_index(const sp__targets *t, const sp__addr *a, uint16_t port, ui
     uint64_t np = (uint64_t)r->ls_n + r->ep_n;
     *index = (lo > 1 ? t->cum[lo - 2] : 0) + (uint64_t)(key.lo - r->lo) * np + (uint64_t)e;
     return 1;
-}
-
-int sp__ports_parse(const char *list, uint16_t **out, size_t *n, char *err, size_t errlen)
-{
-    /* A bitmap of 65536 ports keeps duplicates and overlaps out cheaply. */
-    uint8_t *seen = calloc(65536 / 8, 1);
-    if (!seen)
-        return SP_ENOMEM;
-    const char *p = list;
-    size_t count = 0;
-    int any = 0, lowest = 65536, highest = 0;
-    while (*p) {
-        const char *s = p;
-        while (*p && *p != ',')
-            p++;
-        char tok[32];
-        size_t len = (size_t)(p - s);
-        if (*p == ',')
-            p++;
-        if (len == 0 || len >= sizeof(tok)) {
-            free(seen);
-            snprintf(err, errlen, "malformed port list '%s': empty or overlong item", list);
-            return SP_EPORT;
-        }
-        memcpy(tok, s, len);
-        tok[len] = '\0';
-        int a, b;
-        char *dash = strchr(tok, '-');
-        if (dash) {
-            *dash = '\0';
-            if (sp__port_parse(tok, &a) || sp__port_parse(dash + 1, &b) || b < a) {
-                free(seen);
-                *dash = '-';
-                snprintf(err, errlen, "malformed port list '%s': bad range '%s'", list, tok);
-                return SP_EPORT;
-            }
-        } else if (sp__port_parse(tok, &a)) {
-            free(seen);
-            snprintf(err, errlen, "malformed port list '%s': bad port '%s' (1-65535)", list, tok);
-            return SP_EPORT;
-        } else {
-            b = a;
-        }
-        if (a < lowest)
-            lowest = a;
-        if (b > highest)
-            highest = b;
-        for (int v = a; v <= b; v++)
-            if (!(seen[v / 8] & (1u << (v % 8)))) {
-                seen[v / 8] |= (uint8_t)(1u << (v % 8));
-                count++;
-            }
-        any = 1;
-    }
-    if (!any) {
-        free(seen);
-        snprintf(err, errlen, "malformed port list '%s': empty", list);
-        return SP_EPORT;
-    }
-    uint16_t *ports = malloc(count * sizeof(*ports));
-    if (!ports) {
-        free(seen);
-        return SP_ENOMEM;
-    }
-    size_t k = 0;
-    for (int v = lowest; v <= highest; v++)
-        if (seen[v / 8] & (1u << (v % 8)))
-            ports[k++] = (uint16_t)v;
-    free(seen);
-    qsort(ports, k, sizeof(*ports), port_cmp);
-    *out = ports;
-    *n = k;
-    return 0;
 }
 
 int sp__targets_contains(const sp__targets *t, const sp__addr *a)
