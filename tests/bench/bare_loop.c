@@ -6,7 +6,9 @@
  * scanner could do at best on this machine, in the same run as sipprobe.
  * Loopback only: the first address must be in 127.0.0.0/8.
  * Usage: bare_loop FIRST_ADDRESS COUNT PORT [WAIT_MS]
- * Prints: "bare: SENT sent, ANSWERED answered in SECONDS s (RATE addresses/s)". */
+ * Prints: "bare: SENT sent, ANSWERED answered in SECONDS s (RATE addresses/s)"
+ * and "bare send: SENT in SECONDS s (RATE addresses/s)", the sending alone
+ * (receiving what came meanwhile), to set beside a scanner's send phase. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
             sent += (uint32_t)k;
         answered += drain(fd, first, count, seen);
     }
+    double sent_s = now_s() - t0;
     /* Late replies, until all came or the wait passed. */
     double until = now_s() + wait;
     while (answered < count && now_s() < until) {
@@ -125,6 +128,8 @@ int main(int argc, char **argv)
     double dt = now_s() - t0;
     printf("bare: %u sent, %u answered in %.2f s (%.0f addresses/s)\n", sent, answered, dt,
            dt > 0 ? (double)answered / dt : 0.0);
+    printf("bare send: %u in %.3f s (%.0f addresses/s)\n", sent, sent_s,
+           sent_s > 0 ? (double)sent / sent_s : 0.0);
     free(seen);
     close(fd);
     return 0;

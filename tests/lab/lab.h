@@ -21,9 +21,10 @@ typedef struct rule {
     uint8_t from[16];
     long max_answers; /* after this many answers the address goes silent (an IPS); 0: never */
     long answers;
-    int flood;   /* forged replies (bad tokens, other source addresses) after each answer */
-    int garbage; /* random datagrams (NUL bytes included) after each answer */
-    int stream;  /* TCP/TLS behaviour: STREAM_* */
+    unsigned every; /* only addresses whose number it divides answer; 0: all */
+    int flood;      /* forged replies (bad tokens, other source addresses) after each answer */
+    int garbage;    /* random datagrams (NUL bytes included) after each answer */
+    int stream;     /* TCP/TLS behaviour: STREAM_* */
 } rule;
 
 extern unsigned long answered, ignored;

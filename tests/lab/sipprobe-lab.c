@@ -11,7 +11,8 @@
  * stream=stall|trickle|flood makes an address a hostile stream peer.
  *
  * Config lines:  ADDRESS|CIDR|RANGE  PERSONA|silent  [reply-from=ADDR | max-answers=N |
- *                flood=N | garbage=N | stream=stall|trickle|flood]
+ *                every=N | flood=N | garbage=N | stream=stall|trickle|flood]
+ * (every=N: only the IPv4 addresses whose number N divides answer, a sparse network.)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -170,6 +171,8 @@ static void load_config(const char *path, const char *dir)
         r->persona = strcmp(name, "silent") ? load_persona(dir, name) : -1;
         if (!strncmp(opt, "max-answers=", 12)) {
             r->max_answers = atol(opt + 12);
+        } else if (!strncmp(opt, "every=", 6)) {
+            r->every = (unsigned)atoi(opt + 6);
         } else if (!strncmp(opt, "flood=", 6)) {
             r->flood = atoi(opt + 6);
         } else if (!strncmp(opt, "garbage=", 8)) {
@@ -440,7 +443,9 @@ static int serve_one(int fd, int family)
         return 1;
     }
     rule *r = find_rule(family, dst);
-    if (!r || r->persona < 0 || (r->max_answers && r->answers >= r->max_answers)) {
+    uint32_t v4 = (uint32_t)dst[0] << 24 | (uint32_t)dst[1] << 16 | (uint32_t)dst[2] << 8 | dst[3];
+    if (!r || r->persona < 0 || (r->max_answers && r->answers >= r->max_answers) ||
+        (r->every && family == 4 && v4 % r->every)) {
         ignored++;
         return 1;
     }

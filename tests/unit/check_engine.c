@@ -6,6 +6,7 @@
 #include "api/scan.h"
 #include "engine/run.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ enum behaviour {
     TWICE,        /* the same reply twice (a retransmission) */
     FORGED,       /* a reply whose token does not verify */
     SLOW,         /* 200 OK 1.5 s after the probe */
+    BROKEN,       /* a reply with a good token and status line that libosip2 cannot parse */
 };
 
 #define HOSTS 80
@@ -82,7 +84,11 @@ static void queue_reply(fake *f, const sp__udp_out *m, uint8_t from_last, int fo
     memset(in, 0, sizeof(*in));
     in->buf = f->bufs[k];
     in->len = make_reply(m->buf, m->len, in->buf, sizeof(f->bufs[k]));
-    if (forge) { /* one character of the Call-ID's token changed */
+    if (forge == 2) { /* a CSeq of neither number nor method */
+        char *cseq = strstr(in->buf, "CSeq: ");
+        for (char *c = cseq ? cseq + 6 : NULL; c && *c != '\r'; c++)
+            *c = 'x';
+    } else if (forge) { /* one character of the Call-ID's token changed */
         char *cid = strstr(in->buf, "Call-ID: ");
         if (cid)
             cid[12] = cid[12] == 'a' ? 'b' : 'a';
@@ -122,6 +128,9 @@ static int f_send(void *ctx, int family, const sp__udp_out *msgs, unsigned n, un
             break;
         case FORGED:
             queue_reply(f, &msgs[i], (uint8_t)host, 1, 0);
+            break;
+        case BROKEN:
+            queue_reply(f, &msgs[i], (uint8_t)host, 2, 0);
             break;
         default:
             break;
@@ -249,6 +258,70 @@ START_TEST(test_engine_retries_only_silent_targets)
 }
 END_TEST
 
+/* The status code the scan thread reads off the raw status line. */
+START_TEST(test_engine_reply_status_from_raw_line)
+{
+    static const struct {
+        const char *line;
+        int status;
+    } cases[] = {
+        {"SIP/2.0 200 OK\r\n", 200},      {"SIP/2.0 180\r\n\r\n", 180},
+        {"SIP/2.0 699 Odd\r\n", 699},     {"SIP/2.0 2OO OK\r\n", 0},
+        {"SIP/2.0 099 Low\r\n", 0},       {"SIP/2.0 700 High\r\n", 0},
+        {"SIP/2.0 2000 OK\r\n", 0},       {"SIP/2.0 20", 0},
+        {"OPTIONS sip:x SIP/2.0\r\n", 0}, {"SIP/2.1 200 OK\r\n", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        ck_assert_msg(sp__reply_status(cases[i].line, strlen(cases[i].line)) == cases[i].status,
+                      "%s", cases[i].line);
+}
+END_TEST
+
+/* Without a service callback the output thread parses and classifies the
+ * replies the scan thread matched: the same services, counts and evidence
+ * come out, and a reply it cannot parse is counted, not reported. */
+START_TEST(test_engine_replies_parsed_off_the_scan_thread)
+{
+    fake f = {.script = {SILENT, ANSWER, LATE, OTHER_SOURCE, TWICE, FORGED, BROKEN, ANSWER}};
+    sp_scan *s = sp_scan_new();
+    char path[] = "/tmp/sipprobe-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(sp_scan_add_target(s, "127.0.0.1-127.0.0.7"), SP_OK);
+    ck_assert_int_eq(sp_scan_set_retries(s, 1), SP_OK);
+    ck_assert_int_eq(sp_scan_set_wait_ms(s, 300), SP_OK);
+    ck_assert_int_eq(sp_scan_add_output(s, "ndjson", path), SP_OK);
+    sp__scan_set_dgram(s, &fake_ops, &f);
+    ck_assert_int_eq(sp_scan_run(s), SP_OK);
+    sp_summary sum;
+    sp_scan_summary(s, &sum);
+    ck_assert_uint_eq(sum.services, 5);
+    ck_assert_uint_eq(sum.replies, 5);     /* the retransmission is not a second reply */
+    ck_assert_uint_ge(sum.bad_replies, 3); /* both forged replies and the broken one */
+    sp_scan_free(s);
+    FILE *fp = fopen(path, "r");
+    char line[16384];
+    int differs = 0;
+    unsigned hosts = 0; /* bit N: 127.0.0.N was reported */
+    while (fp && fgets(line, sizeof(line), fp)) {
+        json_t *o = json_loads(line, 0, NULL);
+        ck_assert_ptr_nonnull(o);
+        const char *host = json_string_value(json_object_get(o, "host"));
+        hosts |= 1u << atoi(strrchr(host, '.') + 1);
+        ck_assert_str_eq(json_string_value(json_object_get(o, "server")), "FakePBX 1.0");
+        if (!strcmp(host, "127.0.0.3"))
+            differs = json_is_true(json_object_get(o, "responder_differs"));
+        json_decref(o);
+    }
+    if (fp)
+        fclose(fp);
+    unlink(path);
+    ck_assert_uint_eq(hosts, 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 7);
+    ck_assert_int_eq(differs, 1);
+}
+END_TEST
+
 START_TEST(test_engine_wait_ends_when_all_answered)
 {
     fake f = {.script = {SILENT, ANSWER, ANSWER, ANSWER, ANSWER, ANSWER, ANSWER}};
@@ -351,6 +424,8 @@ Suite *engine_suite(void)
     TCase *tc = tcase_create("fake transport");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_engine_retries_only_silent_targets);
+    tcase_add_test(tc, test_engine_reply_status_from_raw_line);
+    tcase_add_test(tc, test_engine_replies_parsed_off_the_scan_thread);
     tcase_add_test(tc, test_engine_wait_ends_when_all_answered);
     tcase_add_test(tc, test_engine_no_targets_answer);
     tcase_add_test(tc, test_engine_mixed_round_trips_lose_nothing);

@@ -356,6 +356,63 @@ START_TEST(test_output_thread_keeps_order)
 }
 END_TEST
 
+/* Copies of bytes and pointers share one order; copies of every size
+ * wrap around the ring intact; a slow worker makes the producer wait
+ * (counted), and a sync returns only once everything before it is done. */
+typedef struct ot_copies {
+    long next, bad, slow;
+} ot_copies;
+
+static void ot_copy_work(void *ctx, void *item, int flag)
+{
+    ot_copies *l = ctx;
+    long n;
+    if (flag == 1) { /* a pointer */
+        n = atol(item);
+        free(item);
+    } else { /* a copy: its number, then n % 5000 bytes of (n & 0xff) */
+        memcpy(&n, item, sizeof(n));
+        const unsigned char *b = (const unsigned char *)item + sizeof(n);
+        for (long k = 0; k < n % 5000; k++)
+            if (b[k] != (unsigned char)(n & 0xff)) {
+                l->bad++;
+                break;
+            }
+    }
+    if (n != l->next)
+        l->bad++;
+    l->next++;
+    if (l->slow && n % 256 == 0)
+        usleep(2000);
+}
+
+START_TEST(test_output_thread_copies_keep_order)
+{
+    ot_copies log = {.slow = 1};
+    sp__outthread ot;
+    ck_assert_int_eq(sp__outthread_start(&ot, ot_copy_work, ot_idle, &log), 0);
+    unsigned char body[5000];
+    for (long i = 0; i < 6000; i++) { /* about 15 MB through a 2 MB ring */
+        if (i % 7 == 0) {
+            char *item = malloc(24);
+            snprintf(item, 24, "%ld", i);
+            sp__outthread_push(&ot, item, 1);
+        } else {
+            memset(body, (int)(i & 0xff), sizeof(body));
+            sp__outthread_push_copy(&ot, 0, &i, sizeof(i), body, (size_t)(i % 5000));
+        }
+        if (i == 3000) {
+            sp__outthread_sync(&ot);
+            ck_assert_int_eq(log.next, 3001);
+        }
+    }
+    sp__outthread_stop(&ot);
+    ck_assert_int_eq(log.next, 6000);
+    ck_assert_int_eq(log.bad, 0);
+    ck_assert_uint_gt(ot.full_waits, 0); /* the worker was slower: back-pressure, counted */
+}
+END_TEST
+
 START_TEST(test_output_json_document)
 {
     char *text = render("json");
@@ -413,6 +470,7 @@ Suite *output_suite(void)
     tcase_add_test(tc, test_output_line_is_the_jansson_dump);
     tcase_add_test(tc, test_output_line_reads_back);
     tcase_add_test(tc, test_output_thread_keeps_order);
+    tcase_add_test(tc, test_output_thread_copies_keep_order);
     tcase_add_test(tc, test_output_json_document);
     tcase_add_test(tc, test_output_csv_neutralises_formulas);
     tcase_add_test(tc, test_output_text_is_terminal_safe);

@@ -18,6 +18,10 @@ static void journal_partial_services(sp_scan *s)
 {
     for (size_t i = 0; i < s->run.table.cap; i++) {
         sp__entry *e = &s->run.table.v[i];
+        if (e->slot && e->dirty) { /* a record on the output thread: journaled there */
+            e->dirty = 0;
+            sp__records_journal(s, e);
+        }
         if (!e->svc || !e->dirty)
             continue;
         e->dirty = 0;

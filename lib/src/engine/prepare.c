@@ -118,6 +118,7 @@ void sp__engine_free(sp_scan *s)
     for (size_t i = 0; i < SP__MAX_PROBES; i++)
         for (size_t t = 0; t < SP__N_TRANSPORTS; t++)
             sp__template_free(&s->run.tmpl[i][t]);
+    sp__records_free(s);
     sp__table_free(&s->run.table);
     sp__engine_close(s);
 }

@@ -1,15 +1,18 @@
 /* Receiving: datagrams and framed stream messages go through the one
  * token check (match/reply.c), then the service table drops duplicates,
- * and what is new is parsed and classified into the service's record. A
+ * and what is new goes to the service's record: parsed and classified on
+ * the output thread during discovery (engine/record.h), else here. A
  * service with all its answers is delivered (run/deliver.c). */
 #include "api/scan.h"
 
 #include "classify/classify.h"
+#include "engine/record.h"
 #include "run/deliver.h"
 #include "probe/active.h"
 #include "sip/sipmsg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A reply to an enumeration REGISTER: only its status and reason count. */
@@ -33,6 +36,121 @@ static void on_enum_reply(sp_scan *s, const sp__udp_in *in, const sp__probe_id *
     sp__parsed_free(&msg);
 }
 
+/* Adds a reply to a record the scan thread holds (outside discovery, a
+ * service read back from the journal, or no output thread): parsed here. */
+static int record_here(sp_scan *s, sp__entry *e, const sp__reply_rec *r, const sp__udp_in *in,
+                       const sp_tls_info *tls)
+{
+    if (!e->svc) {
+        e->svc = sp__svc_new(&r->id.addr, r->id.port, r->id.transport);
+        if (!e->svc)
+            return 0;
+    }
+    int added = sp__record_reply(s, e->svc, r, in->buf);
+    if (added < 0) {
+        char from[80];
+        sp__addr_format_port(&in->from, in->from_port, from, sizeof(from));
+        sp__log(s, 1, "unparseable SIP reply from %s (%zu bytes) ignored", from, in->len);
+        s->summary.bad_replies++;
+        if (!e->svc->n_replies) {
+            sp__svc_free(e->svc);
+            e->svc = NULL;
+        }
+        return 0;
+    }
+    if (tls && !e->svc->tls)
+        e->svc->tls = sp__tls_cert_new(tls);
+    return added;
+}
+
+/* The reply's round trip, to its arrival in our socket (not to this
+ * moment: replies may wait there while others are worked). */
+static double round_trip(sp_scan *s, const sp__udp_in *in, const sp__probe_id *id)
+{
+    uint32_t got = in->rx_ns > s->run.start_ns ? (uint32_t)((in->rx_ns - s->run.start_ns) / 100000)
+                                               : sp__engine_now_units(s);
+    if (got < id->sent_ms)
+        got = id->sent_ms; /* stamps a hair apart across two clocks */
+    double rtt = (double)(got - id->sent_ms) / 10.0;
+    if (rtt > s->run.max_rtt_ms && rtt < 60000)
+        s->run.max_rtt_ms = rtt;
+    return rtt;
+}
+
+/* A reply to a discovery probe, matched by its token. Only what decides
+ * the scan happens here: duplicates, the status code from the raw status
+ * line, the counts. During discovery the parse and the record happen on
+ * the output thread (engine/record.h). */
+static void on_discovery_reply(sp_scan *s, const sp__udp_in *in, sp__probe_id *id,
+                               const sp_tls_info *tls, const sp_websocket_info *ws)
+{
+    sp__entry *e = sp__table_find(&s->run.table, &id->addr, id->port, id->transport, 1);
+    if (!e) {
+        sp__log(s, 0, "out of memory: reply from %s dropped", "a responder");
+        return;
+    }
+    uint32_t bit = 1u << id->probe;
+    if (e->final_mask & bit)
+        return; /* a retransmission */
+    if (!e->svc && !e->slot && e->seen_mask)
+        return; /* emitted already: nothing to add */
+    int status = sp__reply_status(in->buf, in->len);
+    if (!status) {
+        char from[80];
+        sp__addr_format_port(&in->from, in->from_port, from, sizeof(from));
+        sp__log(s, 1, "unparseable SIP reply from %s (%zu bytes) ignored", from, in->len);
+        s->summary.bad_replies++;
+        return;
+    }
+    if ((e->seen_mask & bit) && status < 200)
+        return;                /* a second provisional reply adds nothing */
+    char probe[SP__PROBE_MAX]; /* the request size matters for amplification, a UDP concern */
+    sp__reply_rec r = {
+        .id = *id,
+        .from = in->from,
+        .from_port = in->from_port,
+        .transport = id->transport,
+        .rtt_ms = round_trip(s, in, id),
+        .req_len = id->transport == SP_TRANSPORT_UDP
+                       ? sp__engine_build_probe(s, id, NULL, probe, sizeof(probe))
+                       : 0,
+        .len = in->len,
+        .ws_status = ws ? ws->status : 0,
+    };
+    if (s->run.rec.on && !e->svc) {
+        if (tls && !e->slot)
+            r.tls = sp__tls_cert_new(tls);
+        if (ws && !e->slot) {
+            r.ws_path = strdup(ws->path ? ws->path : "");
+            r.ws_server = ws->server ? strdup(ws->server) : NULL;
+        }
+        sp__records_push(s, e, &r, in->buf);
+    } else {
+        if (ws) {
+            r.ws_path = (char *)(ws->path ? ws->path : "");
+            r.ws_server = (char *)ws->server;
+        }
+        if (record_here(s, e, &r, in, tls) <= 0)
+            return;
+    }
+    s->summary.replies++;
+    e->seen_mask |= bit;
+    e->dirty = 1;
+    if (status >= 200) {
+        e->final_mask |= bit;
+        if (id->transport == SP_TRANSPORT_UDP)
+            s->run.finals++; /* a stream probe counts when its connection ends */
+    }
+    /* With a phase ahead, services are emitted once it is done. */
+    if ((e->final_mask & s->set.method_mask) != s->set.method_mask || s->set.exts.count ||
+        s->set.audit_passwords || s->set.check_invite)
+        return;
+    if (e->slot)
+        sp__records_deliver(s, e);
+    else
+        sp__deliver_entry(s, e, 0);
+}
+
 /* A reply, from a datagram or framed from a TCP/TLS connection (with the
  * handshake's evidence in tls). Matched by its token either way. */
 static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const sp_tls_info *tls,
@@ -45,84 +163,14 @@ static void on_reply(sp_scan *s, const sp__udp_in *in, uint8_t transport, const 
     }
     if (sp__addr_equal(&id.addr, &in->from))
         id.addr.scope = in->from.scope; /* the token does not carry the zone */
-    if (id.probe == SP__PROBE_AUDIT) {
+    if (id.probe == SP__PROBE_AUDIT)
         sp__engine_audit_reply(s, in, &id);
-        return;
-    }
-    if (id.probe == SP__PROBE_INVITE) {
+    else if (id.probe == SP__PROBE_INVITE)
         sp__engine_invite_reply(s, in, &id);
-        return;
-    }
-    if (id.ext) {
+    else if (id.ext)
         on_enum_reply(s, in, &id);
-        return;
-    }
-    sp__entry *e = sp__table_find(&s->run.table, &id.addr, id.port, id.transport, 1);
-    if (!e) {
-        sp__log(s, 0, "out of memory: reply from %s dropped", "a responder");
-        return;
-    }
-    uint32_t bit = 1u << id.probe;
-    if (e->final_mask & bit)
-        return;                  /* a retransmission */
-    if (!e->svc && e->seen_mask) /* emitted already: nothing to add */
-        return;
-
-    sp__parsed msg;
-    if (sp__sipmsg_parse(in->buf, in->len, &msg) != 0 || msg.status < 100 || msg.status > 699) {
-        char from[80];
-        sp__addr_format_port(&in->from, in->from_port, from, sizeof(from));
-        sp__log(s, 1, "unparseable SIP reply from %s (%zu bytes) ignored", from, in->len);
-        sp__parsed_free(&msg);
-        s->summary.bad_replies++;
-        return;
-    }
-    if (!e->svc) {
-        e->svc = sp__svc_new(&id.addr, id.port, id.transport);
-        if (!e->svc) {
-            sp__parsed_free(&msg);
-            return;
-        }
-    }
-    sp__svc_set_responder(e->svc, &in->from, in->from_port);
-    if (tls && !e->svc->tls)
-        e->svc->tls = sp__tls_cert_new(tls);
-    if (ws && !e->svc->has_ws)
-        sp__svc_set_websocket(e->svc, ws->path, ws->status, ws->server);
-    /* Round trip to the arrival in our socket, not to this moment. */
-    uint32_t got = in->rx_ns > s->run.start_ns ? (uint32_t)((in->rx_ns - s->run.start_ns) / 100000)
-                                               : sp__engine_now_units(s);
-    if (got < id.sent_ms)
-        got = id.sent_ms; /* stamps a hair apart across two clocks */
-    double rtt = (double)(got - id.sent_ms) / 10.0;
-    if (rtt > s->run.max_rtt_ms && rtt < 60000)
-        s->run.max_rtt_ms = rtt;
-    /* The request size matters for amplification, a UDP-only concern. */
-    char probe[SP__PROBE_MAX];
-    size_t req_len = transport == SP_TRANSPORT_UDP
-                         ? sp__engine_build_probe(s, &id, NULL, probe, sizeof(probe))
-                         : 0;
-    const char *name = sp__probe_get(id.probe)->name;
-    char sent_to[128], host[64];
-    sp__addr_format(&id.addr, host, sizeof(host));
-    snprintf(sent_to, sizeof(sent_to), id.addr.family == 6 ? "sip:%s@[%s]" : "sip:%s@%s",
-             s->set.to_user, host);
-    sp__classify_echo(e->svc, sent_to, &msg);
-    if (sp__classify_reply(e->svc, id.probe, name, &msg, rtt, in->len, req_len)) {
-        s->summary.replies++;
-        e->seen_mask |= bit;
-        e->dirty = 1;
-        if (msg.status >= 200) {
-            e->final_mask |= bit;
-            if (transport == SP_TRANSPORT_UDP)
-                s->run.finals++; /* a stream probe counts when its connection ends */
-        }
-    }
-    sp__parsed_free(&msg);
-    /* With a phase ahead, services are emitted once it is done. */
-    if ((e->final_mask & s->set.method_mask) == s->set.method_mask && !s->set.exts.count &&
-        !s->set.audit_passwords && !s->set.check_invite)
-        sp__deliver_entry(s, e, 0);
+    else
+        on_discovery_reply(s, in, &id, tls, ws);
 }
 
 static void on_datagram(sp_scan *s, const sp__udp_in *in)

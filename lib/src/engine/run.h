@@ -7,6 +7,7 @@
 
 #include "capture/capture.h"
 #include "engine/ratelimit.h"
+#include "engine/record.h"
 #include "match/reply.h"
 #include "match/table.h"
 #include "probe/probe.h"
@@ -60,6 +61,7 @@ typedef struct sp__run {
     uint16_t local_port[2];
     sp__match_scope scope;
     sp__table table;
+    sp__records rec; /* replies handed to the output thread, during discovery */
     uint64_t start_ns;
     uint64_t expected;       /* probes in the first round */
     uint64_t planned;        /* probes the first round will send (for progress) */

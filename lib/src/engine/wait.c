@@ -7,6 +7,8 @@ void sp__engine_progress(sp_scan *s, int force)
 {
     uint64_t t = sp__now_ns();
     sp__engine_checkpoint(s, t);
+    if (__atomic_load_n(&s->run.rec.n_notes, __ATOMIC_RELAXED))
+        sp__records_flush_notes(s);
     /* Streamed lines wait in their buffer at most 50 ms, even when no new
      * service comes to push them out (the output thread, when it runs,
      * sees to that itself). */

@@ -21,7 +21,8 @@ typedef struct sp__entry {
     uint32_t final_mask; /* probes that got a final (>= 200) reply */
     uint8_t dirty;       /* got a reply since its record was last journaled */
     uint8_t addr[16];
-    sp__svc *svc; /* the full record while it is not yet finished */
+    uint32_t slot; /* the record is on the output thread under this number (engine/record.h) */
+    sp__svc *svc;  /* the full record while it is not yet finished, on the scan thread */
 } sp__entry;
 
 typedef struct sp__table {

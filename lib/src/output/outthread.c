@@ -6,8 +6,17 @@
 #include <string.h>
 #include <time.h>
 
-#define QUEUE_ITEMS 1024 /* services of a few KB each: a few MB at most */
+#define QUEUE_ITEMS 4096      /* services of a few KB each: a few MB at most */
+#define RING_BYTES (2u << 20) /* reply copies: a few thousand replies */
 #define BATCH 64
+#define SYNC_FLAG (-1) /* an item that only marks a point in the queue */
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static void *run(void *arg)
 {
@@ -43,10 +52,23 @@ static void *run(void *arg)
         if (ot->full_wait)
             pthread_cond_signal(&ot->room);
         pthread_mutex_unlock(&ot->mu);
+        size_t span = 0;
         for (size_t i = 0; i < k; i++) {
+            if (batch[i].flag == SYNC_FLAG) {
+                pthread_mutex_lock(&ot->mu);
+                ot->syncs_done++;
+                pthread_cond_broadcast(&ot->room);
+                pthread_mutex_unlock(&ot->mu);
+                continue;
+            }
             ot->work(ot->ctx, batch[i].item, batch[i].flag);
+            span += batch[i].span;
         }
         pthread_mutex_lock(&ot->mu);
+        /* Copies are released in the order they were made. */
+        ot->bytes_used -= span;
+        if (span && ot->full_wait)
+            pthread_cond_signal(&ot->room);
     }
     pthread_mutex_unlock(&ot->mu);
     ot->idle(ot->ctx);
@@ -62,8 +84,13 @@ int sp__outthread_start(sp__outthread *ot, void (*work)(void *, void *, int), vo
     ot->ctx = ctx;
     ot->cap = QUEUE_ITEMS;
     ot->ring = calloc(ot->cap, sizeof(*ot->ring));
-    if (!ot->ring)
+    ot->bytes_cap = RING_BYTES;
+    ot->bytes = malloc(ot->bytes_cap);
+    if (!ot->ring || !ot->bytes) {
+        free(ot->ring);
+        free(ot->bytes);
         return -1;
+    }
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -83,28 +110,92 @@ int sp__outthread_start(sp__outthread *ot, void (*work)(void *, void *, int), vo
         pthread_cond_destroy(&ot->more);
         pthread_cond_destroy(&ot->room);
         free(ot->ring);
+        free(ot->bytes);
         ot->ring = NULL;
+        ot->bytes = NULL;
         return -1;
     }
     ot->running = 1;
     return 0;
 }
 
-void sp__outthread_push(sp__outthread *ot, void *item, int flag)
+static int has_room(const sp__outthread *ot, size_t span)
 {
-    pthread_mutex_lock(&ot->mu);
-    while (ot->n == ot->cap) {
+    return ot->n < ot->cap && ot->bytes_used + span <= ot->bytes_cap;
+}
+
+/* Back-pressure (the lock is held): waits until the queue has room for an
+ * item holding span bytes of the ring; each wait is counted and timed. */
+static void wait_for_room(sp__outthread *ot, size_t span)
+{
+    if (has_room(ot, span))
+        return;
+    uint64_t t0 = mono_ns();
+    ot->full_waits++;
+    while (!has_room(ot, span)) {
         ot->full_wait = 1;
+        if (ot->idle_wait)
+            pthread_cond_signal(&ot->more);
         pthread_cond_wait(&ot->room, &ot->mu);
         ot->full_wait = 0;
     }
-    ot->ring[(ot->head + ot->n) % ot->cap] = (sp__out_item){item, flag};
+    ot->full_wait_ns += mono_ns() - t0;
+}
+
+/* Appends an item (the lock is held, there is room). The writer wakes by
+ * itself every 50 ms and takes whatever queued up in one go; it is woken
+ * early only when a quarter of the queue or of the ring is used, so that a
+ * busy scan costs a few wake-ups a second, not one per item. */
+static void append(sp__outthread *ot, void *item, int flag, size_t span)
+{
+    ot->ring[(ot->head + ot->n) % ot->cap] = (sp__out_item){item, flag, span};
     ot->n++;
-    /* The writer wakes by itself every 50 ms and takes whatever queued up
-     * in one go; it is woken early only when the queue fills up, so that
-     * a busy scan costs a few wake-ups a second, not one per service. */
-    if (ot->idle_wait && ot->n >= ot->cap / 4)
+    if (ot->idle_wait && (ot->n >= ot->cap / 4 || ot->bytes_used >= ot->bytes_cap / 4))
         pthread_cond_signal(&ot->more);
+}
+
+void sp__outthread_push(sp__outthread *ot, void *item, int flag)
+{
+    pthread_mutex_lock(&ot->mu);
+    wait_for_room(ot, 0);
+    append(ot, item, flag, 0);
+    pthread_mutex_unlock(&ot->mu);
+}
+
+void sp__outthread_push_copy(sp__outthread *ot, int flag, const void *head, size_t head_len,
+                             const void *body, size_t body_len)
+{
+    size_t len = (head_len + body_len + 15) & ~(size_t)15;
+    pthread_mutex_lock(&ot->mu);
+    /* A copy is contiguous: one that does not fit before the end of the
+     * ring starts at its beginning, and holds the bytes skipped too. */
+    size_t at = ot->bytes_tail, span = len;
+    if (at + len > ot->bytes_cap) {
+        span += ot->bytes_cap - at;
+        at = 0;
+    }
+    wait_for_room(ot, span);
+    char *dst = ot->bytes + at;
+    memcpy(dst, head, head_len);
+    if (body_len)
+        memcpy(dst + head_len, body, body_len);
+    ot->bytes_tail = (at + len) % ot->bytes_cap;
+    ot->bytes_used += span;
+    append(ot, dst, flag, span);
+    pthread_mutex_unlock(&ot->mu);
+}
+
+void sp__outthread_sync(sp__outthread *ot)
+{
+    if (!ot->running)
+        return;
+    pthread_mutex_lock(&ot->mu);
+    wait_for_room(ot, 0);
+    uint64_t mine = ++ot->syncs_asked;
+    append(ot, NULL, SYNC_FLAG, 0);
+    pthread_cond_signal(&ot->more);
+    while (ot->syncs_done < mine)
+        pthread_cond_wait(&ot->room, &ot->mu);
     pthread_mutex_unlock(&ot->mu);
 }
 
@@ -121,5 +212,9 @@ void sp__outthread_stop(sp__outthread *ot)
     pthread_cond_destroy(&ot->more);
     pthread_cond_destroy(&ot->room);
     free(ot->ring);
+    free(ot->bytes);
+    uint64_t waits = ot->full_waits, wait_ns = ot->full_wait_ns;
     memset(ot, 0, sizeof(*ot));
+    ot->full_waits = waits; /* for the caller's report */
+    ot->full_wait_ns = wait_ns;
 }

@@ -2,10 +2,12 @@
 
 #include "api/scan.h"
 #include "classify/classify.h"
+#include "engine/record.h"
 #include "output/report.h"
 #include "output/service_json.h"
 #include "run/finish.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +100,6 @@ static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
     }
 }
 
-#define ITEM_JOURNAL_LINE 2 /* an outthread item that is a raw journal line */
-
 static void write_journal_line(sp_scan *s, char *line)
 {
     sp__journal_raw(&s->journal, line);
@@ -108,16 +108,35 @@ static void write_journal_line(sp_scan *s, char *line)
 
 static void out_work(void *ctx, void *item, int flag)
 {
-    if (flag == ITEM_JOURNAL_LINE)
-        write_journal_line(ctx, item);
-    else
-        finish_service(ctx, item, flag);
+    sp_scan *s = ctx;
+    switch (flag) {
+    case SP__ITEM_JOURNAL_LINE:
+        write_journal_line(s, item);
+        break;
+    case SP__ITEM_REPLY:
+        sp__records_on_reply(s, item);
+        break;
+    case SP__ITEM_DELIVER_SLOT: {
+        sp__svc *svc = sp__records_take(s, (uint32_t)(uintptr_t)item);
+        if (svc)
+            finish_service(s, svc, 0);
+        break;
+    }
+    case SP__ITEM_JOURNAL_SLOT: {
+        char *line = sp__records_journal_line(s, (uint32_t)(uintptr_t)item);
+        if (line)
+            write_journal_line(s, line);
+        break;
+    }
+    default:
+        finish_service(s, item, flag);
+    }
 }
 
 void sp__deliver_journal_line(sp_scan *s, char *line)
 {
     if (s->out.running)
-        sp__outthread_push(&s->out, line, ITEM_JOURNAL_LINE);
+        sp__outthread_push(&s->out, line, SP__ITEM_JOURNAL_LINE);
     else
         write_journal_line(s, line);
 }

@@ -11,6 +11,16 @@
 
 struct sp_scan;
 
+/* What an output thread item is (its flag). */
+enum {
+    SP__ITEM_SERVICE = 0,      /* a service to finish (sp__svc *) */
+    SP__ITEM_CLASSIFIED = 1,   /* a service classified already */
+    SP__ITEM_JOURNAL_LINE = 2, /* a raw journal line (char *) */
+    SP__ITEM_REPLY = 3,        /* a matched reply (engine/record.h) */
+    SP__ITEM_DELIVER_SLOT = 4, /* the slot's service has every answer */
+    SP__ITEM_JOURNAL_SLOT = 5, /* the slot's record, to the journal as it stands */
+};
+
 /* Delivers svc (owned from here on). classified: it was classified already
  * (read back from a journal, or made by a capture or ALG check), so it is
  * neither classified nor journaled again. */

@@ -51,6 +51,7 @@ static void start_delivery(sp_scan *s)
     }
     if (sp__deliver_start_thread(s) != 0 && !s->hooks.service_fn)
         sp__log(s, 1, "no output thread; finishing services on the scan thread");
+    sp__records_start(s);
 }
 
 /* A journal whose targets were edited would report what the scan never
@@ -166,7 +167,11 @@ static int discover(sp_scan *s, unsigned first_round, uint64_t first_j)
  * final reply to some probe reported as they are. */
 static void end_delivery(sp_scan *s, int failed)
 {
+    sp__records_sync(s);
     sp__outthread_stop(&s->out);
+    if (s->out.full_waits)
+        sp__log(s, 1, "receiving waited %llu times (%.0f ms in all) for the output thread",
+                (unsigned long long)s->out.full_waits, (double)s->out.full_wait_ns / 1e6);
     s->summary.interrupted = s->stop > 0;
     int keep = s->summary.interrupted || failed;
     /* Services still waiting for some answer are reported as they are. An
@@ -254,6 +259,8 @@ int sp__mode_scan(sp_scan *s)
             rc = discover(s, first_round, first_j);
         }
     }
+    /* The later phases work on the records themselves. */
+    sp__records_sync(s);
     if (!rc && !s->set.dry_run && s->set.exts.count && !s->stop)
         rc = sp__engine_enumerate(s);
     if (!rc && !s->set.dry_run && s->set.audit_passwords && !s->stop) {
