@@ -3,11 +3,16 @@
 #include "suites.h"
 #include "sip/framing.h"
 #include "transport/tls.h"
+#include "transport/udp.h"
 #include "common/util.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static const char reply[] =
     "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP x\r\nContent-Length: 5\r\n\r\nhello";
@@ -191,6 +196,49 @@ START_TEST(test_cert_none)
 }
 END_TEST
 
+/* The receive buffer grows with the rate (a huge rate once overflowed the
+ * size to the 1 MB floor), and what the kernel drops when it is full is
+ * counted. Loopback only: datagrams to our own socket on 127.0.0.1. */
+START_TEST(test_udp_buffer_and_drops)
+{
+    sp__udp fast, slow;
+    char err[128];
+    sp__udp_init(&fast);
+    sp__udp_init(&slow);
+    ck_assert_int_eq(sp__udp_open(&fast, 4, 10000000, err, sizeof(err)), 0);
+    ck_assert_int_eq(sp__udp_open(&slow, 4, 1, err, sizeof(err)), 0);
+    int big = 0, small = 0;
+    socklen_t l = sizeof(int);
+    getsockopt(fast.fd[0], SOL_SOCKET, SO_RCVBUF, &big, &l);
+    getsockopt(slow.fd[0], SOL_SOCKET, SO_RCVBUF, &small, &l);
+    if (geteuid() == 0) /* only root may pass net.core.rmem_max */
+        ck_assert_int_ge(big, 256 << 20);
+    ck_assert_int_ge(small, 1 << 20);
+
+    /* 4,000 datagrams of 1 KB into a 1 MB buffer nobody reads. */
+    int tx = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(slow.port[0])};
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char payload[1024] = {0};
+    for (int i = 0; i < 4000; i++)
+        sendto(tx, payload, sizeof(payload), 0, (struct sockaddr *)&to, sizeof(to));
+    sp__udp_rx rx;
+    ck_assert_int_eq(sp__udp_rx_init(&rx), 0);
+    int got = 0, n;
+    while ((n = sp__udp_recv(&slow, 4, &rx)) > 0)
+        got += n;
+    ck_assert_int_lt(got, 4000);
+    /* The kernel tells the count with the next datagram it queues. */
+    sendto(tx, payload, sizeof(payload), 0, (struct sockaddr *)&to, sizeof(to));
+    close(tx);
+    ck_assert_int_eq(sp__udp_recv(&slow, 4, &rx), 1);
+    ck_assert_uint_eq(slow.dropped[0], 4000 - got);
+    sp__udp_rx_free(&rx);
+    sp__udp_close(&fast);
+    sp__udp_close(&slow);
+}
+END_TEST
+
 Suite *stream_suite(void)
 {
     Suite *s = suite_create("stream");
@@ -203,6 +251,7 @@ Suite *stream_suite(void)
     tcase_add_test(tc, test_cert_ca_signed_and_expired);
     tcase_add_test(tc, test_cert_none);
     tcase_add_test(tc, test_iso_time);
+    tcase_add_test(tc, test_udp_buffer_and_drops);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -134,6 +134,18 @@ int sp__engine_open(sp_scan *s)
     return SP_OK;
 }
 
+void sp__engine_report_drops(sp_scan *s)
+{
+    if (s->run.dgram != &udp_ops)
+        return;
+    uint64_t dropped = (uint64_t)s->run.udp.udp.dropped[0] + s->run.udp.udp.dropped[1];
+    if (dropped)
+        sp__log(s, 0,
+                "the kernel dropped %llu datagrams for us, its receive buffer full: answers may "
+                "be missing (a lower --rate keeps them)",
+                (unsigned long long)dropped);
+}
+
 void sp__engine_close(sp_scan *s)
 {
     sp__run *run = &s->run;

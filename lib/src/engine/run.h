@@ -113,6 +113,8 @@ void sp__engine_free(struct sp_scan *s);
  * TCP/TLS streams, opened for the target set. */
 int sp__engine_open(struct sp_scan *s);
 void sp__engine_close(struct sp_scan *s);
+/* Warns when the kernel dropped datagrams for want of receive buffer. */
+void sp__engine_report_drops(struct sp_scan *s);
 /* Installs a datagram transport instead of the UDP sockets (unit tests). */
 void sp__scan_set_dgram(struct sp_scan *s, const sp__dgram_ops *ops, void *ctx);
 

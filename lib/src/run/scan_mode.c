@@ -272,6 +272,7 @@ int sp__mode_scan(sp_scan *s)
     if (!rc && !s->set.dry_run && s->set.check_invite && !s->stop)
         rc = sp__engine_invite(s);
     end_delivery(s, rc != SP_OK);
+    sp__engine_report_drops(s);
     s->summary.elapsed_s = (double)(sp__now_ns() - s->run.start_ns) / 1e9;
     sp__engine_progress(s, 2);
     if (s->run.pcap_out) {

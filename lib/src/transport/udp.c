@@ -17,6 +17,7 @@ void sp__udp_init(sp__udp *u)
 {
     u->fd[0] = u->fd[1] = -1;
     u->port[0] = u->port[1] = 0;
+    u->dropped[0] = u->dropped[1] = 0;
     u->src = NULL;
 }
 
@@ -31,11 +32,8 @@ static int fam_index(int family)
  * memory only for what is queued. Root may exceed rmem_max. */
 static void size_buffers(int fd, uint32_t rate)
 {
-    int want = (int)((uint64_t)rate * 2048);
-    if (want < 1 << 20)
-        want = 1 << 20;
-    if (want > 256 << 20)
-        want = 256 << 20;
+    uint64_t bytes = (uint64_t)rate * 2048; /* clamped before it becomes an int */
+    int want = bytes < (1u << 20) ? 1 << 20 : bytes > (256u << 20) ? 256 << 20 : (int)bytes;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
     int snd = want / 4 < (1 << 20) ? (1 << 20) : want / 4;
@@ -45,6 +43,8 @@ static void size_buffers(int fd, uint32_t rate)
      * others are classified must not count that wait as network delay. */
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+    /* And how many datagrams it dropped for want of room: counted, not lost silently. */
+    setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 }
 
 int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen)
@@ -186,7 +186,7 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
     struct iovec iov[SP__UDP_RX_BATCH];
     struct sockaddr_storage addr[SP__UDP_RX_BATCH];
     union {
-        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        char buf[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t))];
         struct cmsghdr align;
     } ctl[SP__UDP_RX_BATCH];
     int fd = u->fd[fam_index(family)];
@@ -222,7 +222,11 @@ int sp__udp_recv(sp__udp *u, int family, sp__udp_rx *rx)
         in->rx_ns = mono_ns;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&hdr[i].msg_hdr); c;
              c = CMSG_NXTHDR(&hdr[i].msg_hdr, c))
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+                uint32_t drops;
+                memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+                u->dropped[fam_index(family)] = drops;
+            } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
                 struct timespec ts;
                 memcpy(&ts, CMSG_DATA(c), sizeof(ts));
                 int64_t t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + real_to_mono;

@@ -16,6 +16,7 @@
 typedef struct sp__udp {
     int fd[2]; /* [0] IPv4, [1] IPv6; -1 when not open */
     uint16_t port[2];
+    uint32_t dropped[2];   /* datagrams the kernel dropped, its receive buffer full */
     const sp__source *src; /* NULL: the kernel chooses */
 } sp__udp;
 
