@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* The stdio buffer of the files a scan writes (outputs, journal). */
+#define SP__FILE_BUFFER (256u << 10)
+
 /* In test builds, file-local functions become visible so Check suites can reach them. */
 #ifdef SP_TESTING
 #define SP_STATIC

@@ -1,6 +1,7 @@
 #include "state/resume.h"
 
 #include "sipprobe/sipprobe.h"
+#include "common/util.h"
 
 /* 2: endpoints merged however they were written (their order changed). */
 #define SP__JOURNAL_FORMAT "sipprobe-resume/2"
@@ -28,6 +29,8 @@ int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, i
         return SP_EIO;
     }
     j->fp = fopen(path, append ? "a" : "w");
+    if (j->fp) /* large writes, as outputs (output/output.c) */
+        setvbuf(j->fp, NULL, _IOFBF, SP__FILE_BUFFER);
     if (!j->fp) {
         snprintf(err, errlen, "cannot write resume file '%s': %s", path, strerror(errno));
         return SP_EIO;
