@@ -6,10 +6,12 @@
 #include "run/deliver.h"
 #include "sip/sipmsg.h"
 
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int sp__reply_status(const char *buf, size_t len)
 {
@@ -50,6 +52,22 @@ int sp__record_reply(sp_scan *s, sp__svc *svc, const sp__reply_rec *r, const cha
 
 /* ---- the scan thread ---- */
 
+static void record_work(void *ctx, void *item, int flag);
+static void record_idle(void *ctx)
+{
+    (void)ctx;
+}
+
+/* Cores this process may run on. */
+static int usable_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
 void sp__records_start(sp_scan *s)
 {
     sp__records *rc = &s->run.rec;
@@ -59,6 +77,18 @@ void sp__records_start(sp_scan *s)
     /* With a service callback there is no output thread: callbacks stay
      * on the caller's thread, and so does the work. */
     rc->on = s->out.running;
+    /* A second core takes the parse and the fingerprints; the output thread
+     * keeps the JSON lines and the writing. */
+    if (rc->on && usable_cores() > 1 &&
+        sp__outthread_start(&rc->thread, record_work, record_idle, s) != 0)
+        sp__log(s, 1, "no record thread; replies are parsed on the output thread");
+}
+
+sp__outthread *sp__records_queue(sp_scan *s)
+{
+    if (s->run.rec.thread.running)
+        return &s->run.rec.thread;
+    return s->out.running ? &s->out : NULL;
 }
 
 static uint32_t new_slot(sp__records *rc)
@@ -73,13 +103,13 @@ void sp__records_push(sp_scan *s, sp__entry *e, sp__reply_rec *r, const char *bu
     if (!e->slot)
         e->slot = new_slot(&s->run.rec);
     r->slot = e->slot;
-    sp__outthread_push_copy(&s->out, SP__ITEM_REPLY, r, sizeof(*r), buf, r->len);
+    sp__outthread_push_copy(sp__records_queue(s), SP__ITEM_REPLY, r, sizeof(*r), buf, r->len);
 }
 
 void sp__records_deliver(sp_scan *s, sp__entry *e)
 {
     sp__records *rc = &s->run.rec;
-    sp__outthread_push(&s->out, (void *)(uintptr_t)e->slot, SP__ITEM_DELIVER_SLOT);
+    sp__outthread_push(sp__records_queue(s), (void *)(uintptr_t)e->slot, SP__ITEM_DELIVER_SLOT);
     s->summary.services++;
     /* The number is free again: items are worked in order, so the next
      * service to get it cannot be mixed up with this one. */
@@ -98,7 +128,7 @@ void sp__records_deliver(sp_scan *s, sp__entry *e)
 
 void sp__records_journal(sp_scan *s, sp__entry *e)
 {
-    sp__outthread_push(&s->out, (void *)(uintptr_t)e->slot, SP__ITEM_JOURNAL_SLOT);
+    sp__outthread_push(sp__records_queue(s), (void *)(uintptr_t)e->slot, SP__ITEM_JOURNAL_SLOT);
 }
 
 void sp__records_flush_notes(sp_scan *s)
@@ -125,8 +155,18 @@ void sp__records_sync(sp_scan *s)
     if (!rc->on)
         return;
     rc->on = 0;
-    sp__outthread_sync(&s->out);
-    /* The output thread is idle until the next item: its records are ours. */
+    /* The record thread ends once it has worked off its queue (and passed
+     * on what it made); without one, the output thread waits idle for the
+     * next item. Either way the records are ours now. */
+    if (rc->thread.running) {
+        sp__outthread_stop(&rc->thread);
+        if (rc->thread.full_waits)
+            sp__log(
+                s, 1, "the record thread fell behind %llu times (receiving waited %.0f ms in all)",
+                (unsigned long long)rc->thread.full_waits, (double)rc->thread.full_wait_ns / 1e6);
+    } else {
+        sp__outthread_sync(&s->out);
+    }
     for (size_t i = 0; i < s->run.table.cap; i++) {
         sp__entry *e = &s->run.table.v[i];
         if (!e->slot)
@@ -153,6 +193,7 @@ void sp__records_sync(sp_scan *s)
 void sp__records_free(sp_scan *s)
 {
     sp__records *rc = &s->run.rec;
+    sp__outthread_stop(&rc->thread);
     for (uint32_t i = 0; i < rc->cap_slots; i++)
         sp__svc_free(rc->slots[i]);
     free(rc->slots);
@@ -162,7 +203,7 @@ void sp__records_free(sp_scan *s)
     memset(rc, 0, sizeof(*rc));
 }
 
-/* ---- the output thread ---- */
+/* ---- the record thread, or the output thread ---- */
 
 static void note(sp__records *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(sp__records *rc, const char *fmt, ...)
@@ -247,4 +288,40 @@ char *sp__records_journal_line(sp_scan *s, uint32_t slot)
     char *text = line ? sp__journal_service_text(line) : NULL;
     free(line);
     return text;
+}
+
+/* The record thread's work: replies into records; a delivered service
+ * fingerprinted and handed out here, its line passed on to the output
+ * thread in order with whatever else the scan thread queued meanwhile. */
+static void record_work(void *ctx, void *item, int flag)
+{
+    sp_scan *s = ctx;
+    sp__svc *svc = NULL;
+    switch (flag) {
+    case SP__ITEM_REPLY:
+        sp__records_on_reply(s, item);
+        return;
+    case SP__ITEM_DELIVER_SLOT:
+        svc = sp__records_take(s, (uint32_t)(uintptr_t)item);
+        break;
+    case SP__ITEM_SERVICE:
+        svc = item;
+        break;
+    case SP__ITEM_CLASSIFIED: /* read back from the journal */
+        sp__deliver_hand_out(s, item, 1, &s->out);
+        return;
+    case SP__ITEM_JOURNAL_SLOT: {
+        char *line = sp__records_journal_line(s, (uint32_t)(uintptr_t)item);
+        if (line)
+            sp__outthread_push(&s->out, line, SP__ITEM_JOURNAL_LINE);
+        return;
+    }
+    default: /* journal lines */
+        sp__outthread_push(&s->out, item, flag);
+        return;
+    }
+    if (svc) {
+        sp__deliver_classify(s, svc);
+        sp__deliver_hand_out(s, svc, 0, &s->out);
+    }
 }

@@ -1,18 +1,22 @@
 /* The record side of the reply path. During discovery the scan thread only
  * matches a reply (its token, duplicates, the status code from the raw
- * status line) and hands the datagram to the output thread with a slot
- * number; there, off the receiving thread, libosip2 parses it and it is
- * classified into the slot's service record, which the output thread owns
- * until the service is delivered. Items reach the output thread in order,
- * so a service's replies always come before its delivery. A sync at the
- * end of discovery gives the records still open back to the table rows,
- * and the later phases work on the scan thread as before. */
+ * status line) and hands the datagram on with a slot number; off the
+ * receiving thread, libosip2 parses it and it is classified into the slot's
+ * service record, which that thread owns until the service is delivered.
+ * With a second core that is the record thread, which also fingerprints a
+ * delivered service before it passes it to the output thread (JSON line,
+ * journal, outputs); with one core the output thread does it all. Items
+ * keep their order through both, so a service's replies always come before
+ * its delivery, and a journal position after the services before it. A
+ * sync at the end of discovery gives the records still open back to the
+ * table rows, and the later phases work on the scan thread as before. */
 #ifndef SP_ENGINE_RECORD_H
 #define SP_ENGINE_RECORD_H
 
 #include "match/table.h"
 #include "match/token.h"
 #include "model/service.h"
+#include "output/outthread.h"
 #include "model/tlscert.h"
 #include "transport/udp.h"
 
@@ -41,7 +45,8 @@ typedef struct sp__reply_rec {
 #define SP__REC_NOTES 8
 
 typedef struct sp__records {
-    int on; /* replies go to the output thread (discovery with one running) */
+    int on;               /* replies are handed over (discovery with an output thread) */
+    sp__outthread thread; /* the record thread, when there is a second core */
     /* Scan thread: slot numbers, reused once their service is delivered. */
     uint32_t next_slot, *free_slots, n_free, cap_free;
     /* Output thread (the scan thread after the sync): records by slot. */
@@ -66,6 +71,10 @@ int sp__record_reply(struct sp_scan *s, sp__svc *svc, const sp__reply_rec *r, co
 
 /* Scan thread. */
 void sp__records_start(struct sp_scan *s);
+/* Where the scan thread queues what goes to the outputs: the record thread
+ * while it runs (so nothing overtakes a service in it), else the output
+ * thread, else NULL (the work is done inline). */
+sp__outthread *sp__records_queue(struct sp_scan *s);
 /* Hands a matched reply for row e to the output thread. */
 void sp__records_push(struct sp_scan *s, sp__entry *e, sp__reply_rec *r, const char *buf);
 /* Row e's service has every answer: it is delivered on the output thread. */
@@ -79,7 +88,7 @@ void sp__records_sync(struct sp_scan *s);
 void sp__records_flush_notes(struct sp_scan *s);
 void sp__records_free(struct sp_scan *s);
 
-/* Output thread: the work of the items above (flags in run/deliver.c). */
+/* Record or output thread: the work of the items above (flags in run/deliver.h). */
 void sp__records_on_reply(struct sp_scan *s, const sp__reply_rec *r);
 /* The slot's service, taken out (NULL for one with no reply it could read). */
 sp__svc *sp__records_take(struct sp_scan *s, uint32_t slot);

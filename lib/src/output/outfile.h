@@ -31,6 +31,7 @@ typedef struct sp__outfile {
     int err;    /* errno of the first write (or close) that failed; 0: none */
     int gone;   /* that error was EPIPE: the reader went away */
     int closed; /* fp was closed (by us or by whoever took it over) */
+    char *buf;  /* fp's buffer, when we gave it one */
     /* When not NULL, set to 1 (if 0) as the reader goes away: a scan's
      * stop flag, read by the scan thread. */
     volatile sig_atomic_t *stop;

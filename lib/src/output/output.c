@@ -238,7 +238,8 @@ static void out_free(sp__outfile *f)
     free(f->path);
     free(f->final);
     free(f->tmp);
-    f->path = f->final = f->tmp = NULL;
+    free(f->buf);
+    f->path = f->final = f->tmp = f->buf = NULL;
 }
 
 /* Opens f->path: in place, or a new temporary file beside the file its
@@ -316,8 +317,8 @@ int sp__outfile_open(sp__outfile *f, const char *path, int atomic, const char *w
         /* Into a file, large writes: each write of a few KB at an odd
          * offset made the kernel zero the rest of a new page first, a third
          * of the output thread's time when every target answered. */
-        else if (known && S_ISREG(st.st_mode))
-            setvbuf(f->fp, NULL, _IOFBF, SP__FILE_BUFFER);
+        else if (known && S_ISREG(st.st_mode) && (f->buf = malloc(SP__FILE_BUFFER)))
+            setvbuf(f->fp, f->buf, _IOFBF, SP__FILE_BUFFER); /* glibc ignores a size alone */
     }
     if (!e && !why)
         return 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#define QUEUE_ITEMS 4096      /* services of a few KB each: a few MB at most */
+#define QUEUE_ITEMS 1024      /* services of a few KB each: a few MB at most */
 #define RING_BYTES (2u << 20) /* reply copies: a few thousand replies */
 #define BATCH 64
 #define SYNC_FLAG (-1) /* an item that only marks a point in the queue */

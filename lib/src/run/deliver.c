@@ -12,19 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Finishes a service and hands it to everyone: fingerprint and findings,
- * baseline marks and counts, the callback, the journal and the streaming
- * writers (one JSON line for all), and the list the document writers get at
- * the end. A service read back from a journal is classified and journaled
- * already. Runs on the output thread when there is one (never with a
- * service callback), else on the scan thread. */
-static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
+void sp__deliver_classify(sp_scan *s, sp__svc *svc)
 {
-    if (!from_journal) {
-        sp__dns_lookup(&s->set.targets.dns, &svc->host, svc->port, svc->transport, &svc->dns,
-                       &svc->dns_leaks);
-        sp__classify_finish(svc, &s->fpdb, &s->vulns);
-    }
+    sp__dns_lookup(&s->set.targets.dns, &svc->host, svc->port, svc->transport, &svc->dns,
+                   &svc->dns_leaks);
+    sp__classify_finish(svc, &s->fpdb, &s->vulns);
+}
+
+/* A classified service's marks and counts: observation, baseline, accepted
+ * findings, what fails --fail-on; then the caller's callback. */
+static void account(sp_scan *s, sp__svc *svc)
+{
     sp__observe(s, svc);
     char where[160];
     sp__service_address(&svc->pub, where, sizeof(where));
@@ -65,22 +63,44 @@ static void finish_service(sp_scan *s, sp__svc *svc, int from_journal)
     }
     if (s->hooks.service_fn)
         s->hooks.service_fn(&svc->pub, s->hooks.service_data);
+}
+
+/* The service's JSON line to the journal (journal: unless it came from
+ * there) and the streaming writers. */
+static void write_line(sp_scan *s, const char *line, int journal)
+{
+    if (journal)
+        sp__journal_service(&s->journal, line);
+    for (size_t i = 0; i < s->n_writers; i++) {
+        sp__writer *w = s->writers[i];
+        if (w->type->streaming)
+            w->type->service_line(w, line);
+    }
+}
+
+/* Hands a classified service to everyone: its marks and counts, the
+ * callback, the journal and the streaming writers (one JSON line for all),
+ * and the list the document writers get at the end. Runs on one thread at
+ * a time: the record thread during discovery, else the output thread when
+ * there is one (never with a service callback), else the scan thread. With
+ * `to`, the line is written there (the output thread), not here. */
+void sp__deliver_hand_out(sp_scan *s, sp__svc *svc, int from_journal, sp__outthread *to)
+{
+    account(s, svc);
     int streaming = 0;
     for (size_t i = 0; i < s->n_writers; i++)
         streaming |= s->writers[i]->type->streaming;
     int journal = s->journal.fp && !from_journal;
     char *line = journal || streaming ? sp__service_line(&svc->pub) : NULL;
-    if (journal)
-        sp__journal_service(&s->journal, line);
-    for (size_t i = 0; i < s->n_writers; i++) {
-        sp__writer *w = s->writers[i];
-        if (!w->type->streaming)
-            continue;
-        if (line && w->type->service_line)
-            w->type->service_line(w, line);
-        else
-            w->type->service(w, &svc->pub);
-    }
+    if (line && to)
+        sp__outthread_push_copy(to, journal ? SP__ITEM_LINE_JOURNALED : SP__ITEM_LINE, line,
+                                strlen(line) + 1, NULL, 0);
+    else if (line)
+        write_line(s, line, journal);
+    else if (streaming || journal) /* out of memory: the writers make their own */
+        for (size_t i = 0; i < s->n_writers; i++)
+            if (s->writers[i]->type->streaming)
+                s->writers[i]->type->service(s->writers[i], &svc->pub);
     free(line);
     if (s->keep_services) {
         if (s->n_kept == s->cap_kept) {
@@ -118,8 +138,10 @@ static void out_work(void *ctx, void *item, int flag)
         break;
     case SP__ITEM_DELIVER_SLOT: {
         sp__svc *svc = sp__records_take(s, (uint32_t)(uintptr_t)item);
-        if (svc)
-            finish_service(s, svc, 0);
+        if (svc) {
+            sp__deliver_classify(s, svc);
+            sp__deliver_hand_out(s, svc, 0, NULL);
+        }
         break;
     }
     case SP__ITEM_JOURNAL_SLOT: {
@@ -128,15 +150,24 @@ static void out_work(void *ctx, void *item, int flag)
             write_journal_line(s, line);
         break;
     }
-    default:
-        finish_service(s, item, flag);
+    case SP__ITEM_LINE:
+    case SP__ITEM_LINE_JOURNALED:
+        write_line(s, item, flag == SP__ITEM_LINE_JOURNALED);
+        break;
+    case SP__ITEM_SERVICE:
+        sp__deliver_classify(s, item);
+        sp__deliver_hand_out(s, item, 0, NULL);
+        break;
+    default: /* SP__ITEM_CLASSIFIED: read back from the journal */
+        sp__deliver_hand_out(s, item, 1, NULL);
     }
 }
 
 void sp__deliver_journal_line(sp_scan *s, char *line)
 {
-    if (s->out.running)
-        sp__outthread_push(&s->out, line, SP__ITEM_JOURNAL_LINE);
+    sp__outthread *q = sp__records_queue(s);
+    if (q)
+        sp__outthread_push(q, line, SP__ITEM_JOURNAL_LINE);
     else
         write_journal_line(s, line);
 }
@@ -161,10 +192,14 @@ void sp__deliver(sp_scan *s, sp__svc *svc, int classified)
 {
     svc->emitted = 1;
     s->summary.services++;
-    if (s->out.running)
-        sp__outthread_push(&s->out, svc, classified);
-    else
-        finish_service(s, svc, classified);
+    sp__outthread *q = sp__records_queue(s);
+    if (q) {
+        sp__outthread_push(q, svc, classified ? SP__ITEM_CLASSIFIED : SP__ITEM_SERVICE);
+        return;
+    }
+    if (!classified)
+        sp__deliver_classify(s, svc);
+    sp__deliver_hand_out(s, svc, classified, NULL);
 }
 
 void sp__deliver_entry(sp_scan *s, sp__entry *e, int classified)

@@ -170,7 +170,7 @@ static void end_delivery(sp_scan *s, int failed)
     sp__records_sync(s);
     sp__outthread_stop(&s->out);
     if (s->out.full_waits)
-        sp__log(s, 1, "receiving waited %llu times (%.0f ms in all) for the output thread",
+        sp__log(s, 1, "the output thread fell behind %llu times (%.0f ms of waiting in all)",
                 (unsigned long long)s->out.full_waits, (double)s->out.full_wait_ns / 1e6);
     s->summary.interrupted = s->stop > 0;
     int keep = s->summary.interrupted || failed;

@@ -29,12 +29,13 @@ int sp__journal_open(sp__journal *j, const char *path, const json_t *settings, i
         return SP_EIO;
     }
     j->fp = fopen(path, append ? "a" : "w");
-    if (j->fp) /* large writes, as outputs (output/output.c) */
-        setvbuf(j->fp, NULL, _IOFBF, SP__FILE_BUFFER);
     if (!j->fp) {
         snprintf(err, errlen, "cannot write resume file '%s': %s", path, strerror(errno));
         return SP_EIO;
     }
+    /* Large writes, as outputs (output/output.c); glibc ignores a size alone. */
+    if ((j->buf = malloc(SP__FILE_BUFFER)))
+        setvbuf(j->fp, j->buf, _IOFBF, SP__FILE_BUFFER);
     j->path = strdup(path);
     if (!append) {
         json_t *head = json_pack("{s:s, s:s, s:O}", "format", SP__JOURNAL_FORMAT, "version",
@@ -111,6 +112,7 @@ int sp__journal_close(sp__journal *j, int keep)
         rc = j->failed ? -1 : 0;
     }
     int saved = j->err;
+    free(j->buf);
     free(j->path);
     memset(j, 0, sizeof(*j));
     errno = saved;

@@ -13,6 +13,7 @@
 
 typedef struct sp__journal {
     FILE *fp;
+    char *buf; /* fp's buffer */
     char *path;
     int failed; /* a write failed (a full disk): the journal is incomplete */
     int err;    /* errno of the first failed write */
