@@ -230,8 +230,17 @@ static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
              svc->fp.version ? svc->fp.version : "", banner ? banner : "");
     sp__vuln_verdict known;
     if (sp__vuln_memo_get(vulns, key, &known)) {
-        if (known.found)
-            add_vuln_finding(svc, &known);
+        /* The memo's copy becomes the finding's evidence (no second copy). */
+        sp__strv lines = {known.lines, known.n_lines, known.n_lines};
+        sp_finding *f =
+            known.found ? sp__svc_add_finding_take(svc, "known-vulnerable-version", &lines) : NULL;
+        if (f) {
+            f->severity = (sp_severity)known.severity;
+            known.lines = NULL;
+            known.n_lines = 0;
+        } else if (known.found) {
+            add_vuln_finding(svc, &known); /* already there: the severity is the verdict's */
+        }
         sp__vuln_verdict_free(&known);
         return;
     }
