@@ -108,6 +108,26 @@ done:
     return rc;
 }
 
+/* A string libosip2 allocated (osip_*_to_str), as one of ours to free():
+ * itself while libosip2 allocates with plain malloc (no custom allocators
+ * set, the default), else a copy; saves a copy of every URI and Via. */
+static char *take_osip(char *s)
+{
+    if (!s || (!osip_malloc_func && !osip_free_func))
+        return s;
+    char *copy = strdup(s);
+    osip_free(s);
+    return copy;
+}
+
+/* Appends a libosip2 string to a list, which takes it over. */
+static void push_osip(sp__strv *v, char *s)
+{
+    s = take_osip(s);
+    if (s && sp__strv_adopt(v, s) != 0)
+        free(s);
+}
+
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -184,17 +204,13 @@ static void take_basics(osip_message_t *msg, sp__parsed *out)
     out->method = dup_or_null(msg->sip_method);
     if (msg->req_uri) {
         char *u = NULL;
-        if (osip_uri_to_str(msg->req_uri, &u) == 0) {
-            out->request_uri = strdup(u);
-            osip_free(u);
-        }
+        if (osip_uri_to_str(msg->req_uri, &u) == 0)
+            out->request_uri = take_osip(u);
     }
     if (msg->call_id) {
         char *c = NULL;
-        if (osip_call_id_to_str(msg->call_id, &c) == 0) {
-            out->call_id = strdup(c);
-            osip_free(c);
-        }
+        if (osip_call_id_to_str(msg->call_id, &c) == 0)
+            out->call_id = take_osip(c);
     }
     if (msg->cseq) {
         out->cseq_method = dup_or_null(msg->cseq->method);
@@ -220,10 +236,8 @@ static void take_dialog(osip_message_t *msg, sp__parsed *out)
         out->to_tag = dup_or_null(tag->gvalue);
     if (msg->to && msg->to->url) {
         char *u = NULL;
-        if (osip_uri_to_str(msg->to->url, &u) == 0) {
-            out->to_uri = strdup(u);
-            osip_free(u);
-        }
+        if (osip_uri_to_str(msg->to->url, &u) == 0)
+            out->to_uri = take_osip(u);
     }
     for (int i = 0; i < osip_list_size(&msg->vias) && i < 32; i++) {
         osip_via_t *via = osip_list_get(&msg->vias, i);
@@ -233,10 +247,8 @@ static void take_dialog(osip_message_t *msg, sp__parsed *out)
             if (osip_via_param_get_byname(via, "branch", &br) == 0 && br)
                 out->via_branch = dup_or_null(br->gvalue);
         }
-        if (osip_via_to_str(via, &s) == 0) {
-            sp__strv_push(&out->vias, s, strlen(s));
-            osip_free(s);
-        }
+        if (osip_via_to_str(via, &s) == 0)
+            push_osip(&out->vias, s);
     }
 }
 
@@ -247,18 +259,14 @@ static void take_addresses(osip_message_t *msg, sp__parsed *out)
     for (int i = 0; i < osip_list_size(&msg->contacts) && i < 32; i++) {
         osip_contact_t *c = osip_list_get(&msg->contacts, i);
         char *s = NULL;
-        if (osip_contact_to_str(c, &s) == 0) {
-            sp__strv_push(&out->contacts, s, strlen(s));
-            osip_free(s);
-        }
+        if (osip_contact_to_str(c, &s) == 0)
+            push_osip(&out->contacts, s);
     }
     for (int i = 0; i < osip_list_size(&msg->record_routes) && i < 16; i++) {
         osip_record_route_t *rr = osip_list_get(&msg->record_routes, i);
         char *t = NULL;
-        if (rr && osip_record_route_to_str(rr, &t) == 0) {
-            sp__strv_push(&out->record_routes, t, strlen(t));
-            osip_free(t);
-        }
+        if (rr && osip_record_route_to_str(rr, &t) == 0)
+            push_osip(&out->record_routes, t);
     }
     for (int i = 0; i < osip_list_size(&msg->bodies) && i < 4; i++) {
         osip_body_t *b = osip_list_get(&msg->bodies, i);
