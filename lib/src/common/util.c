@@ -104,13 +104,18 @@ const char *sp__buf_cstr(sp__buf *b)
 
 int sp__strv_push(sp__strv *s, const char *str, size_t len)
 {
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        char **v = realloc(s->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
     char *copy = sp__strndup(str, len);
     if (!copy)
         return -1;
-    if (sp__strv_adopt(s, copy) != 0) {
-        free(copy);
-        return -1;
-    }
+    s->v[s->n++] = copy;
     return 0;
 }
 
@@ -130,20 +135,6 @@ int sp__strv_contains(const sp__strv *s, const char *str)
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i][0] == str[0] && strcmp(s->v[i], str) == 0)
             return 1;
-    return 0;
-}
-
-int sp__strv_adopt(sp__strv *s, char *str)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        char **v = realloc(s->v, cap * sizeof(*v));
-        if (!v)
-            return -1;
-        s->v = v;
-        s->cap = cap;
-    }
-    s->v[s->n++] = str;
     return 0;
 }
 

@@ -42,9 +42,6 @@ typedef struct sp__strv {
 } sp__strv;
 
 int sp__strv_push(sp__strv *s, const char *str, size_t len); /* 0 ok, -1 ENOMEM */
-/* Appends str itself (malloc'd; the list frees it from now on). 0, or -1
- * when out of memory, and then str is still the caller's. */
-int sp__strv_adopt(sp__strv *s, char *str);
 void sp__strv_free(sp__strv *s);
 int sp__strv_contains(const sp__strv *s, const char *str);
 
