@@ -2,7 +2,9 @@
  * each answering service after the token has matched, on a real persona
  * reply: libosip2 parse, classification, fingerprinting and findings, then
  * the JSON line. Prints microseconds per reply for each stage.
- * Usage: bench_reply [PERSONA_FILE] [ITERATIONS] */
+ * Usage: bench_reply [PERSONA_FILE] [ITERATIONS] [LINE_FILE]
+ * With LINE_FILE, the last JSON line is written there too, so that two
+ * builds can be checked to produce the same bytes. */
 #include "classify/classify.h"
 #include "classify/fingerprint.h"
 #include "output/output.h"
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
     sp__addr host = {.family = 4, .bytes = {127, 1, 0, 1}};
     double t_parse = 0, t_classify = 0, t_finish = 0, t_json = 0;
     size_t line_bytes = 0;
+    char *last_line = NULL;
     for (long i = 0; i < iterations; i++) {
         double t0 = now_us();
         sp__parsed p;
@@ -103,7 +106,10 @@ int main(int argc, char **argv)
         double t3 = now_us();
         char *line = sp__service_line(&svc->pub);
         line_bytes = strlen(line);
-        free(line);
+        if (i == iterations - 1)
+            last_line = line; /* kept for LINE_FILE */
+        else
+            free(line);
         sp__svc_free(svc);
         double t4 = now_us();
         t_parse += t1 - t0;
@@ -119,6 +125,14 @@ int main(int argc, char **argv)
     printf("%-40s %8.2f us\n", "fingerprint + CVEs + findings", t_finish / n);
     printf("%-40s %8.2f us\n", "JSON line, then free the record", t_json / n);
     printf("%-40s %8.2f us\n", "total per reply", (t_parse + t_classify + t_finish + t_json) / n);
+    if (argc > 3) {
+        FILE *out = fopen(argv[3], "wb");
+        if (!out || fprintf(out, "%s\n", last_line ? last_line : "") < 0 || fclose(out)) {
+            perror(argv[3]);
+            return 2;
+        }
+    }
+    free(last_line);
     sp__fpdb_free(&db);
     sp__vulndb_free(&vulns);
     return 0;

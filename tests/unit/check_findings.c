@@ -240,6 +240,32 @@ START_TEST(test_findings_vulnerable_banners)
 }
 END_TEST
 
+/* The second service with a banner gets its evidence from the memo (taken
+ * over, not copied): the same lines and severity as the first, and a second
+ * sp__classify_finish adds nothing. */
+START_TEST(test_findings_vulnerable_memo_same_evidence)
+{
+    sp__svc *first = classify_server("Asterisk PBX 18.10.0");
+    sp__svc *again = classify_server("Asterisk PBX 18.10.0");
+    const sp_finding *a = finding(first, "known-vulnerable-version");
+    const sp_finding *b = finding(again, "known-vulnerable-version");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(a->severity, b->severity);
+    ck_assert_uint_eq(a->n_evidence, b->n_evidence);
+    for (size_t i = 0; i < a->n_evidence; i++)
+        ck_assert_str_eq(a->evidence[i], b->evidence[i]);
+    size_t n_findings = again->n_findings, n_evidence = b->n_evidence;
+    sp__classify_finish(again, &db, &vulns);
+    ck_assert_uint_eq(again->n_findings, n_findings);
+    b = finding(again, "known-vulnerable-version");
+    ck_assert_uint_eq(b->n_evidence, n_evidence);
+    ck_assert_int_eq(b->severity, a->severity);
+    sp__svc_free(first);
+    sp__svc_free(again);
+}
+END_TEST
+
 START_TEST(test_findings_private_address_leak)
 {
     /* A public responder whose Contact is a LAN address leaks it. */
@@ -457,6 +483,7 @@ Suite *findings_suite(void)
     tcase_add_test(tc, test_findings_version_compare);
     tcase_add_test(tc, test_findings_vulnerable_ranges);
     tcase_add_test(tc, test_findings_vulnerable_banners);
+    tcase_add_test(tc, test_findings_vulnerable_memo_same_evidence);
     tcase_add_test(tc, test_findings_private_address_leak);
     tcase_add_test(tc, test_findings_udp_amplification);
     tcase_add_test(tc, test_findings_scanner_and_methods);

@@ -3,7 +3,9 @@
  * body left alone. */
 #include "suites.h"
 #include "sip/header.h"
+#include "sip/sipmsg.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The value of header name in msg as a string ("" when empty), or NULL. */
@@ -132,6 +134,45 @@ START_TEST(test_header_body_start)
 }
 END_TEST
 
+/* sp__parsed keeps its strings in blocks of its own: values larger than a
+ * block, and lists whose arrays grow across blocks, all come back whole. */
+START_TEST(test_parsed_values_across_blocks)
+{
+    static char msg[65536];
+    char big[3000];
+    memset(big, 'v', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    size_t n =
+        (size_t)snprintf(msg, sizeof(msg),
+                         "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1\r\n"
+                         "Call-ID: abc\r\nFrom: <sip:a@192.0.2.1>;tag=1\r\n"
+                         "To: <sip:b@192.0.2.2>;tag=2\r\nCSeq: 1 OPTIONS\r\n"
+                         "Server: %s\r\n",
+                         big);
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(msg + n, sizeof(msg) - n, "Supported: tag%d\r\nX-Pad-%d: %.200s\r\n",
+                              i, i, big);
+    n += (size_t)snprintf(msg + n, sizeof(msg) - n, "Content-Length: 0\r\n\r\n");
+    sp__parsed p;
+    ck_assert_int_eq(sp__sipmsg_parse(msg, n, &p), 0);
+    ck_assert_str_eq(p.server, big);
+    ck_assert_uint_eq(p.supported.n, 40);
+    for (int i = 0; i < 40; i++) {
+        char tag[16];
+        snprintf(tag, sizeof(tag), "tag%d", i);
+        ck_assert_str_eq(p.supported.v[i], tag);
+    }
+    ck_assert_uint_eq(p.headers.n, 64); /* "Name: value" lines are capped at 64 */
+    ck_assert_str_eq(p.to_tag, "2");
+    ck_assert_str_eq(p.call_id, "abc");
+    ck_assert_ptr_nonnull(
+        strstr(p.header_order, "Via,Call-ID,From,To,CSeq,Server,Supported,X-Pad-0,"));
+    sp__parsed_free(&p);
+    ck_assert_ptr_null(p.server);
+    sp__parsed_free(&p); /* harmless twice */
+}
+END_TEST
+
 Suite *sip_suite(void)
 {
     Suite *s = suite_create("sip");
@@ -142,6 +183,7 @@ Suite *sip_suite(void)
     tcase_add_test(tc, test_header_not_in_body);
     tcase_add_test(tc, test_header_folded_and_empty_values);
     tcase_add_test(tc, test_header_body_start);
+    tcase_add_test(tc, test_parsed_values_across_blocks);
     suite_add_tcase(s, tc);
     return s;
 }

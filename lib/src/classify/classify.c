@@ -111,10 +111,17 @@ void sp__classify_finish(sp__svc *svc, const sp__fpdb *db, const sp__vulndb *vul
     for (size_t i = 0; i < svc->n_replies; i++)
         if (svc->replies[i].realm)
             in.field[SP__FIELD_REALM] = svc->replies[i].realm;
-    for (size_t i = 0; i < svc->allow.n; i++) {
-        size_t used = strlen(allow);
-        if (used + strlen(svc->allow.v[i]) + 3 < sizeof(allow))
-            strcat(strcat(allow, i ? ", " : ""), svc->allow.v[i]);
+    /* "A, B, ...": a method that does not fit is left out. */
+    for (size_t i = 0, used = 0; i < svc->allow.n; i++) {
+        size_t n = strlen(svc->allow.v[i]);
+        if (used + n + 3 < sizeof(allow)) {
+            if (i) {
+                memcpy(allow + used, ", ", 2);
+                used += 2;
+            }
+            memcpy(allow + used, svc->allow.v[i], n + 1);
+            used += n;
+        }
     }
     in.field[SP__FIELD_ALLOW] = svc->allow.n ? allow : NULL;
     in.field[SP__FIELD_WARNING] = svc->warnings.n ? svc->warnings.v[0] : NULL;

@@ -97,6 +97,18 @@ static void tls_findings(sp__svc *svc, const sp_tls_info *t)
     }
 }
 
+/* Appends s to line (capacity cap, *used bytes so far), cutting it at cap - 1
+ * bytes as snprintf would; line stays NUL-terminated. */
+static void append_cut(char *line, size_t cap, size_t *used, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > cap - 1 - *used)
+        n = cap - 1 - *used;
+    memcpy(line + *used, s, n);
+    *used += n;
+    line[*used] = '\0';
+}
+
 /* Adds finding id with one evidence line. */
 static void add_one(sp__svc *svc, const char *id, const char *line)
 {
@@ -218,8 +230,17 @@ static void cve_rule(sp__svc *svc, const sp__vulndb *vulns)
              svc->fp.version ? svc->fp.version : "", banner ? banner : "");
     sp__vuln_verdict known;
     if (sp__vuln_memo_get(vulns, key, &known)) {
-        if (known.found)
-            add_vuln_finding(svc, &known);
+        /* The memo's copy becomes the finding's evidence (no second copy). */
+        sp__strv lines = {known.lines, known.n_lines, known.n_lines};
+        sp_finding *f =
+            known.found ? sp__svc_add_finding_take(svc, "known-vulnerable-version", &lines) : NULL;
+        if (f) {
+            f->severity = (sp_severity)known.severity;
+            known.lines = NULL;
+            known.n_lines = 0;
+        } else if (known.found) {
+            add_vuln_finding(svc, &known); /* already there: the severity is the verdict's */
+        }
         sp__vuln_verdict_free(&known);
         return;
     }
@@ -376,10 +397,15 @@ static void options_rule(sp__svc *svc)
     for (size_t i = 0; i < svc->n_replies; i++)
         if (!strcmp(svc->replies[i].method, "OPTIONS") && svc->replies[i].status / 100 == 2 &&
             svc->allow.n) {
-            size_t used = (size_t)snprintf(line, sizeof(line), "Allow: ");
-            for (size_t k = 0; k < svc->allow.n && used < sizeof(line); k++)
-                used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", k ? ", " : "",
-                                         svc->allow.v[k]);
+            /* "Allow: A, B, ..." cut at 511 bytes, by memcpy (a snprintf
+             * per method was most of the cost of the findings). */
+            size_t used = 0;
+            append_cut(line, sizeof(line), &used, "Allow: ");
+            for (size_t k = 0; k < svc->allow.n; k++) {
+                if (k)
+                    append_cut(line, sizeof(line), &used, ", ");
+                append_cut(line, sizeof(line), &used, svc->allow.v[k]);
+            }
             add_one(svc, "options-reveals-methods", line);
             return;
         }

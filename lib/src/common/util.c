@@ -129,8 +129,11 @@ void sp__strv_free(sp__strv *s)
 
 int sp__strv_contains(const sp__strv *s, const char *str)
 {
+    /* The first byte decides most comparisons (methods, option tags,
+     * header lines), without a call: this runs for every list element a
+     * reply brings, against every element before it. */
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], str) == 0)
+        if (s->v[i][0] == str[0] && strcmp(s->v[i], str) == 0)
             return 1;
     return 0;
 }

@@ -83,38 +83,64 @@ void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_por
     sp__addr_format_port(from, from_port, svc->responder_s, sizeof(svc->responder_s));
 }
 
-int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n)
+/* A new finding slot for id with empty evidence; NULL when the service has
+ * it already (*dup set), for an unknown id, or when out of memory. */
+static sp_finding *new_finding(sp__svc *svc, const char *id, int *dup)
 {
     const sp_finding_info *info = sp__finding_lookup(id);
+    *dup = 0;
     if (!info)
-        return -1;
+        return NULL;
     for (size_t i = 0; i < svc->n_findings; i++)
-        if (!strcmp(svc->findings[i].id, id))
-            return 0;
+        if (!strcmp(svc->findings[i].id, id)) {
+            *dup = 1;
+            return NULL;
+        }
     if (svc->n_findings == svc->cap_findings) {
         size_t cap = svc->cap_findings ? svc->cap_findings * 2 : 4;
         sp_finding *f = realloc(svc->findings, cap * sizeof(*f));
         if (!f)
-            return -1;
+            return NULL;
         svc->findings = f;
         sp__strv *e = realloc(svc->evidence, cap * sizeof(*e));
         if (!e)
-            return -1;
+            return NULL;
         svc->evidence = e;
         svc->cap_findings = cap;
     }
     size_t k = svc->n_findings++;
     memset(&svc->evidence[k], 0, sizeof(svc->evidence[k]));
-    for (size_t i = 0; i < n; i++)
-        if (evidence[i])
-            sp__strv_push(&svc->evidence[k], evidence[i], strlen(evidence[i]));
     svc->findings[k].id = info->id;
     svc->findings[k].severity = info->severity;
     svc->findings[k].title = info->title;
     svc->findings[k].remediation = info->remediation;
     svc->findings[k].is_new = -1;
     svc->findings[k].accepted = NULL;
+    return &svc->findings[k];
+}
+
+int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n)
+{
+    int dup;
+    sp_finding *f = new_finding(svc, id, &dup);
+    if (!f)
+        return dup ? 0 : -1;
+    sp__strv *ev = &svc->evidence[f - svc->findings];
+    for (size_t i = 0; i < n; i++)
+        if (evidence[i])
+            sp__strv_push(ev, evidence[i], strlen(evidence[i]));
     return 0;
+}
+
+sp_finding *sp__svc_add_finding_take(sp__svc *svc, const char *id, sp__strv *evidence)
+{
+    int dup;
+    sp_finding *f = new_finding(svc, id, &dup);
+    if (f) {
+        svc->evidence[f - svc->findings] = *evidence;
+        memset(evidence, 0, sizeof(*evidence));
+    }
+    return f;
 }
 
 void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line)

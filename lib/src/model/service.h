@@ -93,6 +93,13 @@ void sp__svc_set_responder(sp__svc *svc, const sp__addr *from, uint16_t from_por
  * varargs are avoided: pass an array). Returns 0, or -1 for an unknown id. */
 int sp__svc_add_finding(sp__svc *svc, const char *id, const char *const *evidence, size_t n);
 
+/* The same with evidence lines the service takes over: on success
+ * *evidence is moved into the finding (and left empty), and the finding is
+ * returned; NULL when the service has it already, for an unknown id or when
+ * out of memory, and *evidence stays the caller's. Saves a copy of lines
+ * the caller built or copied for the service anyway. */
+sp_finding *sp__svc_add_finding_take(sp__svc *svc, const char *id, sp__strv *evidence);
+
 /* Appends an evidence line to a finding the service already has. */
 void sp__svc_add_evidence(sp__svc *svc, const char *id, const char *line);
 

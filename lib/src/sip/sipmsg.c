@@ -108,23 +108,95 @@ done:
     return rc;
 }
 
-static char *dup_or_null(const char *s)
+/* Every string and list array of one sp__parsed lives in a few blocks
+ * (usually one) that sp__parsed_free releases at once: a reply's thirty-odd
+ * header values cost one malloc and one free, not one each. */
+struct sp__parsed_mem {
+    struct sp__parsed_mem *next;
+    size_t used, cap;
+    char data[]; /* after three words: pointer-aligned */
+};
+
+/* n bytes from out's blocks (pointer-aligned), or NULL when out of memory. */
+static void *mem_alloc(sp__parsed *out, size_t n)
 {
-    return s ? strdup(s) : NULL;
+    struct sp__parsed_mem *m = out->mem;
+    n = (n + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+    if (!m || m->cap - m->used < n) {
+        size_t cap = n > 4096 ? n : 4096;
+        struct sp__parsed_mem *fresh = malloc(sizeof(*fresh) + cap);
+        if (!fresh)
+            return NULL;
+        fresh->next = m;
+        fresh->used = 0;
+        fresh->cap = cap;
+        out->mem = m = fresh;
+    }
+    void *p = m->data + m->used;
+    m->used += n;
+    return p;
+}
+
+static char *mem_strndup(sp__parsed *out, const char *s, size_t n)
+{
+    char *p = mem_alloc(out, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static char *dup_or_null(sp__parsed *out, const char *s)
+{
+    return s ? mem_strndup(out, s, strlen(s)) : NULL;
+}
+
+/* Appends a copy of str[0..n) to list v of out (its array in out's blocks too). */
+static void push(sp__parsed *out, sp__strv *v, const char *str, size_t n)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        char **arr = mem_alloc(out, cap * sizeof(*arr));
+        if (!arr)
+            return;
+        if (v->n)
+            memcpy(arr, v->v, v->n * sizeof(*arr));
+        v->v = arr; /* the old array stays in the block until the end */
+        v->cap = cap;
+    }
+    char *copy = mem_strndup(out, str, n);
+    if (copy)
+        v->v[v->n++] = copy;
+}
+
+/* A string libosip2 allocated (osip_*_to_str), copied and released. */
+static char *take_osip(sp__parsed *out, char *s)
+{
+    char *copy = dup_or_null(out, s);
+    osip_free(s);
+    return copy;
+}
+
+static void push_osip(sp__parsed *out, sp__strv *v, char *s)
+{
+    if (s)
+        push(out, v, s, strlen(s));
+    osip_free(s);
 }
 
 /* Removes surrounding double quotes from a copied parameter value. */
-static char *dup_unquoted(const char *s)
+static char *dup_unquoted(sp__parsed *out, const char *s)
 {
     if (!s)
         return NULL;
     size_t n = strlen(s);
     if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
-        return sp__strndup(s + 1, n - 2);
-    return strdup(s);
+        return mem_strndup(out, s + 1, n - 2);
+    return mem_strndup(out, s, n);
 }
 
-static void split_list(sp__strv *v, const char *value)
+static void split_list(sp__parsed *out, sp__strv *v, const char *value)
 {
     const char *p = value;
     while (p && *p) {
@@ -137,7 +209,7 @@ static void split_list(sp__strv *v, const char *value)
                 memcpy(tmp, t, n);
                 tmp[n] = '\0';
                 if (!sp__strv_contains(v, tmp))
-                    sp__strv_push(v, t, n);
+                    push(out, v, t, n);
             }
         }
         p = comma ? comma + 1 : NULL;
@@ -149,55 +221,50 @@ static void take_challenge(sp__parsed *out, osip_www_authenticate_t *wa)
     if (!wa || out->challenged)
         return;
     out->challenged = 1;
-    out->realm = dup_unquoted(osip_www_authenticate_get_realm(wa));
-    out->algorithm = dup_unquoted(osip_www_authenticate_get_algorithm(wa));
-    out->qop = dup_unquoted(osip_www_authenticate_get_qop_options(wa));
+    out->realm = dup_unquoted(out, osip_www_authenticate_get_realm(wa));
+    out->algorithm = dup_unquoted(out, osip_www_authenticate_get_algorithm(wa));
+    out->qop = dup_unquoted(out, osip_www_authenticate_get_qop_options(wa));
 }
 
 /* The header names of the raw message in order (libosip2 does not keep the
  * order of known and unknown headers): a fingerprint that survives a
  * hidden User-Agent. */
-static char *header_order(const char *buf, size_t len)
+static char *header_order(sp__parsed *out, const char *buf, size_t len)
 {
-    sp__buf b;
-    sp__buf_init(&b);
-    size_t pos = 0;
+    char *order = mem_alloc(out, len + 1); /* the names and commas fit in the message */
+    size_t n = 0, pos = 0;
     sp__sip_header h;
-    for (int count = 0; count < 64 && sp__sip_header_next(buf, len, &pos, &h); count++)
-        if (h.name_len < 64) {
-            if (b.len)
-                sp__buf_puts(&b, ",");
-            sp__buf_append(&b, h.name, h.name_len);
-        }
-    if (b.failed || !b.len) {
-        sp__buf_free(&b);
+    if (!order)
         return NULL;
-    }
-    return b.data; /* ownership passes to the caller */
+    for (int count = 0; count < 64 && sp__sip_header_next(buf, len, &pos, &h); count++)
+        if (h.name_len < 64 && n + (n > 0) + h.name_len <= len) {
+            if (n)
+                order[n++] = ',';
+            memcpy(order + n, h.name, h.name_len);
+            n += h.name_len;
+        }
+    order[n] = '\0';
+    return n ? order : NULL;
 }
 
 /* Request line, status line, Call-ID, CSeq and credentials. */
 static void take_basics(osip_message_t *msg, sp__parsed *out)
 {
     out->status = msg->status_code;
-    out->reason = dup_or_null(msg->reason_phrase);
-    out->method = dup_or_null(msg->sip_method);
+    out->reason = dup_or_null(out, msg->reason_phrase);
+    out->method = dup_or_null(out, msg->sip_method);
     if (msg->req_uri) {
         char *u = NULL;
-        if (osip_uri_to_str(msg->req_uri, &u) == 0) {
-            out->request_uri = strdup(u);
-            osip_free(u);
-        }
+        if (osip_uri_to_str(msg->req_uri, &u) == 0)
+            out->request_uri = take_osip(out, u);
     }
     if (msg->call_id) {
         char *c = NULL;
-        if (osip_call_id_to_str(msg->call_id, &c) == 0) {
-            out->call_id = strdup(c);
-            osip_free(c);
-        }
+        if (osip_call_id_to_str(msg->call_id, &c) == 0)
+            out->call_id = take_osip(out, c);
     }
     if (msg->cseq) {
-        out->cseq_method = dup_or_null(msg->cseq->method);
+        out->cseq_method = dup_or_null(out, msg->cseq->method);
         out->cseq_number = msg->cseq->number ? strtol(msg->cseq->number, NULL, 10) : 0;
     }
     osip_authorization_t *auth = osip_list_get(&msg->authorizations, 0);
@@ -205,7 +272,7 @@ static void take_basics(osip_message_t *msg, sp__parsed *out)
         auth = osip_list_get(&msg->proxy_authorizations, 0);
     if (auth) {
         out->authorized = 1;
-        out->auth_user = dup_unquoted(osip_authorization_get_username(auth));
+        out->auth_user = dup_unquoted(out, osip_authorization_get_username(auth));
     }
 }
 
@@ -214,16 +281,14 @@ static void take_dialog(osip_message_t *msg, sp__parsed *out)
 {
     osip_generic_param_t *tag = NULL;
     if (msg->from && osip_from_get_tag(msg->from, &tag) == 0 && tag)
-        out->from_tag = dup_or_null(tag->gvalue);
+        out->from_tag = dup_or_null(out, tag->gvalue);
     tag = NULL;
     if (msg->to && osip_to_get_tag(msg->to, &tag) == 0 && tag)
-        out->to_tag = dup_or_null(tag->gvalue);
+        out->to_tag = dup_or_null(out, tag->gvalue);
     if (msg->to && msg->to->url) {
         char *u = NULL;
-        if (osip_uri_to_str(msg->to->url, &u) == 0) {
-            out->to_uri = strdup(u);
-            osip_free(u);
-        }
+        if (osip_uri_to_str(msg->to->url, &u) == 0)
+            out->to_uri = take_osip(out, u);
     }
     for (int i = 0; i < osip_list_size(&msg->vias) && i < 32; i++) {
         osip_via_t *via = osip_list_get(&msg->vias, i);
@@ -231,12 +296,10 @@ static void take_dialog(osip_message_t *msg, sp__parsed *out)
         if (i == 0) {
             osip_generic_param_t *br = NULL;
             if (osip_via_param_get_byname(via, "branch", &br) == 0 && br)
-                out->via_branch = dup_or_null(br->gvalue);
+                out->via_branch = dup_or_null(out, br->gvalue);
         }
-        if (osip_via_to_str(via, &s) == 0) {
-            sp__strv_push(&out->vias, s, strlen(s));
-            osip_free(s);
-        }
+        if (osip_via_to_str(via, &s) == 0)
+            push_osip(out, &out->vias, s);
     }
 }
 
@@ -247,18 +310,14 @@ static void take_addresses(osip_message_t *msg, sp__parsed *out)
     for (int i = 0; i < osip_list_size(&msg->contacts) && i < 32; i++) {
         osip_contact_t *c = osip_list_get(&msg->contacts, i);
         char *s = NULL;
-        if (osip_contact_to_str(c, &s) == 0) {
-            sp__strv_push(&out->contacts, s, strlen(s));
-            osip_free(s);
-        }
+        if (osip_contact_to_str(c, &s) == 0)
+            push_osip(out, &out->contacts, s);
     }
     for (int i = 0; i < osip_list_size(&msg->record_routes) && i < 16; i++) {
         osip_record_route_t *rr = osip_list_get(&msg->record_routes, i);
         char *t = NULL;
-        if (rr && osip_record_route_to_str(rr, &t) == 0) {
-            sp__strv_push(&out->record_routes, t, strlen(t));
-            osip_free(t);
-        }
+        if (rr && osip_record_route_to_str(rr, &t) == 0)
+            push_osip(out, &out->record_routes, t);
     }
     for (int i = 0; i < osip_list_size(&msg->bodies) && i < 4; i++) {
         osip_body_t *b = osip_list_get(&msg->bodies, i);
@@ -270,7 +329,7 @@ static void take_addresses(osip_message_t *msg, sp__parsed *out)
                 const char *a = p + 9;
                 size_t n = strcspn(a, "\r\n /");
                 if (n < 64 && n <= left - 9)
-                    sp__strv_push(&out->sdp_addrs, a, n);
+                    push(out, &out->sdp_addrs, a, n);
             }
             const char *nl = memchr(p, '\n', left);
             if (!nl)
@@ -292,15 +351,15 @@ static void take_other_headers(osip_message_t *msg, sp__parsed *out)
         const char *v = h->hvalue ? h->hvalue : "";
         size_t hn = strlen(h->hname);
         if (sp__sip_header_name_is(h->hname, hn, "server") && !out->server)
-            out->server = strdup(v);
+            out->server = dup_or_null(out, v);
         else if (sp__sip_header_name_is(h->hname, hn, "user-agent") && !out->user_agent)
-            out->user_agent = strdup(v);
+            out->user_agent = dup_or_null(out, v);
         else if (sp__sip_header_name_is(h->hname, hn, "allow"))
-            split_list(&out->allow, v);
+            split_list(out, &out->allow, v);
         else if (sp__sip_header_name_is(h->hname, hn, "supported"))
-            split_list(&out->supported, v);
+            split_list(out, &out->supported, v);
         else if (sp__sip_header_name_is(h->hname, hn, "warning") && out->warnings.n < 8)
-            sp__strv_push(&out->warnings, v, strlen(v));
+            push(out, &out->warnings, v, strlen(v));
         if (out->headers.n < 64) {
             /* "Name: value", cut at 511 bytes (snprintf was a tenth of the
              * parse). */
@@ -312,7 +371,7 @@ static void take_other_headers(osip_message_t *msg, sp__parsed *out)
                 memcpy(line + n, part[k], pl);
                 n += pl;
             }
-            sp__strv_push(&out->headers, line, n);
+            push(out, &out->headers, line, n);
         }
     }
 }
@@ -336,13 +395,13 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
     for (int i = 0; i < osip_list_size(&msg->allows) && i < 64; i++) {
         osip_allow_t *a = osip_list_get(&msg->allows, i);
         if (a && a->value)
-            split_list(&out->allow, a->value);
+            split_list(out, &out->allow, a->value);
     }
     take_challenge(out, osip_list_get(&msg->www_authenticates, 0));
     take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
     take_other_headers(msg, out);
     osip_message_free(msg);
-    out->header_order = header_order(buf, len);
+    out->header_order = header_order(out, buf, len);
     return 0;
 }
 
@@ -350,29 +409,9 @@ void sp__parsed_free(sp__parsed *p)
 {
     if (!p)
         return;
-    free(p->reason);
-    free(p->method);
-    free(p->request_uri);
-    free(p->call_id);
-    free(p->cseq_method);
-    free(p->auth_user);
-    free(p->server);
-    free(p->user_agent);
-    free(p->from_tag);
-    free(p->to_tag);
-    free(p->to_uri);
-    free(p->via_branch);
-    free(p->realm);
-    free(p->algorithm);
-    free(p->qop);
-    sp__strv_free(&p->allow);
-    sp__strv_free(&p->supported);
-    sp__strv_free(&p->contacts);
-    sp__strv_free(&p->vias);
-    sp__strv_free(&p->warnings);
-    sp__strv_free(&p->record_routes);
-    sp__strv_free(&p->sdp_addrs);
-    sp__strv_free(&p->headers);
-    free(p->header_order);
+    for (struct sp__parsed_mem *m = p->mem, *next; m; m = next) {
+        next = m->next;
+        free(m);
+    }
     memset(p, 0, sizeof(*p));
 }

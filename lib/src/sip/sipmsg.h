@@ -33,7 +33,9 @@ typedef struct sp__request_spec {
 int sp__sipmsg_build(const sp__request_spec *spec, char **out, size_t *len);
 
 /* What we keep of a parsed SIP message; every string is owned (free with
- * sp__parsed_free) and NULL when the header was absent. */
+ * sp__parsed_free) and NULL when the header was absent. The strings and
+ * the lists' arrays live in blocks of the message's own (mem): read them,
+ * copy them, but never free, realloc or keep one past sp__parsed_free. */
 typedef struct sp__parsed {
     int status; /* response status, 0 for a request */
     char *reason;
@@ -60,9 +62,10 @@ typedef struct sp__parsed {
     sp__strv vias;
     sp__strv warnings;
     sp__strv record_routes;
-    sp__strv sdp_addrs; /* addresses of the SDP body's c= lines */
-    sp__strv headers;   /* "Name: value" of headers libosip2 does not model */
-    char *header_order; /* every header name, in order, joined with "," */
+    sp__strv sdp_addrs;         /* addresses of the SDP body's c= lines */
+    sp__strv headers;           /* "Name: value" of headers libosip2 does not model */
+    char *header_order;         /* every header name, in order, joined with "," */
+    struct sp__parsed_mem *mem; /* where all of the above is kept */
 } sp__parsed;
 
 /* Parses a whole message. Returns 0, or -1 when it is not SIP libosip2 can read. */
