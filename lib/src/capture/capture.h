@@ -41,6 +41,7 @@ typedef struct sp__capture {
     uint64_t sip;         /* SIP messages handed on */
     uint64_t undecodable; /* packets we could not take apart (other protocols are not counted) */
     long last_good;       /* file offset after the last complete packet */
+    int count_offset;     /* classic pcap: last_good counted, not asked (ftell) */
     /* The snap length: packets that carried (part of) a SIP message, or
      * would have (a SIP port, a followed TCP connection), and were captured
      * shorter than they were. */
