@@ -89,10 +89,21 @@ static int cseq(const char *v, size_t n, sp__glance *g)
  * the URI: between the scheme's colon and the '@'. */
 static int to_header(const char *v, size_t n, sp__glance *g)
 {
-    if (g->to_user.p || memchr(v, '"', n))
+    if (g->to_user.p)
         return 0;
-    const char *uri = v, *end = v + n;
-    const char *lt = memchr(v, '<', n);
+    const char *uri = v, *end = v + n, *name_end = v;
+    if (n && v[0] == '"') { /* a quoted display name, without escapes or brackets */
+        const char *q = memchr(v + 1, '"', n - 1);
+        if (!q || memchr(v + 1, '\\', (size_t)(q - v - 1)) ||
+            memchr(v + 1, '<', (size_t)(q - v - 1)))
+            return 0;
+        name_end = q + 1;
+    }
+    if (memchr(name_end, '"', (size_t)(v + n - name_end)))
+        return 0;
+    const char *lt = memchr(name_end, '<', (size_t)(v + n - name_end));
+    if (name_end != v && !lt)
+        return 0;
     if (lt) {
         uri = lt + 1;
         end = memchr(uri, '>', (size_t)(v + n - uri));
@@ -175,8 +186,18 @@ static int header(const char *name, size_t nlen, const char *v, size_t vlen, sp_
         if (!slot->p)
             *slot = (sp__span){v, vlen};
     } else if (name_is(name, nlen, "content-type", 'c')) {
+        /* "type/subtype" (libosip2 refuses the message otherwise), not multipart. */
+        size_t i = 0, slash;
+        while (i < vlen && is_token(v[i]))
+            i++;
+        slash = i;
+        if (i == 0 || i >= vlen || v[i++] != '/')
+            return 0;
+        while (i < vlen && is_token(v[i]))
+            i++;
         *ctype = 1;
-        return !(vlen >= 9 && !strncasecmp(v, "multipart", 9));
+        return i > slash + 1 && (i == vlen || v[i] == ';' || v[i] == ' ') &&
+               strncasecmp(v, "multipart", 9);
     } else if (name_is(name, nlen, "content-length", 'l')) {
         long c = 0;
         for (size_t i = 0; i < vlen; i++) {

@@ -2,6 +2,7 @@
 
 #include "audit/offline.h"
 #include "capture/glance.h"
+#include "capture/seen.h"
 #include "sip/header.h"
 
 #include "classify/classify.h"
@@ -54,6 +55,8 @@ typedef struct endpoint {
     size_t n_brutes;
     accepted *accepted;
     size_t n_accepted;
+    sp__seen seen; /* header lines its responses showed, merged */
+    uint32_t merged_responses;
 } endpoint;
 
 typedef struct txn {
@@ -115,6 +118,7 @@ static void endpoint_free(endpoint *e)
     if (e->accepted)
         memset(e->accepted, 0, e->n_accepted * sizeof(*e->accepted));
     free(e->accepted);
+    sp__seen_free(&e->seen);
 }
 
 void sp__inventory_free(sp__inventory *inv)
@@ -362,7 +366,17 @@ static void count_failure(endpoint *server, const txn *t, double ts)
         sp__strv_push(&b->users, t->user, strlen(t->user));
 }
 
-static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p)
+/* A response merged into its server: its lines are remembered from the
+ * second on (a service that answers once, as in a scan, needs no memory). */
+static void remember_lines(endpoint *server, const sp__wire_msg *m, const sp__parsed *p,
+                           const sp__glance *g)
+{
+    if (g && server->merged_responses++)
+        sp__seen_add(&server->seen, m->data, g, p);
+}
+
+static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p,
+                        const sp__glance *g)
 {
     endpoint *server = find_ep(inv, &m->src, m->sport, m->transport, 1);
     if (!server)
@@ -388,10 +402,12 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
             server->svc->final_mask &= ~(1u << idx); /* this answer outranks a challenge */
         double rtt = t ? (m->ts - t->ts) * 1000 : 0;
         size_t req = t && m->transport == SP_TRANSPORT_UDP ? t->bytes : 0;
-        sp__classify_reply(server->svc, idx, sp__probe_get((size_t)idx)->name, p, rtt > 0 ? rtt : 0,
-                           m->wire_len ? m->wire_len : m->len, req);
+        if (sp__classify_reply(server->svc, idx, sp__probe_get((size_t)idx)->name, p,
+                               rtt > 0 ? rtt : 0, m->wire_len ? m->wire_len : m->len, req))
+            remember_lines(server, m, p, g);
     } else {
         sp__classify_headers(server->svc, p);
+        remember_lines(server, m, p, g);
     }
     if (is_register && ok && t && !t->authorized && !server->noauth) {
         char when[32], from[80], line[400];
@@ -485,7 +501,8 @@ static int quick_response(sp__inventory *inv, const sp__wire_msg *m, const sp__g
     int idx = sp__probe_find(cseq_method), status = g->status;
     int ok = status >= 200 && status < 300;
     int record = idx >= 0 && !(is_register && ok && (!t || t->authorized));
-    if (!record || (is_register && ok) || !reply_adds_nothing(server->svc, idx, status))
+    if (!record ? !sp__seen_covers(&server->seen, server->svc, m->data, g)
+                : (is_register && ok) || !reply_adds_nothing(server->svc, idx, status))
         return 0;
     server->roles |= ROLE_UAS;
     if (is_register && (ok || status == 401 || status == 407 || status == 403))
@@ -500,7 +517,8 @@ static int quick_response(sp__inventory *inv, const sp__wire_msg *m, const sp__g
 int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
 {
     sp__glance g;
-    if (sp__glance_read(m->data, m->len, &g)) {
+    int plain = sp__glance_read(m->data, m->len, &g);
+    if (plain) {
         if (!g.status) {
             quick_request(inv, m, &g);
             return 0;
@@ -515,7 +533,7 @@ int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
         return -1;
     }
     if (p.status)
-        on_response(inv, m, &p);
+        on_response(inv, m, &p, plain ? &g : NULL);
     else
         on_request(inv, m, &p);
     sp__parsed_free(&p);
