@@ -56,7 +56,18 @@ int sp__capture_open_file(sp__capture *c, const char *path, sp__wire_fn fn, void
         snprintf(err, errlen, "cannot read capture '%s': %s", path, strerror(errno));
         return SP_EIO;
     }
-    return sp__capture_open_fp(c, fp, path, fn, ctx, err, errlen);
+    /* libpcap reads record by record through stdio: a buffer of our own
+     * (glibc ignores a size without one) makes that one read() per MiB
+     * instead of one per 4 KiB. */
+    char *iobuf = malloc(1 << 20);
+    if (iobuf)
+        setvbuf(fp, iobuf, _IOFBF, 1 << 20);
+    int rc = sp__capture_open_fp(c, fp, path, fn, ctx, err, errlen);
+    if (rc) /* the stream is closed already */
+        free(iobuf);
+    else
+        c->iobuf = iobuf; /* freed after the stream, by sp__capture_close */
+    return rc;
 }
 
 int sp__capture_open_fp(sp__capture *c, FILE *fp, const char *path, sp__wire_fn fn, void *ctx,
@@ -167,6 +178,8 @@ void sp__capture_close(sp__capture *c)
         fclose(c->fp);
     c->pcap = NULL;
     c->fp = NULL;
+    free(c->iobuf);
+    c->iobuf = NULL;
     sp__frags_free(&c->frags);
     sp__tcp_flows_free(&c->flows);
 }

@@ -29,8 +29,9 @@ typedef struct sp__wire_msg {
 typedef void (*sp__wire_fn)(void *ctx, const sp__wire_msg *m);
 
 typedef struct sp__capture {
-    void *pcap; /* pcap_t */
-    FILE *fp;   /* offline: our handle, so that ftell() gives the offset */
+    void *pcap;  /* pcap_t */
+    FILE *fp;    /* offline: our handle, so that ftell() gives the offset */
+    char *iobuf; /* its stdio buffer (a file opened by sp__capture_open_file) */
     int linktype;
     char name[256];
     sp__frags frags;

@@ -19,10 +19,12 @@ static int is_user_char(char c)
            strchr("-_.!~*'()&=+$,;?/", c) != NULL;
 }
 
+/* full is in lower case; the first letter decides most comparisons. */
 static int name_is(const char *n, size_t len, const char *full, char compact)
 {
-    return (len == 1 && (n[0] | 0x20) == compact) ||
-           (len == strlen(full) && !strncasecmp(n, full, len));
+    if (len == 1)
+        return (n[0] | 0x20) == compact;
+    return (n[0] | 0x20) == full[0] && len == strlen(full) && !strncasecmp(n, full, len);
 }
 
 /* The start line. 1 when plain. */

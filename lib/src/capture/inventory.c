@@ -428,9 +428,12 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
 /* The fast path: a plain message read from its raw bytes (capture/glance.h)
  * when it adds nothing a full parse would find. */
 
+/* Copies s as a string, cut to cap - 1 bytes. */
 static void span_copy(char *out, size_t cap, sp__span s)
 {
-    snprintf(out, cap, "%.*s", (int)s.n, s.p ? s.p : "");
+    size_t n = s.p && s.n < cap ? s.n : s.p ? cap - 1 : 0;
+    memcpy(out, s.p ? s.p : "", n);
+    out[n] = '\0';
 }
 
 /* A request keeps only what a glance shows: its sender, method and

@@ -12,9 +12,10 @@
 /* What a header line can add to a service. */
 enum { FEEDS_NOTHING, FEEDS_VIAS, FEEDS_CONTACTS, FEEDS_ROUTES, FEEDS_ALLOW, FEEDS_OTHER };
 
+/* s is in lower case. */
 static int name_eq(const char *n, size_t len, const char *s)
 {
-    return strlen(s) == len && !strncasecmp(n, s, len);
+    return (n[0] | 0x20) == s[0] && strlen(s) == len && !strncasecmp(n, s, len);
 }
 
 /* libosip2's known headers (osip_parser_cfg.c) that sp__classify_headers
