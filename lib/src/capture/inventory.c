@@ -490,7 +490,9 @@ static int quick_response(sp__inventory *inv, const sp__wire_msg *m, const sp__g
         return 0;
     char cseq_method[40];
     span_copy(cseq_method, sizeof(cseq_method), g->cseq_method);
-    endpoint *server = find_ep(inv, &m->src, m->sport, m->transport, 1);
+    /* Not created here: a server's first response is always parsed, and one
+     * libosip2 refuses must leave no endpoint behind. */
+    endpoint *server = find_ep(inv, &m->src, m->sport, m->transport, 0);
     if (!server)
         return 0;
     const txn *t = NULL;
