@@ -4,14 +4,18 @@
 # TCP connections/s against 16,384 answering addresses and against closed
 # ports (the kernel refuses at once, so that row is sipprobe's own limit); then
 # measures peak RSS for a whole /8 without sending (dry run to /dev/null).
-# Loopback only. Usage: tests/bench/bench.sh [BUILD_DIR] [RATE]
+# Reading captures (--read): a scan's own (every reply a new service, the
+# worst case) and a large generated one of long-running traffic (few
+# endpoints, a million messages), in messages/s.
+# Loopback only. Usage: [PORT=25090] [CAPTURE_ONLY=1] tests/bench/bench.sh [BUILD_DIR] [RATE]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
 RATE=${2:-100000}
 SIPPROBE=$BUILD/cli/sipprobe
 LAB=$BUILD/tests/sipprobe-lab
-PORT=25090
+PORT=${PORT:-25090}
+GEN=$BUILD/tests/gen_capture
 WORK=$(mktemp -d /tmp/sipprobe-bench.XXXXXX)
 trap 'kill $LAB_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -37,8 +41,32 @@ measure() { # measure LABEL EXPECTED ARGS...
     row "$label" "$wall s" "${send_rate:-?}/s" "$e2e/s" "$recall" "$((rss_kb / 1024)) MiB"
 }
 
+# Reading captures: messages per second of --read (sends nothing).
+read_row() { # read_row LABEL FILE MESSAGES
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$SIPPROBE" -q --read "$2" -f ndjson >/dev/null 2>&1 || true
+    read -r wall rss_kb < <(tail -n 1 "$WORK/time")
+    row "$1" "$wall s" "-" "$(awk -v m="$3" -v t="$wall" 'BEGIN { printf "%.0f", (t > 0 ? m / t : 0) }') msg/s" \
+        "-" "$((rss_kb / 1024)) MiB"
+}
+capture_rows() {
+    # A scan's own capture, every probe and reply in it: each reply a new service.
+    "$SIPPROBE" -q --rate 20000 --wait 1000 --ports $PORT -f ndjson --write-pcap "$WORK/scan.pcap" \
+        127.1.0.0/18 >/dev/null 2>&1 || true
+    read_row "capture of 16,384 answers (--read)" "$WORK/scan.pcap" $((16384 * 2))
+    # Long-running traffic: 100 registrars, pinged and registered to, 1M messages.
+    if [ -x "$GEN" ]; then
+        "$GEN" "$WORK/traffic.pcap" 100 1000000 >/dev/null
+        read_row "capture of 1M msgs, 100 servers" "$WORK/traffic.pcap" 1000000
+        rm -f "$WORK/traffic.pcap"
+    fi
+}
+
 echo "sipprobe benchmark on $(nproc) cores, $(date -u +%Y-%m-%d)"
 row "scan" "wall" "send rate" "end to end" "recall" "peak RSS"
+if [ "${CAPTURE_ONLY:-}" = 1 ]; then
+    capture_rows
+    exit 0
+fi
 for rate in 50000 "$RATE" 200000; do
     measure "65,536 answering, --rate $rate" 65536 --rate "$rate" --wait 2000 --retries 1 --ports $PORT -f ndjson 127.1.0.0/16
 done
@@ -47,8 +75,8 @@ done
 BARE=$BUILD/tests/bare_loop
 if [ -x "$BARE" ]; then
     "$BARE" 127.1.0.0 65536 $PORT 2000 >"$WORK/bare"
-    bare_rate=$(sed -n 's/.*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare")
-    banswered=$(awk '{print $4}' "$WORK/bare")
+    bare_rate=$(sed -n 's/^bare: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare")
+    banswered=$(awk '/^bare:/ {print $4}' "$WORK/bare")
     row "bare sendmmsg/recvmmsg loop" "-" "-" "$bare_rate/s" \
         "$(awk -v a="$banswered" 'BEGIN { printf "%.2f%%", 100 * a / 65536 }')" "-"
     measure "65,536 answering, --retries 0" 65536 --rate 200000 --wait 2000 --retries 0 --ports $PORT \
@@ -67,17 +95,8 @@ if [ -x "$BARE" ]; then
     sp_send=$(sed -n 's/.*round 0: .*(\([0-9]*\) probes\/s).*/\1/p' "$WORK/err")
     echo "sending, 1 in 16 answering, / bare loop: $(awk -v a="$sp_send" -v b="$bare_send" \
         'BEGIN { printf "%.2f", b ? a / b : 0 }') (issue 15 asks for at least 0.9)"
-    # Reading a capture: a scan's own, every probe and reply in it.
-    "$SIPPROBE" -q --rate 20000 --wait 1000 --ports $PORT -f ndjson --write-pcap "$WORK/scan.pcap" \
-        127.1.0.0/18 >/dev/null 2>&1 || true
-    msgs=$((16384 * 2))
-    /usr/bin/time -f '%e %M' -o "$WORK/time" "$SIPPROBE" -q --read "$WORK/scan.pcap" -f ndjson \
-        >/dev/null 2>&1 || true
-    read -r wall rss_kb < <(tail -n 1 "$WORK/time")
-    row "capture of 16,384 answers (--read)" "$wall s" "-" \
-        "$(awk -v m="$msgs" -v t="$wall" 'BEGIN { printf "%.0f", (t > 0 ? m / t : 0) }') msg/s" "-" \
-        "$((rss_kb / 1024)) MiB"
 fi
+capture_rows
 # TCP: one connection per probe; "send rate" is probes written per second.
 measure "TCP 16,384 answering, --rate 20000" 16384 --transport tcp --rate 20000 --max-connections 1024 \
     --wait 2000 --ports $PORT -f ndjson 127.1.0.0/18

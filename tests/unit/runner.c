@@ -46,6 +46,7 @@ int main(void)
     srunner_add_suite(sr, alg_suite());
     srunner_add_suite(sr, stream_suite());
     srunner_add_suite(sr, reassembly_suite());
+    srunner_add_suite(sr, glance_suite());
     srunner_add_suite(sr, engine_suite());
     srunner_add_suite(sr, api_suite());
     srunner_add_suite(sr, sip_suite());

@@ -14,6 +14,7 @@ Suite *findings_suite(void);
 Suite *alg_suite(void);
 Suite *stream_suite(void);
 Suite *reassembly_suite(void);
+Suite *glance_suite(void);
 Suite *engine_suite(void);
 Suite *api_suite(void);
 Suite *sip_suite(void);

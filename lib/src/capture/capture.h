@@ -29,8 +29,9 @@ typedef struct sp__wire_msg {
 typedef void (*sp__wire_fn)(void *ctx, const sp__wire_msg *m);
 
 typedef struct sp__capture {
-    void *pcap; /* pcap_t */
-    FILE *fp;   /* offline: our handle, so that ftell() gives the offset */
+    void *pcap;  /* pcap_t */
+    FILE *fp;    /* offline: our handle, so that ftell() gives the offset */
+    char *iobuf; /* its stdio buffer (a file opened by sp__capture_open_file) */
     int linktype;
     char name[256];
     sp__frags frags;
@@ -41,6 +42,7 @@ typedef struct sp__capture {
     uint64_t sip;         /* SIP messages handed on */
     uint64_t undecodable; /* packets we could not take apart (other protocols are not counted) */
     long last_good;       /* file offset after the last complete packet */
+    int count_offset;     /* classic pcap: last_good counted, not asked (ftell) */
     /* The snap length: packets that carried (part of) a SIP message, or
      * would have (a SIP port, a followed TCP connection), and were captured
      * shorter than they were. */

@@ -1,6 +1,8 @@
 #include "capture/inventory.h"
 
 #include "audit/offline.h"
+#include "capture/glance.h"
+#include "capture/seen.h"
 #include "sip/header.h"
 
 #include "classify/classify.h"
@@ -53,6 +55,8 @@ typedef struct endpoint {
     size_t n_brutes;
     accepted *accepted;
     size_t n_accepted;
+    sp__seen seen; /* header lines its responses showed, merged */
+    uint32_t merged_responses;
 } endpoint;
 
 typedef struct txn {
@@ -114,6 +118,7 @@ static void endpoint_free(endpoint *e)
     if (e->accepted)
         memset(e->accepted, 0, e->n_accepted * sizeof(*e->accepted));
     free(e->accepted);
+    sp__seen_free(&e->seen);
 }
 
 void sp__inventory_free(sp__inventory *inv)
@@ -141,7 +146,7 @@ void sp__inventory_audit(sp__inventory *inv, const sp__passlist *file, unsigned 
 }
 
 /* A request's digest answer, kept until its transaction's final answer. */
-static void keep_credentials(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p,
+static void keep_credentials(sp__inventory *inv, const sp__wire_msg *m, const char *method,
                              uint64_t key)
 {
     const char *v;
@@ -152,7 +157,7 @@ static void keep_credentials(sp__inventory *inv, const sp__wire_msg *m, const sp
     if (!inv->pending && !(inv->pending = calloc(MAX_PENDING, sizeof(*inv->pending))))
         return;
     __typeof__(inv->pending) slot = &inv->pending[key % MAX_PENDING];
-    if (sp__credentials_parse(v, n, p->method, &slot->cr) == 0)
+    if (sp__credentials_parse(v, n, method, &slot->cr) == 0)
         slot->key = key;
 }
 
@@ -241,17 +246,23 @@ static endpoint *find_ep(sp__inventory *inv, const sp__addr *a, uint16_t port, u
     return e;
 }
 
-static uint64_t txn_key(const sp__parsed *m, const sp__addr *client, uint16_t port)
+/* A transaction: Call-ID and CSeq as libosip2 gives them, and the client. */
+static uint64_t txn_key(sp__span call_id, long cseq_number, sp__span cseq_method,
+                        const sp__addr *client, uint16_t port)
 {
     uint64_t h = 1469598103934665603ull;
-    if (m->call_id)
-        h = fnv(h, m->call_id, strlen(m->call_id));
-    h = fnv(h, &m->cseq_number, sizeof(m->cseq_number));
-    if (m->cseq_method)
-        h = fnv(h, m->cseq_method, strlen(m->cseq_method));
+    h = fnv(h, call_id.p, call_id.n);
+    h = fnv(h, &cseq_number, sizeof(cseq_number));
+    h = fnv(h, cseq_method.p, cseq_method.n);
     h = fnv(h, client->bytes, 16);
     h = fnv(h, &port, sizeof(port));
     return h ? h : 1;
+}
+
+static uint64_t parsed_txn_key(const sp__parsed *m, const sp__addr *client, uint16_t port)
+{
+    return txn_key((sp__span){m->call_id, strlen(m->call_id)}, m->cseq_number,
+                   (sp__span){m->cseq_method, strlen(m->cseq_method)}, client, port);
 }
 
 /* The user part of a SIP URI: "sip:100@host" gives "100". */
@@ -315,8 +326,9 @@ static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__pars
         return;
     if (!inv->txns && !(inv->txns = calloc(TXN_SLOTS, sizeof(*inv->txns))))
         return;
-    txn *t = &inv->txns[txn_key(p, &m->src, m->sport) % TXN_SLOTS];
-    t->key = txn_key(p, &m->src, m->sport);
+    uint64_t key = parsed_txn_key(p, &m->src, m->sport);
+    txn *t = &inv->txns[key % TXN_SLOTS];
+    t->key = key;
     t->authorized = p->authorized;
     if (p->auth_user)
         snprintf(t->user, sizeof(t->user), "%s", p->auth_user);
@@ -327,7 +339,7 @@ static void on_request(sp__inventory *inv, const sp__wire_msg *m, const sp__pars
     t->client = m->src;
     t->client_port = m->sport;
     if (inv->audit && p->authorized)
-        keep_credentials(inv, m, p, t->key);
+        keep_credentials(inv, m, p->method, t->key);
 }
 
 static void count_failure(endpoint *server, const txn *t, double ts)
@@ -354,7 +366,17 @@ static void count_failure(endpoint *server, const txn *t, double ts)
         sp__strv_push(&b->users, t->user, strlen(t->user));
 }
 
-static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p)
+/* A response merged into its server: its lines are remembered from the
+ * second on (a service that answers once, as in a scan, needs no memory). */
+static void remember_lines(endpoint *server, const sp__wire_msg *m, const sp__parsed *p,
+                           const sp__glance *g)
+{
+    if (g && server->merged_responses++)
+        sp__seen_add(&server->seen, m->data, g, p);
+}
+
+static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__parsed *p,
+                        const sp__glance *g)
 {
     endpoint *server = find_ep(inv, &m->src, m->sport, m->transport, 1);
     if (!server)
@@ -362,8 +384,9 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
     server->roles |= ROLE_UAS;
     const txn *t = NULL;
     if (inv->txns && p->call_id && p->cseq_method) {
-        const txn *c = &inv->txns[txn_key(p, &m->dst, m->dport) % TXN_SLOTS];
-        if (c->key == txn_key(p, &m->dst, m->dport))
+        uint64_t key = parsed_txn_key(p, &m->dst, m->dport);
+        const txn *c = &inv->txns[key % TXN_SLOTS];
+        if (c->key == key)
             t = c;
     }
     int is_register = p->cseq_method && !strcmp(p->cseq_method, "REGISTER");
@@ -379,10 +402,12 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
             server->svc->final_mask &= ~(1u << idx); /* this answer outranks a challenge */
         double rtt = t ? (m->ts - t->ts) * 1000 : 0;
         size_t req = t && m->transport == SP_TRANSPORT_UDP ? t->bytes : 0;
-        sp__classify_reply(server->svc, idx, sp__probe_get((size_t)idx)->name, p, rtt > 0 ? rtt : 0,
-                           m->wire_len ? m->wire_len : m->len, req);
+        if (sp__classify_reply(server->svc, idx, sp__probe_get((size_t)idx)->name, p,
+                               rtt > 0 ? rtt : 0, m->wire_len ? m->wire_len : m->len, req))
+            remember_lines(server, m, p, g);
     } else {
         sp__classify_headers(server->svc, p);
+        remember_lines(server, m, p, g);
     }
     if (is_register && ok && t && !t->authorized && !server->noauth) {
         char when[32], from[80], line[400];
@@ -400,8 +425,112 @@ static void on_response(sp__inventory *inv, const sp__wire_msg *m, const sp__par
         accept_credentials(inv, server, t, m->ts);
 }
 
+/* The fast path: a plain message read from its raw bytes (capture/glance.h)
+ * when it adds nothing a full parse would find. */
+
+/* Copies s as a string, cut to cap - 1 bytes. */
+static void span_copy(char *out, size_t cap, sp__span s)
+{
+    size_t n = s.p && s.n < cap ? s.n : s.p ? cap - 1 : 0;
+    memcpy(out, s.p ? s.p : "", n);
+    out[n] = '\0';
+}
+
+/* A request keeps only what a glance shows: its sender, method and
+ * User-Agent, and its transaction (the credentials, for the audit). */
+static void quick_request(sp__inventory *inv, const sp__wire_msg *m, const sp__glance *g)
+{
+    char method[40];
+    span_copy(method, sizeof(method), g->method);
+    endpoint *client = find_ep(inv, &m->src, m->sport, m->transport, 1);
+    if (!client)
+        return;
+    client->roles |= ROLE_UAC;
+    client->requests++;
+    add_method(client, method);
+    add_dest(client, &m->dst);
+    if (!client->svc->user_agent && g->user_agent.p)
+        client->svc->user_agent = sp__strndup(g->user_agent.p, g->user_agent.n);
+    if (!g->call_id.p || !g->cseq_method.p)
+        return;
+    if (!inv->txns && !(inv->txns = calloc(TXN_SLOTS, sizeof(*inv->txns))))
+        return;
+    uint64_t key = txn_key(g->call_id, g->cseq_number, g->cseq_method, &m->src, m->sport);
+    txn *t = &inv->txns[key % TXN_SLOTS];
+    t->key = key;
+    t->authorized = g->authorized;
+    span_copy(t->user, sizeof(t->user), g->auth_user.p ? g->auth_user : g->to_user);
+    t->bytes = m->wire_len ? m->wire_len : m->len;
+    t->ts = m->ts;
+    t->client = m->src;
+    t->client_port = m->sport;
+    if (inv->audit && g->authorized)
+        keep_credentials(inv, m, method, t->key);
+}
+
+/* 1 when sp__classify_reply would take nothing of this reply: a
+ * retransmission, a late final reply, a second provisional one. */
+static int reply_adds_nothing(const sp__svc *svc, int idx, int status)
+{
+    if (svc->final_mask & (1u << idx))
+        return 1;
+    const char *name = sp__probe_get((size_t)idx)->name;
+    for (size_t i = 0; i < svc->n_replies; i++)
+        if (!strcmp(svc->replies[i].method, name))
+            return status < 200;
+    return svc->n_replies >= SP__MAX_PROBES;
+}
+
+/* A response that adds nothing to its service is counted from a glance:
+ * roles, refused and accepted credentials. Returns 0, having changed
+ * nothing, when it needs the full parse. */
+static int quick_response(sp__inventory *inv, const sp__wire_msg *m, const sp__glance *g)
+{
+    if (!g->call_id.p || !g->cseq_method.p)
+        return 0;
+    char cseq_method[40];
+    span_copy(cseq_method, sizeof(cseq_method), g->cseq_method);
+    /* Not created here: a server's first response is always parsed, and one
+     * libosip2 refuses must leave no endpoint behind. */
+    endpoint *server = find_ep(inv, &m->src, m->sport, m->transport, 0);
+    if (!server)
+        return 0;
+    const txn *t = NULL;
+    if (inv->txns) {
+        uint64_t key = txn_key(g->call_id, g->cseq_number, g->cseq_method, &m->dst, m->dport);
+        const txn *c = &inv->txns[key % TXN_SLOTS];
+        if (c->key == key)
+            t = c;
+    }
+    int is_register = !strcmp(cseq_method, "REGISTER");
+    int idx = sp__probe_find(cseq_method), status = g->status;
+    int ok = status >= 200 && status < 300;
+    int record = idx >= 0 && !(is_register && ok && (!t || t->authorized));
+    if (!record ? !sp__seen_covers(&server->seen, server->svc, m->data, g)
+                : (is_register && ok) || !reply_adds_nothing(server->svc, idx, status))
+        return 0;
+    server->roles |= ROLE_UAS;
+    if (is_register && (ok || status == 401 || status == 407 || status == 403))
+        server->roles |= ROLE_REGISTRAR;
+    if (is_register && t && (status == 403 || (t->authorized && (status == 401 || status == 407))))
+        count_failure(server, t, m->ts);
+    if (inv->audit && ok && t && t->authorized)
+        accept_credentials(inv, server, t, m->ts);
+    return 1;
+}
+
 int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
 {
+    sp__glance g;
+    int plain = sp__glance_read(m->data, m->len, &g);
+    if (plain) {
+        if (!g.status) {
+            quick_request(inv, m, &g);
+            return 0;
+        }
+        if (quick_response(inv, m, &g))
+            return 0;
+    }
     sp__parsed p;
     if (sp__sipmsg_parse(m->data, m->len, &p) != 0 || (!p.status && !p.method) ||
         (p.status && (p.status < 100 || p.status > 699))) {
@@ -409,7 +538,7 @@ int sp__inventory_add(sp__inventory *inv, const sp__wire_msg *m)
         return -1;
     }
     if (p.status)
-        on_response(inv, m, &p);
+        on_response(inv, m, &p, plain ? &g : NULL);
     else
         on_request(inv, m, &p);
     sp__parsed_free(&p);
