@@ -7,7 +7,7 @@
 #include <time.h>
 
 #define QUEUE_ITEMS 1024      /* services of a few KB each: a few MB at most */
-#define RING_BYTES (2u << 20) /* reply copies: a few thousand replies */
+#define RING_BYTES (1u << 20) /* copies of replies or lines: about a thousand replies */
 #define BATCH 64
 #define SYNC_FLAG (-1) /* an item that only marks a point in the queue */
 
