@@ -72,29 +72,36 @@ for rate in 50000 "$RATE" 200000; do
 done
 # The yardstick, in the same run: a bare sendmmsg/recvmmsg loop against the
 # same lab, and sipprobe at full speed with one round, as a ratio of it.
+# Each pair runs back to back, three times: this machine's speed swings
+# between runs (by a third), so a ratio is only fair within a pair.
 BARE=$BUILD/tests/bare_loop
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 if [ -x "$BARE" ]; then
-    "$BARE" 127.1.0.0 65536 $PORT 2000 >"$WORK/bare"
-    bare_rate=$(sed -n 's/^bare: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare")
-    banswered=$(awk '/^bare:/ {print $4}' "$WORK/bare")
-    row "bare sendmmsg/recvmmsg loop" "-" "-" "$bare_rate/s" \
-        "$(awk -v a="$banswered" 'BEGIN { printf "%.2f%%", 100 * a / 65536 }')" "-"
-    measure "65,536 answering, --retries 0" 65536 --rate 200000 --wait 2000 --retries 0 --ports $PORT \
-        -f ndjson 127.1.0.0/16
-    e2e=$(awk -v n="$(grep -c '"host"' "$WORK/out")" -v t="$(tail -n 1 "$WORK/time" | cut -d' ' -f1)" \
-        'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
-    echo "end to end / bare loop: $(awk -v a="$e2e" -v b="$bare_rate" 'BEGIN { printf "%.2f", b ? a / b : 0 }') (issue 15 asks for at least 0.4)"
-    # One address in sixteen answers (127.2.0.0/16, every=16): sending the
-    # /16 at full speed while the replies come in, beside the bare loop.
-    "$BARE" 127.2.0.0 65536 $PORT 1000 >"$WORK/bare16"
-    bare_send=$(sed -n 's/^bare send: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare16")
-    row "bare loop, 1 in 16 answering" "-" "$bare_send/s" "-" \
-        "$(awk '/^bare:/ { printf "%.2f%%", 100 * $4 / 4096 }' "$WORK/bare16")" "-"
-    measure "1 in 16 answering, --retries 0" 4096 --rate 10000000 --wait 1000 --retries 0 --ports $PORT \
-        -f ndjson 127.2.0.0/16
-    sp_send=$(sed -n 's/.*round 0: .*(\([0-9]*\) probes\/s).*/\1/p' "$WORK/err")
-    echo "sending, 1 in 16 answering, / bare loop: $(awk -v a="$sp_send" -v b="$bare_send" \
-        'BEGIN { printf "%.2f", b ? a / b : 0 }') (issue 15 asks for at least 0.9)"
+    ratios="" sparse=""
+    for pair in 1 2 3; do
+        "$BARE" 127.1.0.0 65536 $PORT 2000 >"$WORK/bare"
+        bare_rate=$(sed -n 's/^bare: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare")
+        banswered=$(awk '/^bare:/ {print $4}' "$WORK/bare")
+        row "bare sendmmsg/recvmmsg loop" "-" "-" "$bare_rate/s" \
+            "$(awk -v a="$banswered" 'BEGIN { printf "%.2f%%", 100 * a / 65536 }')" "-"
+        measure "65,536 answering, --retries 0" 65536 --rate 200000 --wait 2000 --retries 0 --ports $PORT \
+            -f ndjson 127.1.0.0/16
+        e2e=$(awk -v n="$(grep -c '"host"' "$WORK/out")" -v t="$(tail -n 1 "$WORK/time" | cut -d' ' -f1)" \
+            'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
+        ratios="$ratios $(awk -v a="$e2e" -v b="$bare_rate" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+        # One address in sixteen answers (127.2.0.0/16, every=16): sending
+        # the /16 at full speed while the replies come in.
+        "$BARE" 127.2.0.0 65536 $PORT 1000 >"$WORK/bare16"
+        bare_send=$(sed -n 's/^bare send: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare16")
+        row "bare loop, 1 in 16 answering" "-" "$bare_send/s" "-" \
+            "$(awk '/^bare:/ { printf "%.2f%%", 100 * $4 / 4096 }' "$WORK/bare16")" "-"
+        measure "1 in 16 answering, --retries 0" 4096 --rate 10000000 --wait 1000 --retries 0 --ports $PORT \
+            -f ndjson 127.2.0.0/16
+        sp_send=$(sed -n 's/.*round 0: .*(\([0-9]*\) probes\/s).*/\1/p' "$WORK/err")
+        sparse="$sparse $(awk -v a="$sp_send" -v b="$bare_send" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+    done
+    echo "all answering, end to end / bare loop:$ratios (median $(echo "$ratios" | median); issue 15 asks for at least 0.4)"
+    echo "1 in 16 answering, sending / bare loop:$sparse (median $(echo "$sparse" | median); issue 15 asks for at least 0.9)"
 fi
 capture_rows
 # TCP: one connection per probe; "send rate" is probes written per second.

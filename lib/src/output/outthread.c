@@ -1,6 +1,9 @@
 #include "output/outthread.h"
 
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #define QUEUE_ITEMS 1024      /* services of a few KB each: a few MB at most */
 #define RING_BYTES (1u << 20) /* copies of replies or lines: about a thousand replies */
 #define BATCH 64
+#define SP__OUTTHREAD_NICE 19 /* the lowest priority a thread can lower itself to */
 #define SYNC_FLAG (-1) /* an item that only marks a point in the queue */
 
 static uint64_t mono_ns(void)
@@ -22,6 +26,12 @@ static void *run(void *arg)
 {
     sp__outthread *ot = arg;
     sp__out_item batch[BATCH];
+    /* Below the thread that sends and receives, which must never wait on
+     * this one: where they share a core (two cores and a busy machine),
+     * sending goes on at full speed and this thread catches up in the
+     * gaps. Nothing is lost meanwhile: a full queue stops that thread, and
+     * with it sending, until there is room. */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), SP__OUTTHREAD_NICE);
     pthread_mutex_lock(&ot->mu);
     for (;;) {
         while (ot->n == 0 && !ot->stop) {
