@@ -22,6 +22,14 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* A producer that found the queue full is woken only once it is half
+ * empty: it then queues a long run at once, and this thread works one off
+ * without a switch every batch (wake-ups cost more than the work here). */
+static int low_water(const sp__outthread *ot)
+{
+    return ot->n <= ot->cap / 2 && ot->bytes_used <= ot->bytes_cap / 2;
+}
+
 static void *run(void *arg)
 {
     sp__outthread *ot = arg;
@@ -59,7 +67,7 @@ static void *run(void *arg)
             ot->head = (ot->head + 1) % ot->cap;
             ot->n--;
         }
-        if (ot->full_wait)
+        if (ot->full_wait && low_water(ot))
             pthread_cond_signal(&ot->room);
         pthread_mutex_unlock(&ot->mu);
         size_t span = 0;
@@ -77,7 +85,7 @@ static void *run(void *arg)
         pthread_mutex_lock(&ot->mu);
         /* Copies are released in the order they were made. */
         ot->bytes_used -= span;
-        if (span && ot->full_wait)
+        if (span && ot->full_wait && low_water(ot))
             pthread_cond_signal(&ot->room);
     }
     pthread_mutex_unlock(&ot->mu);
