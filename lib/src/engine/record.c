@@ -290,38 +290,49 @@ char *sp__records_journal_line(sp_scan *s, uint32_t slot)
     return text;
 }
 
-/* The record thread's work: replies into records; a delivered service
- * fingerprinted and handed out here, its line passed on to the output
- * thread in order with whatever else the scan thread queued meanwhile. */
-static void record_work(void *ctx, void *item, int flag)
+int sp__records_work(sp_scan *s, void *item, int flag, sp__outthread *to)
 {
-    sp_scan *s = ctx;
-    sp__svc *svc = NULL;
     switch (flag) {
     case SP__ITEM_REPLY:
         sp__records_on_reply(s, item);
-        return;
-    case SP__ITEM_DELIVER_SLOT:
-        svc = sp__records_take(s, (uint32_t)(uintptr_t)item);
-        break;
-    case SP__ITEM_SERVICE:
-        svc = item;
-        break;
-    case SP__ITEM_CLASSIFIED: /* read back from the journal */
-        sp__deliver_hand_out(s, item, 1, &s->out);
-        return;
+        return 1;
+    case SP__ITEM_DELIVER_SLOT: {
+        sp__svc *svc = sp__records_take(s, (uint32_t)(uintptr_t)item);
+        if (svc) {
+            sp__deliver_classify(s, svc);
+            sp__deliver_hand_out(s, svc, 0, to);
+        }
+        return 1;
+    }
     case SP__ITEM_JOURNAL_SLOT: {
         char *line = sp__records_journal_line(s, (uint32_t)(uintptr_t)item);
-        if (line)
-            sp__outthread_push(&s->out, line, SP__ITEM_JOURNAL_LINE);
-        return;
+        if (line && to) {
+            sp__outthread_push(to, line, SP__ITEM_JOURNAL_LINE);
+        } else if (line) {
+            sp__journal_raw(&s->journal, line);
+            free(line);
+        }
+        return 1;
     }
-    default: /* journal lines */
+    default:
+        return 0;
+    }
+}
+
+/* The record thread's work: the items above, and what the scan thread
+ * queued meanwhile (it comes this way so that nothing overtakes a service
+ * here): services classified and handed out here, journal lines passed on. */
+static void record_work(void *ctx, void *item, int flag)
+{
+    sp_scan *s = ctx;
+    if (sp__records_work(s, item, flag, &s->out))
+        return;
+    if (flag == SP__ITEM_SERVICE) {
+        sp__deliver_classify(s, item);
+        sp__deliver_hand_out(s, item, 0, &s->out);
+    } else if (flag == SP__ITEM_CLASSIFIED) { /* read back from the journal */
+        sp__deliver_hand_out(s, item, 1, &s->out);
+    } else {
         sp__outthread_push(&s->out, item, flag);
-        return;
-    }
-    if (svc) {
-        sp__deliver_classify(s, svc);
-        sp__deliver_hand_out(s, svc, 0, &s->out);
     }
 }

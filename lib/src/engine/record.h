@@ -88,7 +88,10 @@ void sp__records_sync(struct sp_scan *s);
 void sp__records_flush_notes(struct sp_scan *s);
 void sp__records_free(struct sp_scan *s);
 
-/* Record or output thread: the work of the items above (flags in run/deliver.h). */
+/* Record or output thread: the work of the items above (flags in
+ * run/deliver.h); what it makes for the outputs goes to `to`, or with
+ * NULL is written at once. 1 if flag was one of them. */
+int sp__records_work(struct sp_scan *s, void *item, int flag, sp__outthread *to);
 void sp__records_on_reply(struct sp_scan *s, const sp__reply_rec *r);
 /* The slot's service, taken out (NULL for one with no reply it could read). */
 sp__svc *sp__records_take(struct sp_scan *s, uint32_t slot);

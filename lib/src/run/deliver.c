@@ -129,27 +129,12 @@ static void write_journal_line(sp_scan *s, char *line)
 static void out_work(void *ctx, void *item, int flag)
 {
     sp_scan *s = ctx;
+    if (sp__records_work(s, item, flag, NULL)) /* replies, with one core */
+        return;
     switch (flag) {
     case SP__ITEM_JOURNAL_LINE:
         write_journal_line(s, item);
         break;
-    case SP__ITEM_REPLY:
-        sp__records_on_reply(s, item);
-        break;
-    case SP__ITEM_DELIVER_SLOT: {
-        sp__svc *svc = sp__records_take(s, (uint32_t)(uintptr_t)item);
-        if (svc) {
-            sp__deliver_classify(s, svc);
-            sp__deliver_hand_out(s, svc, 0, NULL);
-        }
-        break;
-    }
-    case SP__ITEM_JOURNAL_SLOT: {
-        char *line = sp__records_journal_line(s, (uint32_t)(uintptr_t)item);
-        if (line)
-            write_journal_line(s, line);
-        break;
-    }
     case SP__ITEM_LINE:
     case SP__ITEM_LINE_JOURNALED:
         write_line(s, item, flag == SP__ITEM_LINE_JOURNALED);
