@@ -13,7 +13,7 @@
 #define RING_BYTES (1u << 20) /* copies of replies or lines: about a thousand replies */
 #define BATCH 64
 #define SP__OUTTHREAD_NICE 19 /* the lowest priority a thread can lower itself to */
-#define SYNC_FLAG (-1) /* an item that only marks a point in the queue */
+#define SYNC_FLAG (-1)        /* an item that only marks a point in the queue */
 
 static uint64_t mono_ns(void)
 {
