@@ -360,8 +360,13 @@ END_TEST
  * wrap around the ring intact; a slow worker makes the producer wait
  * (counted), and a sync returns only once everything before it is done. */
 typedef struct ot_copies {
-    long next, bad, slow;
+    long next, bad, slow, idles;
 } ot_copies;
+
+static void ot_copy_idle(void *ctx)
+{
+    ((ot_copies *)ctx)->idles++;
+}
 
 static void ot_copy_work(void *ctx, void *item, int flag)
 {
@@ -390,7 +395,7 @@ START_TEST(test_output_thread_copies_keep_order)
 {
     ot_copies log = {.slow = 1};
     sp__outthread ot;
-    ck_assert_int_eq(sp__outthread_start(&ot, ot_copy_work, ot_idle, &log), 0);
+    ck_assert_int_eq(sp__outthread_start(&ot, ot_copy_work, ot_copy_idle, &log), 0);
     unsigned char body[5000];
     for (long i = 0; i < 6000; i++) { /* about 15 MB through a 2 MB ring */
         if (i % 7 == 0) {
