@@ -103,17 +103,13 @@ static void on_discovery_reply(sp_scan *s, const sp__udp_in *in, sp__probe_id *i
         return;
     }
     if ((e->seen_mask & bit) && status < 200)
-        return;                /* a second provisional reply adds nothing */
-    char probe[SP__PROBE_MAX]; /* the request size matters for amplification, a UDP concern */
+        return; /* a second provisional reply adds nothing */
     sp__reply_rec r = {
         .id = *id,
         .from = in->from,
         .from_port = in->from_port,
         .transport = id->transport,
         .rtt_ms = round_trip(s, in, id),
-        .req_len = id->transport == SP_TRANSPORT_UDP
-                       ? sp__engine_build_probe(s, id, NULL, probe, sizeof(probe))
-                       : 0,
         .len = in->len,
         .ws_status = ws ? ws->status : 0,
     };

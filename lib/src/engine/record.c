@@ -44,8 +44,14 @@ int sp__record_reply(sp_scan *s, sp__svc *svc, const sp__reply_rec *r, const cha
     snprintf(sent_to, sizeof(sent_to), r->id.addr.family == 6 ? "sip:%s@[%s]" : "sip:%s@%s",
              s->set.to_user, host);
     sp__classify_echo(svc, sent_to, &msg);
+    /* The probe's size matters for amplification, a UDP concern; built
+     * again here (the templates and key stay fixed while replies come). */
+    char probe[SP__PROBE_MAX];
+    size_t req_len = r->transport == SP_TRANSPORT_UDP
+                         ? sp__engine_build_probe(s, &r->id, NULL, probe, sizeof(probe))
+                         : 0;
     int added = sp__classify_reply(svc, r->id.probe, sp__probe_get(r->id.probe)->name, &msg,
-                                   r->rtt_ms, r->len, r->req_len);
+                                   r->rtt_ms, r->len, req_len);
     sp__parsed_free(&msg);
     return added;
 }

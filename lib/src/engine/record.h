@@ -34,7 +34,6 @@ typedef struct sp__reply_rec {
     uint8_t transport;
     uint32_t slot;
     double rtt_ms;
-    size_t req_len;    /* the probe's size (UDP), for amplification */
     size_t len;        /* the reply's bytes, which follow */
     sp__tls_cert *tls; /* owned: the TLS handshake's evidence, or NULL */
     char *ws_path;     /* owned: the WebSocket upgrade's path and Server, or NULL */
