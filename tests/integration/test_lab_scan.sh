@@ -81,6 +81,32 @@ if command -v taskset >/dev/null; then
         fail "one core and two give different records: $(head -5 "$WORK/cores.diff")"
 fi
 
+# A path narrower than a probe: IPv4 probes go out with Don't Fragment, so a
+# 600-byte one (a 200-character user agent) over a 576-byte MTU is refused by
+# the kernel; sipprobe lets it fragment instead and the service is found.
+# In a network namespace of its own, whose loopback has that MTU.
+if [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then
+    cat >"$WORK/mtu.sh" <<'NS'
+set -e
+ip link set lo up
+ip link set lo mtu 576
+"$SIPPROBE_LAB" --config "$WORK/mtu.conf" --personas "$SP_SOURCE_DIR/fixtures/personas" --port "$PORT" \
+    --max-seconds 20 --ready-file "$WORK/mtu.ready" 2>"$WORK/mtu.lab" &
+lab=$!
+for _ in $(seq 50); do [ -s "$WORK/mtu.ready" ] && break; sleep 0.1; done
+status=0
+"$SIPPROBE" -q --ports "$PORT" --wait 500 --user-agent "$(printf 'a%.0s' $(seq 200))" -f ndjson \
+    127.0.0.1 >"$WORK/mtu.ndjson" 2>"$WORK/mtu.err" || status=$?
+kill $lab
+exit $status
+NS
+    echo '127.0.0.1 asterisk' >"$WORK/mtu.conf"
+    WORK=$WORK PORT=$PORT timeout 30 unshare --net bash "$WORK/mtu.sh" ||
+        fail "a scan over a 576-byte MTU: $(cat "$WORK/mtu.err")"
+    expect_eq "$(jq -r '.host + " " + (.replies[0].status | tostring)' "$WORK/mtu.ndjson")" "127.0.0.1 200" \
+        "a 600-byte probe over a 576-byte MTU"
+fi
+
 # Without --fail-on the same scan exits 0.
 "$SIPPROBE" -q --ports $PORT --rate 20000 --wait 1000 --retries 2 -f ndjson 127.0.30.7 >"$WORK/one.ndjson" ||
     fail "exit status without --fail-on"

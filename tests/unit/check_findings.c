@@ -345,8 +345,11 @@ START_TEST(test_findings_extension_list)
     ck_assert_str_eq(name, "100");
     sp__extlist_get(&list, 3, name, sizeof(name));
     ck_assert_str_eq(name, "alice");
-    sp__extlist_get(&list, 5, name, sizeof(name));
+    ck_assert_uint_eq(sp__extlist_get(&list, 5, name, sizeof(name)), 4);
     ck_assert_str_eq(name, "0101");
+    char small[3];
+    ck_assert_uint_eq(sp__extlist_get(&list, 3, small, sizeof(small)), 2); /* "al", cut */
+    ck_assert_str_eq(small, "al");
     sp__extlist_get(&list, 6, name, sizeof(name));
     ck_assert_str_eq(name, "2000");
     ck_assert_int_ne(sp__extlist_add(&list, "200-100", err, sizeof(err)), 0);

@@ -13,12 +13,12 @@ static size_t build(const char *method, char *out, size_t cap)
     int idx = sp__probe_find(method);
     ck_assert_int_ge(idx, 0);
     ck_assert_int_eq(sp__template_build(&t, sp__probe_get((size_t)idx), &params), 0);
-    sp__probe_fields f = {"127.0.0.5:5080",
-                          "127.0.0.1:40000",
-                          "0123456789abcdef",
-                          "047f00000513d0000000000000001.0123456789abcdef",
-                          "200",
-                          "127.0.0.5"};
+    sp__probe_fields f = {SP__FIELD("127.0.0.5:5080"),
+                          SP__FIELD("127.0.0.1:40000"),
+                          SP__FIELD("0123456789abcdef"),
+                          SP__FIELD("047f00000513d0000000000000001.0123456789abcdef"),
+                          SP__FIELD("200"),
+                          SP__FIELD("127.0.0.5")};
     size_t n = sp__template_fill(&t, &f, out, cap);
     sp__template_free(&t);
     return n;

@@ -214,6 +214,13 @@ START_TEST(test_udp_buffer_and_drops)
     if (geteuid() == 0) /* only root may pass net.core.rmem_max */
         ck_assert_int_ge(big, 256 << 20);
     ck_assert_int_ge(small, 1 << 20);
+    /* IPv4 datagrams carry Don't Fragment (a smaller path MTU turns it off:
+     * test_lab_scan). */
+    int pmtu = 0;
+    l = sizeof(pmtu);
+    getsockopt(fast.fd[0], IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, &l);
+    ck_assert_int_eq(pmtu, IP_PMTUDISC_PROBE);
+    ck_assert_int_eq(fast.df, 1);
 
     /* 4,000 datagrams of 1 KB into a 1 MB buffer nobody reads. */
     int tx = socket(AF_INET, SOCK_DGRAM, 0);

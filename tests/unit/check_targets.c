@@ -120,24 +120,43 @@ END_TEST
 /* Address text is made by hand on the hot path: it must match inet_ntop. */
 START_TEST(test_targets_ipv4_text)
 {
-    static const uint8_t cases[][4] = {
-        {0, 0, 0, 0}, {127, 0, 1, 9}, {10, 200, 30, 4}, {255, 255, 255, 255}};
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    /* Every byte value in every position. */
+    for (unsigned v = 0; v < 256; v++) {
+        const uint8_t bytes[4] = {(uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v / 10),
+                                  (uint8_t)(v % 7)};
         sp__addr a = {.family = 4};
-        memcpy(a.bytes, cases[i], 4);
+        memcpy(a.bytes, bytes, 4);
         char want[32], got[32], with_port[40];
-        inet_ntop(AF_INET, cases[i], want, sizeof(want));
-        sp__addr_format(&a, got, sizeof(got));
+        inet_ntop(AF_INET, bytes, want, sizeof(want));
+        ck_assert_uint_eq(sp__addr_format(&a, got, sizeof(got)), strlen(want));
         ck_assert_str_eq(got, want);
         sp__addr_format_port(&a, 65535, with_port, sizeof(with_port));
         strcat(want, ":65535");
         ck_assert_str_eq(with_port, want);
     }
-    char d[24];
-    ck_assert_uint_eq(sp__decimal(d, 0), 1);
-    ck_assert_int_eq(d[0], '0');
-    d[sp__decimal(d, 18446744073709551615ull)] = '\0';
-    ck_assert_str_eq(d, "18446744073709551615");
+    sp__addr six = {.family = 6};
+    six.bytes[15] = 1;
+    char text[64];
+    ck_assert_uint_eq(sp__addr_format(&six, text, sizeof(text)), 3);
+    ck_assert_str_eq(text, "::1");
+    static const struct {
+        unsigned long long v;
+        const char *text;
+    } numbers[] = {{0, "0"},
+                   {9, "9"},
+                   {10, "10"},
+                   {99, "99"},
+                   {100, "100"},
+                   {65535, "65535"},
+                   {1000000, "1000000"},
+                   {18446744073709551615ull, "18446744073709551615"}};
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        char d[24];
+        size_t n = sp__decimal(d, numbers[i].v);
+        ck_assert_uint_eq(n, strlen(numbers[i].text));
+        d[n] = '\0';
+        ck_assert_str_eq(d, numbers[i].text);
+    }
 }
 END_TEST
 

@@ -104,21 +104,25 @@ int sp__extlist_add(sp__extlist *l, const char *spec, char *err, size_t errlen)
     return 0;
 }
 
-void sp__extlist_get(const sp__extlist *l, uint64_t i, char *out, size_t cap)
+/* snprintf's count, clamped to what fit. */
+static size_t written(int n, size_t cap)
+{
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+size_t sp__extlist_get(const sp__extlist *l, uint64_t i, char *out, size_t cap)
 {
     for (size_t k = 0; k < l->n; k++) {
         const sp__extitem *it = &l->items[k];
         uint64_t count = it->name ? 1 : it->hi - it->lo + 1;
-        if (i < count) {
-            if (it->name)
-                snprintf(out, cap, "%s", it->name);
-            else
-                snprintf(out, cap, "%0*llu", it->width, (unsigned long long)(it->lo + i));
-            return;
-        }
+        if (i < count)
+            return it->name ? written(snprintf(out, cap, "%s", it->name), cap)
+                            : written(snprintf(out, cap, "%0*llu", it->width,
+                                               (unsigned long long)(it->lo + i)),
+                                      cap);
         i -= count;
     }
-    snprintf(out, cap, "?");
+    return written(snprintf(out, cap, "?"), cap);
 }
 
 uint64_t sp__enum_signature(int status, const char *reason)

@@ -27,8 +27,8 @@ void sp__extlist_free(sp__extlist *l);
 /* "100-199,1000,alice": comma-separated numbers, ranges and names (SIP user
  * characters only). Returns 0 or an sp_code with err naming the bad item. */
 int sp__extlist_add(sp__extlist *l, const char *spec, char *err, size_t errlen);
-/* The i-th extension (0 <= i < count) as text. */
-void sp__extlist_get(const sp__extlist *l, uint64_t i, char *out, size_t cap);
+/* The i-th extension (0 <= i < count) as text; returns its length. */
+size_t sp__extlist_get(const sp__extlist *l, uint64_t i, char *out, size_t cap);
 
 /* What one service answered during enumeration. */
 typedef struct sp__enum {

@@ -12,48 +12,61 @@ uint32_t sp__engine_now_units(const sp_scan *s)
     return (uint32_t)((sp__now_ns() - s->run.start_ns) / 100000); /* 0.1 ms */
 }
 
-/* The probe for id; local is our "ip:port" (NULL: the UDP socket's). */
+/* Appends ":port" and, off UDP, the transport parameter to a target. */
+static size_t put_target_tail(char *p, const sp__probe_id *id)
+{
+    char *start = p;
+    *p++ = ':';
+    p += sp__decimal(p, id->port);
+    if (id->transport != SP_TRANSPORT_UDP) {
+        /* RFC 7118: transport=ws over plain and secure WebSocket alike. */
+        const char *name = id->transport == SP_TRANSPORT_WSS
+                               ? "ws"
+                               : sp_transport_name((sp_transport)id->transport);
+        size_t nl = strlen(name);
+        memcpy(p, ";transport=", 11);
+        memcpy(p + 11, name, nl);
+        p += 11 + nl;
+    }
+    return (size_t)(p - start);
+}
+
+/* The probe for id; local is our "ip:port" (NULL: the UDP socket's). Runs
+ * once per probe sent, so each field is formatted once, with its length. */
 size_t sp__engine_build_probe(const sp_scan *s, const sp__probe_id *id, const char *local,
                               char *out, size_t cap)
 {
-    char target[128], callid[SP__TOKEN_MAX], mac_hex[17];
+    char target[128], callid[SP__TOKEN_MAX];
+    sp__probe_fields f;
     uint64_t mac;
     sp__addr plain = id->addr;
     plain.scope = 0; /* a zone is local to us: it never goes into a URI */
-    sp__addr_format_port(&plain, id->port, target, sizeof(target));
-    if (id->transport != SP_TRANSPORT_UDP) {
-        size_t tl = strlen(target);
-        /* RFC 7118: transport=ws over plain and secure WebSocket alike. */
-        snprintf(target + tl, sizeof(target) - tl, ";transport=%s",
-                 id->transport == SP_TRANSPORT_WSS
-                     ? "ws"
-                     : sp_transport_name((sp_transport)id->transport));
+    /* The host, "[v6]" bracketed; the target is the host and its port. */
+    size_t hl;
+    if (plain.family == 6) {
+        target[0] = '[';
+        hl = 1 + sp__addr_format(&plain, target + 1, 80);
+        target[hl++] = ']';
+    } else {
+        hl = sp__addr_format(&plain, target, 80);
     }
-    if (!sp__token_encode(s->run.key, id, callid, sizeof(callid), &mac))
+    f.host = (sp__field){target, hl};
+    f.target = (sp__field){target, hl + put_target_tail(target + hl, id)};
+    size_t cl = sp__token_encode(s->run.key, id, callid, sizeof(callid), &mac);
+    if (!cl)
         return 0;
-    for (int i = 0; i < 16; i++)
-        mac_hex[i] = "0123456789abcdef"[(mac >> (60 - 4 * i)) & 15];
-    mac_hex[16] = '\0';
+    f.call_id = (sp__field){callid, cl};
+    f.mac = (sp__field){callid + cl - 16, 16}; /* the token ends in the MAC's 16 hex digits */
     char user[80];
     const char *fixed = id->ext == 0                  ? s->set.to_user
                         : id->ext == SP__EXT_BASELINE ? s->run.baseline_user
                                                       : NULL;
-    if (fixed) {
-        size_t ul = strnlen(fixed, sizeof(user) - 1);
-        memcpy(user, fixed, ul);
-        user[ul] = '\0';
-    } else {
-        sp__extlist_get(&s->set.exts, id->ext - 1, user, sizeof(user));
-    }
-    char host[80];
-    sp__addr_format(&plain, host + 1, sizeof(host) - 2);
-    if (id->addr.family == 6) {
-        host[0] = '[';
-        strcat(host, "]");
-    }
-    sp__probe_fields f = {target,  local ? local : s->run.local[id->addr.family == 6],
-                          mac_hex, callid,
-                          user,    id->addr.family == 6 ? host : host + 1};
+    if (fixed)
+        f.user = (sp__field){fixed, strnlen(fixed, sizeof(user) - 1)};
+    else
+        f.user = (sp__field){user, sp__extlist_get(&s->set.exts, id->ext - 1, user, sizeof(user))};
+    local = local ? local : s->run.local[id->addr.family == 6];
+    f.local = (sp__field){local, strlen(local)};
     return sp__template_fill(
         &s->run.tmpl[id->probe][id->transport < SP__N_TRANSPORTS ? id->transport : 0], &f, out,
         cap);
@@ -189,7 +202,8 @@ int sp__sender_push(sp_scan *s, sp__sender *snd, sp__probe_id *id, int *queued)
      * rate) and are processed while the bucket refills and after the last send. */
     if ((snd->tokens == 0 || snd->n == SP__UDP_BATCH) && sp__sender_flush(s, snd) < 0)
         return SP_ESOCKET;
-    sp__engine_progress(s, 0);
+    if (snd->n == 0) /* once a batch, not a clock read per probe */
+        sp__engine_progress(s, 0);
     return SP_OK;
 }
 

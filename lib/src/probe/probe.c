@@ -113,42 +113,35 @@ size_t sp__template_fill(const sp__template *t, const sp__probe_fields *f, char 
 {
     size_t n = 0;
     for (size_t i = 0; i < t->n_seg; i++) {
-        const char *src;
-        size_t len;
+        sp__field v;
         switch (t->seg[i].kind) {
         case SP__SEG_LIT:
-            src = t->text + t->seg[i].off;
-            len = t->seg[i].len;
+            v.s = t->text + t->seg[i].off;
+            v.n = t->seg[i].len;
             break;
         case SP__SEG_TARGET:
-            src = f->target;
-            len = strlen(src);
+            v = f->target;
             break;
         case SP__SEG_LOCAL:
-            src = f->local;
-            len = strlen(src);
+            v = f->local;
             break;
         case SP__SEG_MAC:
-            src = f->mac;
-            len = strlen(src);
+            v = f->mac;
             break;
         case SP__SEG_CALLID:
-            src = f->call_id;
-            len = strlen(src);
+            v = f->call_id;
             break;
         case SP__SEG_USER:
-            src = f->user;
-            len = strlen(src);
+            v = f->user;
             break;
         default:
-            src = f->host;
-            len = strlen(src);
+            v = f->host;
             break;
         }
-        if (n + len > cap)
+        if (n + v.n > cap)
             return 0;
-        memcpy(out + n, src, len);
-        n += len;
+        memcpy(out + n, v.s, v.n);
+        n += v.n;
     }
     return n;
 }

@@ -31,8 +31,9 @@ int sp__port_parse(const char *s, int *port);
 /* The interface index a zone names (a number or an interface name), or 0. */
 unsigned sp__zone_index(const char *zone);
 
-/* Formats an address as text ("127.0.0.1", "::1", "fe80::1%eth0"). */
-void sp__addr_format(const sp__addr *a, char *buf, size_t len);
+/* Formats an address as text ("127.0.0.1", "::1", "fe80::1%eth0");
+ * returns its length. */
+size_t sp__addr_format(const sp__addr *a, char *buf, size_t len);
 /* Formats "ip:port" or "[ip]:port". */
 void sp__addr_format_port(const sp__addr *a, uint16_t port, char *buf, size_t len);
 struct sockaddr_storage;

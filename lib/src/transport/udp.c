@@ -19,6 +19,7 @@ void sp__udp_init(sp__udp *u)
     u->port[0] = u->port[1] = 0;
     u->dropped[0] = u->dropped[1] = 0;
     u->src = NULL;
+    u->df = 0;
 }
 
 static int fam_index(int family)
@@ -84,6 +85,14 @@ int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen
         return SP_ESOCKET;
     }
     size_buffers(fd, rate);
+    if (family == 4) {
+        /* Don't Fragment, whatever the path MTU: the kernel then gives each
+         * datagram IP ID 0 instead of hashing a fresh one into a shared
+         * table (a twentieth of the sending thread), and our ~400-byte
+         * probes fit any path. A larger one turns fragmenting back on. */
+        int probe = IP_PMTUDISC_PROBE;
+        u->df = setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof(probe)) == 0;
+    }
     sp__addr dummy;
     sp__addr_from_sockaddr(&ss, &dummy, &u->port[i]);
     u->fd[i] = fd;
@@ -149,6 +158,12 @@ int sp__udp_send(sp__udp *u, int family, const sp__udp_out *msgs, unsigned n, un
         int rc = sendmmsg(fd, hdr + done, n - done, 0);
         if (rc > 0) {
             done += (unsigned)rc;
+            continue;
+        }
+        if (rc < 0 && errno == EMSGSIZE && family == 4 && u->df) {
+            int want = IP_PMTUDISC_WANT;
+            setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &want, sizeof(want));
+            u->df = 0;
             continue;
         }
         if (rc < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)) {

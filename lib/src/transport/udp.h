@@ -18,6 +18,7 @@ typedef struct sp__udp {
     uint16_t port[2];
     uint32_t dropped[2];   /* datagrams the kernel dropped, its receive buffer full */
     const sp__source *src; /* NULL: the kernel chooses */
+    int df;                /* IPv4 datagrams go out with Don't Fragment */
 } sp__udp;
 
 typedef struct sp__udp_out {
