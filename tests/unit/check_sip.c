@@ -3,7 +3,10 @@
  * body left alone. */
 #include "suites.h"
 #include "sip/header.h"
+#include "sip/parse_arena.h"
 #include "sip/sipmsg.h"
+
+#include <osipparser2/osip_port.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -173,6 +176,66 @@ START_TEST(test_parsed_values_across_blocks)
 }
 END_TEST
 
+/* libosip2's allocations during a parse come from a per-thread arena
+ * (sip/parse_arena.c); outside one they are the C library's. */
+START_TEST(test_parse_arena_hooks)
+{
+    sp__sipmsg_global_init(); /* installs the hooks */
+    char *outside = osip_malloc(32);
+    ck_assert_ptr_nonnull(outside);
+    strcpy(outside, "kept across parses");
+    sp__parse_arena_begin();
+    char *a = osip_malloc(10), *b = osip_malloc(100);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq((uintptr_t)a % 16, 0);
+    ck_assert_uint_eq((uintptr_t)b % 16, 0);
+    ck_assert(b >= a + 10); /* no overlap */
+    memcpy(a, "123456789", 10);
+    a = osip_realloc(a, 5000); /* grows, the content kept */
+    ck_assert_str_eq(a, "123456789");
+    char *huge = osip_malloc(100000); /* larger than the arena: malloc's */
+    ck_assert_ptr_nonnull(huge);
+    memset(huge, 'x', 100000);
+    huge = osip_realloc(huge, 120000);
+    ck_assert_int_eq(huge[99999], 'x');
+    osip_free(huge);
+    osip_free(a);
+    osip_free(b);
+    sp__parse_arena_end();
+    ck_assert_str_eq(outside, "kept across parses");
+    osip_free(outside);
+}
+END_TEST
+
+/* A message whose parse needs more than the arena: the rest spills to
+ * malloc, and the values are the same. */
+START_TEST(test_parse_larger_than_arena)
+{
+    static char msg[65536];
+    size_t n =
+        (size_t)snprintf(msg, sizeof(msg),
+                         "SIP/2.0 404 Not Here\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx\r\n"
+                         "Call-ID: big\r\nFrom: <sip:a@192.0.2.1>;tag=f\r\n"
+                         "To: <sip:b@192.0.2.2>;tag=t\r\nCSeq: 7 OPTIONS\r\n");
+    for (int i = 0; n < sizeof(msg) - 400; i++)
+        n += (size_t)snprintf(msg + n, sizeof(msg) - n, "X-Long-%d: %0200d\r\n", i, i);
+    n +=
+        (size_t)snprintf(msg + n, sizeof(msg) - n, "Server: last one\r\nContent-Length: 0\r\n\r\n");
+    for (int round = 0; round < 3; round++) { /* the arena is reused after a spill */
+        sp__parsed p;
+        ck_assert_int_eq(sp__sipmsg_parse(msg, n, &p), 0);
+        ck_assert_int_eq(p.status, 404);
+        ck_assert_str_eq(p.reason, "Not Here");
+        ck_assert_str_eq(p.server, "last one");
+        ck_assert_str_eq(p.from_tag, "f");
+        ck_assert_int_eq(p.cseq_number, 7);
+        ck_assert_uint_eq(p.headers.n, 64);
+        sp__parsed_free(&p);
+    }
+}
+END_TEST
+
 Suite *sip_suite(void)
 {
     Suite *s = suite_create("sip");
@@ -184,6 +247,8 @@ Suite *sip_suite(void)
     tcase_add_test(tc, test_header_folded_and_empty_values);
     tcase_add_test(tc, test_header_body_start);
     tcase_add_test(tc, test_parsed_values_across_blocks);
+    tcase_add_test(tc, test_parse_arena_hooks);
+    tcase_add_test(tc, test_parse_larger_than_arena);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,7 @@
 #include "sip/sipmsg.h"
 
 #include "sip/header.h"
+#include "sip/parse_arena.h"
 
 #include <osipparser2/osip_message.h>
 #include <osipparser2/osip_parser.h>
@@ -28,6 +29,7 @@ static void quiet_trace(const char *fi, int li, osip_trace_level_t level, const 
 static void parser_init_once(void)
 {
     parser_init();
+    sp__parse_arena_install();
     osip_trace_initialize_func(END_TRACE_LEVEL, quiet_trace);
     for (int level = TRACE_LEVEL0; level < END_TRACE_LEVEL; level++)
         osip_trace_disable_level((osip_trace_level_t)level);
@@ -382,10 +384,14 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
 
     memset(out, 0, sizeof(*out));
     sp__sipmsg_global_init();
-    if (osip_message_init(&msg) != 0)
+    sp__parse_arena_begin();
+    if (osip_message_init(&msg) != 0) {
+        sp__parse_arena_end();
         return -1;
+    }
     if (osip_message_parse(msg, buf, len) != 0) {
         osip_message_free(msg);
+        sp__parse_arena_end();
         return -1;
     }
     take_basics(msg, out);
@@ -401,6 +407,7 @@ int sp__sipmsg_parse(const char *buf, size_t len, sp__parsed *out)
     take_challenge(out, osip_list_get(&msg->proxy_authenticates, 0));
     take_other_headers(msg, out);
     osip_message_free(msg);
+    sp__parse_arena_end();
     out->header_order = header_order(out, buf, len);
     return 0;
 }
