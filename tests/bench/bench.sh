@@ -72,13 +72,14 @@ for rate in 50000 "$RATE" 200000; do
 done
 # The yardstick, in the same run: a bare sendmmsg/recvmmsg loop against the
 # same lab, and sipprobe at full speed with one round, as a ratio of it.
-# Each pair runs back to back, three times: this machine's speed swings
-# between runs (by a third), so a ratio is only fair within a pair.
+# Each pair runs back to back, five times: this machine's speed swings
+# between runs (by a third), so a ratio is only fair within a pair, and the
+# median of five is what one run of this script says.
 BARE=$BUILD/tests/bare_loop
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 if [ -x "$BARE" ]; then
     ratios="" sparse=""
-    for pair in 1 2 3; do
+    for pair in 1 2 3 4 5; do
         "$BARE" 127.1.0.0 65536 $PORT 2000 >"$WORK/bare"
         bare_rate=$(sed -n 's/^bare: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare")
         banswered=$(awk '/^bare:/ {print $4}' "$WORK/bare")
