@@ -91,15 +91,29 @@ if [ -x "$BARE" ]; then
             'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
         ratios="$ratios $(awk -v a="$e2e" -v b="$bare_rate" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
         # One address in sixteen answers (127.2.0.0/16, every=16): sending
-        # the /16 at full speed while the replies come in.
-        "$BARE" 127.2.0.0 65536 $PORT 1000 >"$WORK/bare16"
-        bare_send=$(sed -n 's/^bare send: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare16")
-        row "bare loop, 1 in 16 answering" "-" "$bare_send/s" "-" \
-            "$(awk '/^bare:/ { printf "%.2f%%", 100 * $4 / 4096 }' "$WORK/bare16")" "-"
-        measure "1 in 16 answering, --retries 0" 4096 --rate 10000000 --wait 1000 --retries 0 --ports $PORT \
-            -f ndjson 127.2.0.0/16
-        sp_send=$(sed -n 's/.*round 0: .*(\([0-9]*\) probes\/s).*/\1/p' "$WORK/err")
-        sparse="$sparse $(awk -v a="$sp_send" -v b="$bare_send" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+        # the /16 at full speed while the replies come in. That takes about
+        # 150 ms, short enough for one stall of this machine to move it by a
+        # third, so each side gets three tries back to back, interleaved,
+        # and its best counts (the least disturbed); recall is the worst.
+        best_bare=0 best_sp=0 worst_found=4096 bare_found=4096
+        for try in 1 2 3; do
+            "$BARE" 127.2.0.0 65536 $PORT 1000 >"$WORK/bare16"
+            b=$(sed -n 's/^bare send: .*(\([0-9]*\) addresses\/s).*/\1/p' "$WORK/bare16")
+            bf=$(awk '/^bare:/ {print $4}' "$WORK/bare16")
+            "$SIPPROBE" -v --rate 10000000 --wait 1000 --retries 0 --ports $PORT -f ndjson 127.2.0.0/16 \
+                >"$WORK/out" 2>"$WORK/err" || true
+            sp=$(sed -n 's/.*round 0: .*(\([0-9]*\) probes\/s).*/\1/p' "$WORK/err")
+            found=$(grep -c '"host"' "$WORK/out" || true)
+            [ "${b:-0}" -gt "$best_bare" ] && best_bare=$b
+            [ "${sp:-0}" -gt "$best_sp" ] && best_sp=$sp
+            [ "$found" -lt "$worst_found" ] && worst_found=$found
+            [ "${bf:-0}" -lt "$bare_found" ] && bare_found=${bf:-0}
+        done
+        row "bare loop, 1 in 16, best of 3" "-" "$best_bare/s" "-" \
+            "$(awk -v a="$bare_found" 'BEGIN { printf "%.2f%%", 100 * a / 4096 }')" "-"
+        row "1 in 16 answering, best of 3" "-" "$best_sp/s" "-" \
+            "$(awk -v a="$worst_found" 'BEGIN { printf "%.2f%%", 100 * a / 4096 }')" "-"
+        sparse="$sparse $(awk -v a="$best_sp" -v b="$best_bare" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
     done
     echo "all answering, end to end / bare loop:$ratios (median $(echo "$ratios" | median); issue 15 asks for at least 0.4)"
     echo "1 in 16 answering, sending / bare loop:$sparse (median $(echo "$sparse" | median); issue 15 asks for at least 0.9)"
