@@ -219,7 +219,7 @@ START_TEST(test_udp_buffer_and_drops)
     int pmtu = 0;
     l = sizeof(pmtu);
     getsockopt(fast.fd[0], IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, &l);
-    ck_assert_int_eq(pmtu, IP_PMTUDISC_PROBE);
+    ck_assert_int_eq(pmtu, IP_PMTUDISC_DO);
     ck_assert_int_eq(fast.df, 1);
 
     /* 4,000 datagrams of 1 KB into a 1 MB buffer nobody reads. */

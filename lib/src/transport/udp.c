@@ -86,12 +86,14 @@ int sp__udp_open(sp__udp *u, int family, uint32_t rate, char *err, size_t errlen
     }
     size_buffers(fd, rate);
     if (family == 4) {
-        /* Don't Fragment, whatever the path MTU: the kernel then gives each
-         * datagram IP ID 0 instead of hashing a fresh one into a shared
-         * table (a twentieth of the sending thread), and our ~400-byte
-         * probes fit any path. A larger one turns fragmenting back on. */
-        int probe = IP_PMTUDISC_PROBE;
-        u->df = setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof(probe)) == 0;
+        /* Don't Fragment: the kernel then gives each datagram IP ID 0
+         * instead of hashing a fresh one into a table every socket shares
+         * (a twentieth of the sending thread), and our ~400-byte probes fit
+         * any path. A datagram larger than the path MTU the kernel knows
+         * (the interface's, or one a router reported) is refused, and that
+         * turns fragmenting back on. */
+        int dont = IP_PMTUDISC_DO;
+        u->df = setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof(dont)) == 0;
     }
     sp__addr dummy;
     sp__addr_from_sockaddr(&ss, &dummy, &u->port[i]);
